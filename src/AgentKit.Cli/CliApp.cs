@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AgentKit.Cli.Commands;
 
 
 namespace AgentKit.Cli;
@@ -21,6 +22,16 @@ public static class CliApp
         var root = new RootCommand("AgentKit: run, record and train small tool-using agents.");
         // One line per verb; each verb lives in Commands/<Verb>Command.cs.
         // (verbs register here)
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(IndexCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(RecordCommand.Create());
+        root.Subcommands.Add(TrajectoriesCommand.Create());
         return root;
     }
 
@@ -43,7 +54,8 @@ public static class CliApp
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cts.Token);
+            // The default handler would print a stack trace and exit 1; the catches below map exceptions to exit codes.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cts.Token);
         }
         catch (CliUsageException ex)
         {

@@ -1,0 +1,98 @@
+// Shared by the host (AgentKit.Sandbox) and the worker: the file is linked into both projects,
+// so the two sides of the pipe can never disagree on a field name.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentKit.Sandbox.Protocol;
+
+/// <summary>
+/// The wire format between host and worker: one JSON object per line on the worker's stdin/stdout.
+/// The script's own console output never touches these pipes (the worker captures it).
+/// </summary>
+internal static class WorkerProtocol
+{
+    /// <summary>Serializer settings both sides use; compact so one message is one line.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+        WriteIndented = false,
+    };
+
+    /// <summary>Request kinds sent by the host.</summary>
+    public static class Requests
+    {
+        public const string Open = "open";
+        public const string Run = "run";
+        public const string Close = "close";
+        public const string ToolResult = "tool_result";
+    }
+
+    /// <summary>Message kinds sent by the worker.</summary>
+    public static class Replies
+    {
+        public const string Ready = "ready";
+        public const string Result = "result";
+        public const string ToolCall = "tool_call";
+    }
+
+    /// <summary>Wire names of <c>ExecutionStatus</c> values; the worker never references the abstractions.</summary>
+    public static class Statuses
+    {
+        public const string Ok = "ok";
+        public const string CompileError = "compile_error";
+        public const string PolicyViolation = "policy_violation";
+        public const string RuntimeError = "runtime_error";
+        public const string MemoryLimit = "memory_limit";
+        public const string OutputTruncated = "output_truncated";
+    }
+}
+
+/// <summary>A host-to-worker message.</summary>
+internal sealed record WorkerRequest
+{
+    public required string Kind { get; init; }
+
+    /// <summary>The script context (one notebook state) the request applies to.</summary>
+    public long ContextId { get; init; }
+
+    /// <summary>Contexts to unload (for <c>close</c>).</summary>
+    public long[]? ContextIds { get; init; }
+
+    /// <summary>Trusted code (tool functions and their types) compiled into a new context, unchecked by the policy.</summary>
+    public string? Prelude { get; init; }
+
+    /// <summary>The snippet to run.</summary>
+    public string? Code { get; init; }
+
+    /// <summary>For <c>tool_result</c>: whether the tool succeeded.</summary>
+    public bool Ok { get; init; }
+
+    /// <summary>For <c>tool_result</c>: the tool's JSON result.</summary>
+    public JsonElement? Value { get; init; }
+
+    /// <summary>For <c>tool_result</c>: the tool's error message.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>A worker-to-host message.</summary>
+internal sealed record WorkerReply
+{
+    public required string Kind { get; init; }
+
+    public string? Status { get; init; }
+    public string? Output { get; init; }
+    public string? ReturnValue { get; init; }
+    public string? Error { get; init; }
+    public int? Line { get; init; }
+    public int? Column { get; init; }
+    public string? FinalAnswer { get; init; }
+
+    /// <summary>The worker's state may be unusable (e.g. after an out-of-memory): the host should replace it.</summary>
+    public bool Recycle { get; init; }
+
+    /// <summary>For <c>tool_call</c>: the tool's name.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>For <c>tool_call</c>: the arguments in parameter order.</summary>
+    public JsonElement[]? Arguments { get; init; }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using AgentKit.Sandbox.Protocol;
+using AgentKit.Sandbox.Worker.Output;
+using AgentKit.Sandbox.Worker.Protocol;
+using AgentKit.Sandbox.Worker.Scripting;
+
+namespace AgentKit.Sandbox.Worker;
+
+/// <summary>
+/// The worker's request loop: one request at a time, each answered by exactly one result message
+/// (with tool calls to the host in between while a snippet runs).
+/// </summary>
+internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, WorkerSettings settings) : IToolInvoker
+{
+    // Unloaded contexts are only freed by a full collection; run one every so often so memory stays flat.
+    private const int UnloadsPerCollection = 32;
+
+    private readonly Dictionary<long, ScriptContext> _contexts = [];
+    private readonly SnippetRunner _runner = new(capture, settings);
+    private int _unloadsSinceCollection;
+
+    /// <summary>Serves requests until the host closes stdin.</summary>
+    public void Serve()
+    {
+        while (channel.Receive() is { } request)
+            channel.Send(Handle(request));
+    }
+
+    private WorkerReply Handle(WorkerRequest request) => request.Kind switch
+    {
+        WorkerProtocol.Requests.Open => Open(request),
+        WorkerProtocol.Requests.Run => Run(request),
+        WorkerProtocol.Requests.Close => Close(request.ContextIds ?? []),
+        _ => Failure($"Unknown request '{request.Kind}'."),
+    };
+
+    private WorkerReply Open(WorkerRequest request)
+    {
+        if (_contexts.Remove(request.ContextId, out var stale)) Unload(stale);
+        var context = new ScriptContext(request.ContextId, this, settings.MaxOutputChars);
+        _contexts[request.ContextId] = context;
+        if (string.IsNullOrWhiteSpace(request.Prelude)) return Ok();
+        var reply = _runner.Run(context, request.Prelude, trusted: true);
+        if (reply.Status != WorkerProtocol.Statuses.Ok)
+        {
+            _contexts.Remove(request.ContextId);
+            Unload(context);
+        }
+        return reply;
+    }
+
+    private WorkerReply Run(WorkerRequest request)
+    {
+        if (request.Code is null) return Failure("A run request needs code.");
+        if (request.ContextId == 0)
+        {
+            // Context 0 is a throwaway: one-shot snippets and the warm-up.
+            var scratch = new ScriptContext(0, this, settings.MaxOutputChars);
+            try
+            {
+                return _runner.Run(scratch, request.Code, trusted: false);
+            }
+            finally
+            {
+                Unload(scratch);
+            }
+        }
+        return _contexts.TryGetValue(request.ContextId, out var context)
+            ? _runner.Run(context, request.Code, trusted: false)
+            : Failure($"Unknown context {request.ContextId}.");
+    }
+
+    private WorkerReply Close(long[] contextIds)
+    {
+        foreach (var id in contextIds)
+            if (_contexts.Remove(id, out var context)) Unload(context);
+        return Ok();
+    }
+
+    private void Unload(ScriptContext context)
+    {
+        context.Dispose();
+        if (++_unloadsSinceCollection < UnloadsPerCollection) return;
+        _unloadsSinceCollection = 0;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>Asks the host to run a tool; blocks the snippet until the host answers.</summary>
+    public ToolOutcome Invoke(string name, JsonElement[] arguments)
+    {
+        channel.Send(new WorkerReply { Kind = WorkerProtocol.Replies.ToolCall, Tool = name, Arguments = arguments });
+        var answer = channel.Receive() ?? throw new EndOfStreamException("The host closed the channel during a tool call.");
+        return answer.Kind == WorkerProtocol.Requests.ToolResult
+            ? new ToolOutcome(answer.Ok, answer.Value, answer.Error)
+            : throw new InvalidDataException($"Expected a tool result from the host, got '{answer.Kind}'.");
+    }
+
+    private static WorkerReply Ok() => new() { Kind = WorkerProtocol.Replies.Result, Status = WorkerProtocol.Statuses.Ok };
+
+    private static WorkerReply Failure(string message) =>
+        new() { Kind = WorkerProtocol.Replies.Result, Status = WorkerProtocol.Statuses.RuntimeError, Error = message };
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using AgentKit.Atlas.Data;
+
+namespace AgentKit.Atlas.Questions;
+
+/// <summary>
+/// Generates the atlas questions with gold answers computed from the data. Countries are split by a seeded
+/// hash into train and test; a question's countries all come from its split. Train questions use only
+/// training phrasings; test questions use every phrasing, including each family's held-out ones. Question
+/// texts are unique (case-insensitive). Deterministic for a given seed and data.
+/// </summary>
+public sealed class AtlasQuestionGenerator
+{
+    private readonly QuestionGeneratorOptions _options;
+    private readonly IReadOnlyList<IQuestionFamily> _families = [new LookupFamily(), new BridgeFamily(), new ComparisonFamily(), new ArithmeticFamily(), new SetFamily()];
+
+    /// <summary>Creates a generator; <paramref name="options"/> are validated here.</summary>
+    public AtlasQuestionGenerator(QuestionGeneratorOptions? options = null) => _options = (options ?? new QuestionGeneratorOptions()).Validate();
+
+    /// <summary>Every phrasing template by family (for reports and tests).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<PhrasingTemplate>> Templates => _families.ToDictionary(f => f.Name, f => f.Templates);
+
+    /// <summary>The split of a question country (<see cref="QuestionSplits.Train"/> or <see cref="QuestionSplits.Test"/>).</summary>
+    public string SplitOf(string country) =>
+        StableHash.Of(country, _options.Seed) % 100 < (uint)_options.TestCountryPercent ? QuestionSplits.Test : QuestionSplits.Train;
+
+    /// <summary>Generates train questions, then test questions, then bad ones; a family that runs out of distinct questions yields fewer.</summary>
+    public IReadOnlyList<AtlasQuestion> Generate(AtlasData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var random = new Random(_options.Seed);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var questions = new List<AtlasQuestion>();
+        var countries = data.Countries.Where(Eligibility.IsQuestionCountry).ToList();
+        foreach (var split in (string[])[QuestionSplits.Train, QuestionSplits.Test])
+        {
+            var test = split == QuestionSplits.Test;
+            var context = new DraftContext(data, countries.Where(c => SplitOf(c.Name) == split).ToList(), test, _options.MaxCitiesPerCountry, random);
+            var perFamily = test ? _options.TestPerFamily : _options.TrainPerFamily;
+            foreach (var family in _families)
+            {
+                var drafts = new List<QuestionDraft>();
+                for (var attempt = 0; drafts.Count < perFamily && attempt < perFamily * 50 + 100; attempt++)
+                {
+                    if (family.TryDraw(context) is { } draft && taken.Add(Key(draft.Question)))
+                        drafts.Add(draft);
+                }
+                questions.AddRange(drafts.Select((d, i) => Finish(d, split, i)));
+            }
+        }
+
+        var bad = new BadQuestionFactory(data);
+        questions.AddRange(bad.Draw(_options.BadTrain, test: false, random, taken).Select((d, i) => Finish(d, QuestionSplits.Train, i)));
+        questions.AddRange(bad.Draw(_options.BadTest, test: true, random, taken).Select((d, i) => Finish(d, QuestionSplits.Test, i)));
+        return questions;
+    }
+
+    private static string Key(string question) => question.Trim().ToLowerInvariant();
+
+    private static AtlasQuestion Finish(QuestionDraft d, string split, int index) => new()
+    {
+        Id = string.Create(CultureInfo.InvariantCulture, $"{d.Family}-{split}-{index:D4}"),
+        Question = d.Question,
+        Answer = d.Answer,
+        Family = d.Family,
+        Split = split,
+        Entities = d.Entities,
+        Kind = d.Kind,
+        Template = d.Template,
+        Tolerance = d.Tolerance,
+        Params = d.Params,
+    };
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using AgentKit.Abstractions.Models;
+using AgentKit.Atlas.Questions;
+using AgentKit.Core.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace AgentKit.Atlas.Teacher;
+
+/// <summary>
+/// A scripted <see cref="ICandidateGenerator"/> that plays the <see cref="AtlasTeacher"/> inside the real agent
+/// loop: it finds the question from the prompt's <c>Task:</c> message, collects the observations the runtime
+/// appended after each earlier action, and returns the teacher's next action. Run through the runtime with
+/// the real sandbox and Search tool, the recorded trajectories are exactly the runtime's format with genuine
+/// observations. Safe for concurrent runs (it keeps no per-run state).
+/// </summary>
+public sealed class TeacherCandidateGenerator : ICandidateGenerator
+{
+    private const string TaskLabel = "Task: ";
+
+    private readonly Dictionary<string, AtlasQuestion> _byQuestion;
+    private readonly AtlasTeacher _teacher;
+
+    /// <summary>Serves <paramref name="questions"/>; question texts must be distinct.</summary>
+    /// <exception cref="ArgumentException">Two questions share a text.</exception>
+    public TeacherCandidateGenerator(IEnumerable<AtlasQuestion> questions, AtlasTeacher? teacher = null)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        _teacher = teacher ?? new AtlasTeacher();
+        _byQuestion = new Dictionary<string, AtlasQuestion>(StringComparer.Ordinal);
+        foreach (var q in questions)
+        {
+            if (!_byQuestion.TryAdd(q.Question.Trim(), q))
+                throw new ArgumentException($"Questions {_byQuestion[q.Question.Trim()].Id} and {q.Id} have the same text; the teacher could not tell them apart.", nameof(questions));
+        }
+    }
+
+    /// <inheritdoc />
+    public ModelIdentity Model { get; } = new("atlas-teacher", "programmatic teacher (AgentKit.Atlas)");
+
+    /// <inheritdoc />
+    public Task<CandidateResult> GenerateAsync(CandidateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = Stopwatch.GetTimestamp();
+        var messages = request.Messages ?? throw new ArgumentException("The teacher reads chat messages; the request has a raw prompt.", nameof(request));
+
+        var text = messages.LastOrDefault()?.Role == ChatRole.User && messages[^1].Text.Contains(PromptTexts.FinalAnswerRequest.Trim(), StringComparison.Ordinal)
+            ? AtlasTeacher.NotFound // the step limit: a plan always ends earlier, so say so honestly
+            : _teacher.NextAction(FindQuestion(messages), Observations(messages));
+        var candidates = Enumerable.Range(0, request.N).Select(_ => new CandidateCompletion(text, 0, FinishReasons.Stop)).ToList();
+        return Task.FromResult(new CandidateResult(candidates, 0, Stopwatch.GetElapsedTime(started)));
+    }
+
+    private AtlasQuestion FindQuestion(IReadOnlyList<ChatMessage> messages)
+    {
+        var task = messages.FirstOrDefault(m => m.Role == ChatRole.User && m.Text.StartsWith(TaskLabel, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("The prompt has no \"Task:\" message; the teacher cannot tell which question it is.");
+        var question = task.Text[TaskLabel.Length..];
+        var end = question.IndexOf("\n\n", StringComparison.Ordinal); // a later user message merged into this one
+        if (end >= 0)
+            question = question[..end];
+        return _byQuestion.TryGetValue(question.Trim(), out var q)
+            ? q
+            : throw new InvalidOperationException($"The teacher has no plan for the task \"{question.Trim()}\".");
+    }
+
+    /// <summary>The observations, one per assistant action so far, in order.</summary>
+    private static List<string> Observations(IReadOnlyList<ChatMessage> messages)
+    {
+        var observations = new List<string>();
+        for (var i = 0; i < messages.Count - 1; i++)
+        {
+            if (messages[i].Role != ChatRole.Assistant)
+                continue;
+            var next = messages[i + 1].Text;
+            var label = PromptTexts.ObservationLabel + " ";
+            observations.Add(next.StartsWith(label, StringComparison.Ordinal) ? next[label.Length..] : next);
+        }
+        return observations;
+    }
+}

@@ -1,0 +1,158 @@
+// agentkit generate --model model.gguf --prompt "Once upon a time" [--n 4] [--temperature 0.7] [--seed 1] [--max-tokens 64] [--stop "\n"] [--grammar g.gbnf] [--chat] [--json]
+using System.CommandLine;
+using AgentKit.Abstractions.Models;
+using AgentKit.Models.LlamaSharp;
+using Microsoft.Extensions.AI;
+using Spectre.Console;
+
+namespace AgentKit.Cli.Commands;
+
+/// <summary><c>agentkit generate</c>: samples N candidate completions of one prompt and prints them.</summary>
+internal static class GenerateCommand
+{
+    private sealed record Completion(string Text, int Tokens, string FinishReason);
+
+    private sealed record GenerateReport(string Model, IReadOnlyList<Completion> Completions, int PromptTokens, double ElapsedMs, double TokensPerSecond);
+
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var endpoint = CommonOptions.Endpoint();
+        var modelName = CommonOptions.ModelName();
+        var prompt = new Option<string>("--prompt", "-p") { Description = "Prompt text (raw, unless --chat).", Required = true };
+        var n = CommonOptions.N();
+        var temperature = CommonOptions.Temperature();
+        var topP = CommonOptions.TopP();
+        var seed = CommonOptions.Seed();
+        var maxTokens = CommonOptions.MaxTokens();
+        var stop = new Option<string[]>("--stop") { Description = "Stop sequence (repeatable); escapes \\n and \\t are understood.", DefaultValueFactory = _ => [] };
+        var grammar = new Option<string?>("--grammar") { Description = "GBNF grammar file (llama.cpp syntax, start rule 'root') every candidate must follow." };
+        var chat = new Option<bool>("--chat") { Description = "Send the prompt as a user message, rendered with the model's chat template." };
+        var threads = CommonOptions.Threads();
+        var context = CommonOptions.ContextSize();
+        var json = CommonOptions.Json();
+        var command = new Command("generate", "Sample N candidate completions of a prompt from a GGUF model or an endpoint.")
+        {
+            model, endpoint, modelName, prompt, n, temperature, topP, seed, maxTokens, stop, grammar, chat, threads, context, json,
+        };
+
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var modelPath = pr.GetValue(model);
+            ModelBackends.Validate(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName));
+            var request = BuildRequest(pr.GetValue(prompt)!, pr.GetValue(chat), pr.GetValue(n), pr.GetValue(temperature), pr.GetValue(topP),
+                pr.GetValue(seed), pr.GetValue(maxTokens), pr.GetValue(stop)!, pr.GetValue(grammar));
+
+            var asJson = pr.GetValue(json);
+            var stdout = pr.InvocationConfiguration.Output;
+            var status = SpectreConsoles.For(pr.InvocationConfiguration.Error);
+
+            ICandidateGenerator? generator = null;
+            try
+            {
+                CandidateResult result = null!;
+                await WithSpinner(status, asJson, "Loading model…", () =>
+                {
+                    generator = ModelBackends.Open(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName), pr.GetValue(context), pr.GetValue(threads));
+                    return Task.CompletedTask;
+                });
+                await WithSpinner(status, asJson, $"Generating {request.N} candidate(s)…", async () =>
+                {
+                    try
+                    {
+                        result = await generator!.GenerateAsync(request, ct);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        // Request problems only visible once the model is loaded (prompt longer than the context, ...).
+                        throw new CliUsageException(ex.Message);
+                    }
+                });
+
+                var report = new GenerateReport(
+                    generator!.Model.Name,
+                    result.Candidates.Select(c => new Completion(c.Text, c.Tokens, c.FinishReason)).ToList(),
+                    result.PromptTokens,
+                    Math.Round(result.Elapsed.TotalMilliseconds, 1),
+                    Math.Round(result.TokensPerSecond, 1));
+                if (asJson)
+                    JsonOutput.Write(stdout, report);
+                else
+                    WriteHuman(SpectreConsoles.For(stdout), report);
+                return CliApp.Success;
+            }
+            finally
+            {
+                (generator as IDisposable)?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    internal static CandidateRequest BuildRequest(string prompt, bool chat, int n, float temperature, float topP, int? seed, int maxTokens, string[] stops, string? grammarPath)
+    {
+        // Checked here with the option names the user typed; CandidateRequest.Validate covers the rest.
+        if (n is < 1 or > 64)
+            throw new CliUsageException($"--n must be between 1 and 64, got {n}.");
+        if (temperature < 0 || float.IsNaN(temperature))
+            throw new CliUsageException($"--temperature must be >= 0, got {temperature}.");
+        if (topP is <= 0 or > 1 || float.IsNaN(topP))
+            throw new CliUsageException($"--top-p must be in (0, 1], got {topP}.");
+        if (maxTokens < 1)
+            throw new CliUsageException($"--max-tokens must be at least 1, got {maxTokens}.");
+        if (stops.Any(string.IsNullOrEmpty))
+            throw new CliUsageException("--stop must not be empty.");
+
+        string? grammar = null;
+        if (grammarPath is not null)
+        {
+            if (!File.Exists(grammarPath))
+                throw new CliUsageException($"grammar file not found: {grammarPath}");
+            grammar = File.ReadAllText(grammarPath);
+            if (!GbnfValidator.TryValidate(grammar, out var error))
+                throw new CliUsageException($"{grammarPath}: {error}");
+        }
+        var request = new CandidateRequest
+        {
+            Prompt = chat ? null : prompt,
+            Messages = chat ? [new ChatMessage(ChatRole.User, prompt)] : null,
+            N = n,
+            Temperature = temperature,
+            TopP = topP,
+            Seed = seed,
+            MaxTokens = maxTokens,
+            Stop = stops.Select(Unescape).ToList(),
+            Grammar = grammar,
+        };
+        try
+        {
+            return request.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+    }
+
+    private static async Task WithSpinner(IAnsiConsole console, bool quiet, string message, Func<Task> work)
+    {
+        if (quiet)
+            await work();
+        else
+            await console.Status().Spinner(Spinner.Known.Dots).StartAsync(message, _ => work());
+    }
+
+    private static void WriteHuman(IAnsiConsole console, GenerateReport report)
+    {
+        for (var i = 0; i < report.Completions.Count; i++)
+        {
+            var c = report.Completions[i];
+            console.Write(new Rule($"[grey]candidate {i + 1} · {c.Tokens} tokens · {c.FinishReason}[/]").LeftJustified());
+            console.WriteLine(c.Text);
+        }
+        console.WriteLine($"{report.Completions.Count} candidate(s), {report.Completions.Sum(c => c.Tokens)} tokens in {report.ElapsedMs:F0} ms " +
+                          $"({report.TokensPerSecond:F1} tokens/s); prompt {report.PromptTokens} tokens; model {report.Model}");
+    }
+
+    private static string Unescape(string stop) => stop.Replace("\\n", "\n").Replace("\\t", "\t");
+}

@@ -1,0 +1,113 @@
+// agentkit record --agent DIR --tasks FILE [--teacher-endpoint URL --teacher-model NAME] [--first-thought] [--filter-correct] --out traj.jsonl
+using System.CommandLine;
+using AgentKit.Cli.Hosting;
+using AgentKit.Core.Distillation;
+using AgentKit.Core.Running;
+using AgentKit.Core.Trajectories;
+using Spectre.Console;
+
+namespace AgentKit.Cli.Commands;
+
+/// <summary>
+/// <c>agentkit record</c>: runs a teacher agent (the agent's own model, or <c>--teacher-endpoint</c>) over a
+/// task file and appends its trajectories to a JSONL file: the SFT/RL data of distillation. With
+/// <c>--first-thought</c> the teacher first answers in plain chain-of-thought and the first paragraph is
+/// forced as the start of the first agent step; with <c>--filter-correct</c> only runs scored correct are kept.
+/// </summary>
+internal static class RecordCommand
+{
+    private sealed record RecordReport(int Tasks, int Recorded, int Dropped, double Success, double MeanSteps, string Out, IReadOnlyList<TaskResult> Results);
+
+    public static Command Create()
+    {
+        var agentOptions = new AgentCliOptions();
+        var tasks = new Option<string>("--tasks") { Description = "Task file: JSONL {\"id\",\"question\",\"answer\"} lines, or the paper's JSON {\"examples\":[…]}.", Required = true };
+        var teacherEndpoint = new Option<string?>("--teacher-endpoint") { Description = "OpenAI-compatible endpoint of the teacher model (default: the agent's model)." };
+        var teacherModel = new Option<string?>("--teacher-model") { Description = "Model name to request from --teacher-endpoint." };
+        var firstThought = new Option<bool>("--first-thought") { Description = "Force the first paragraph of a chain-of-thought answer as the start of the first step." };
+        var filterCorrect = new Option<bool>("--filter-correct") { Description = "Keep only runs whose answer matches the task's reference answer." };
+        var output = new Option<string>("--out") { Description = "JSONL file the trajectories are appended to.", Required = true };
+        var limit = new Option<int?>("--limit") { Description = "Record only the first N tasks." };
+        var json = CommonOptions.Json();
+        var command = new Command("record", "Record teacher trajectories over a task file (distillation data).")
+            { tasks, teacherEndpoint, teacherModel, firstThought, filterCorrect, output, limit, json };
+        agentOptions.AddTo(command);
+
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var endpoint = pr.GetValue(teacherEndpoint);
+            var model = pr.GetValue(teacherModel);
+            if ((endpoint is null) != (model is null))
+                throw new CliUsageException("--teacher-endpoint and --teacher-model go together.");
+            var settings = agentOptions.Read(pr);
+            if (endpoint is not null)
+            {
+                if (settings.ModelPath is not null || settings.Endpoint is not null)
+                    throw new CliUsageException("give the teacher with --teacher-endpoint/--teacher-model or --model/--endpoint, not both.");
+                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+                    throw new CliUsageException($"--teacher-endpoint must be an absolute URL, got '{endpoint}'.");
+                settings = settings with { Endpoint = endpoint, ModelName = model };
+            }
+            var taskList = EvalCommand.ReadTasks(pr.GetValue(tasks)!, pr.GetValue(limit));
+            var keepCorrect = pr.GetValue(filterCorrect);
+            if (keepCorrect && taskList.Any(t => t.ReferenceAnswer is null))
+                throw new CliUsageException("--filter-correct needs a reference answer for every task; some tasks have none.");
+            var asJson = pr.GetValue(json);
+            var useFirstThought = pr.GetValue(firstThought);
+
+            await using var host = await AgentHost.OpenAsync(settings, ct);
+            using var writer = new JsonlTrajectoryWriter(pr.GetValue(output)!);
+            var sink = keepCorrect ? FilteringTrajectorySink.CorrectOnly(writer) : new FilteringTrajectorySink(writer, _ => true);
+            var agent = host.CreateAgent(new AgentRunOptions { Sink = sink });
+            var sampling = host.Agent.Definition.Sampling;
+
+            async Task<TaskResult> RecordOne(AgentKit.Abstractions.Trajectories.TrajectoryTask task)
+            {
+                AgentRunSettings? runSettings = null;
+                if (useFirstThought)
+                {
+                    var prefix = await FirstThought.GetAsync(host.Generator, task.Question, sampling.Temperature, sampling.Seed, sampling.MaxTokensPerStep, ct);
+                    runSettings = new AgentRunSettings { FirstThoughtPrefix = prefix };
+                }
+                return await EvalCommand.RunOneAsync(agent, task, runSettings, ct);
+            }
+
+            var results = new List<TaskResult>();
+            if (asJson)
+            {
+                foreach (var task in taskList)
+                    results.Add(await RecordOne(task));
+            }
+            else
+            {
+                await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(async ctx =>
+                {
+                    var bar = ctx.AddTask("Recording", maxValue: taskList.Count);
+                    foreach (var task in taskList)
+                    {
+                        results.Add(await RecordOne(task));
+                        bar.Increment(1);
+                        bar.Description = $"Recording ({sink.Kept} kept, {sink.Dropped} dropped)";
+                    }
+                });
+            }
+
+            var summary = TaskRunSummary.From(results);
+            var report = new RecordReport(summary.Tasks, sink.Kept, sink.Dropped, summary.Success, summary.MeanSteps, writer.Path, results);
+            var stdout = pr.InvocationConfiguration.Output;
+            if (asJson)
+            {
+                JsonOutput.Write(stdout, report);
+            }
+            else
+            {
+                SpectreConsoles.For(stdout).Write(new Table()
+                    .AddColumns("tasks", "recorded", "dropped", "success", "mean steps", "out")
+                    .AddRow(report.Tasks.ToString(), report.Recorded.ToString(), report.Dropped.ToString(), $"{report.Success:P1}",
+                        report.MeanSteps.ToString("F2"), Markup.Escape(report.Out)));
+            }
+            return CliApp.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,64 @@
+using AgentKit.Abstractions.Trajectories;
+
+namespace AgentKit.Core.Trajectories;
+
+/// <summary>
+/// Turns runs into SFT chat examples, one JSON line per run: <c>{"messages":[{"role","content","weight"},…]}</c>.
+/// The conversation is the prompt of the run's last model request plus the reply it got, so it is exactly
+/// what the agent saw and wrote (system prompt with tools, task, plans, actions, observations, and the
+/// plain answer of a run that hit the step limit). <c>weight</c> follows the OpenAI fine-tuning format:
+/// 1 marks turns to train on (every assistant turn), 0 the rest; TRL users map it to an assistant-only loss mask.
+/// Runs that failed, were cancelled or have no model request are skipped.
+/// </summary>
+public static class SftExporter
+{
+    /// <summary>The example for <paramref name="record"/>, or null when the run cannot be used.</summary>
+    public static SftExample? ToExample(TrajectoryRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Outcome is not (RunOutcome.Answered or RunOutcome.StepLimit))
+            return null;
+        var (prompt, reply) = LastRequest(record.Steps);
+        if (prompt is null || reply is null)
+            return null;
+        var messages = prompt.ToList();
+        if (messages.Count > 0 && messages[^1].Role == PromptRoles.Assistant)
+            messages.RemoveAt(messages.Count - 1); // a forced first-thought prefix: the reply already starts with it
+        messages.Add(new PromptMessage(PromptRoles.Assistant, reply));
+        return new SftExample([.. messages.Select(m => new SftMessage(m.Role, m.Content, m.Role == PromptRoles.Assistant ? 1 : 0))]);
+    }
+
+    /// <summary>Writes one line per usable run; returns how many were written.</summary>
+    public static int Export(IEnumerable<TrajectoryRecord> records, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(output);
+        var written = 0;
+        foreach (var record in records)
+        {
+            if (ToExample(record) is not { } example)
+                continue;
+            output.Write(System.Text.Json.JsonSerializer.Serialize(example, TrajectoryJson.Options));
+            output.Write('\n');
+            written++;
+        }
+        return written;
+    }
+
+    private static (IReadOnlyList<PromptMessage>? Prompt, string? Reply) LastRequest(IReadOnlyList<AgentStep> steps)
+    {
+        for (var i = steps.Count - 1; i >= 0; i--)
+        {
+            switch (steps[i])
+            {
+                case FinalAnswerStep { Source: FinalAnswerSource.StepLimit, Prompt: { } prompt, Text: { } text }:
+                    return (prompt, text.Trim());
+                case ActionStep action:
+                    return (action.Prompt, action.Action);
+                case PlanningStep plan:
+                    return ([.. plan.Prompt], plan.Plan);
+            }
+        }
+        return (null, null);
+    }
+}

@@ -1,0 +1,31 @@
+namespace AgentKit.Training.Export;
+
+/// <summary>Storage type of an exported GGUF.</summary>
+public enum GgufExportType
+{
+    /// <summary>32-bit floats.</summary>
+    F32,
+    /// <summary>16-bit floats for matrices (norms and biases stay f32, as llama.cpp's converter does).</summary>
+    F16,
+    /// <summary>8-bit blocks, produced from an f16 export by llama.cpp's quantizer.</summary>
+    Q8_0,
+}
+
+/// <summary>Settings of <see cref="GgufExporter"/>.</summary>
+public sealed record GgufExportOptions
+{
+    /// <summary>Tensor storage (default f16).</summary>
+    public GgufExportType Type { get; init; } = GgufExportType.F16;
+
+    /// <summary><c>general.name</c> (default: the output file name without extension).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// <c>tokenizer.ggml.pre</c>, the pre-tokenizer llama.cpp applies (default <c>gpt-2</c>, the one
+    /// <see cref="Tokenization.ByteLevelBpeTokenizer"/> implements).
+    /// </summary>
+    public string PreTokenizer { get; init; } = "gpt-2";
+
+    /// <summary>Threads for the q8_0 quantizer (default: all cores).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

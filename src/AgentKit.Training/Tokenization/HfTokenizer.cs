@@ -1,0 +1,119 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML.Tokenizers;
+
+namespace AgentKit.Training.Tokenization;
+
+/// <summary>
+/// A Hugging Face <c>tokenizer.json</c> of a byte-level BPE model (GPT-2, Qwen2, Llama-3 families) loaded with
+/// Microsoft.ML.Tokenizers' <see cref="CodeGenTokenizer"/>. Added tokens marked special are matched first.
+/// Pre-tokenization follows GPT-2's pattern, which equals Qwen2's and Llama-3's except in how they group digits.
+/// </summary>
+public sealed class HfTokenizer : ITextTokenizer
+{
+    private readonly CodeGenTokenizer _inner;
+    private readonly Dictionary<string, int> _special;
+    private readonly Dictionary<int, string> _specialById;
+
+    private HfTokenizer(CodeGenTokenizer inner, Dictionary<string, int> special, int vocabSize)
+    {
+        _inner = inner;
+        _special = special;
+        _specialById = special.ToDictionary(p => p.Value, p => p.Key);
+        VocabSize = vocabSize;
+    }
+
+    /// <inheritdoc />
+    public int VocabSize { get; }
+
+    /// <inheritdoc />
+    public int? EosId => SpecialTokenId(ChatFormat.EndOfText) ?? SpecialTokenId("</s>") ?? SpecialTokenId("<|end_of_text|>");
+
+    /// <inheritdoc />
+    public int? SpecialTokenId(string token) => _special.TryGetValue(token, out var id) ? id : null;
+
+    /// <summary>Loads <paramref name="path"/> (a <c>tokenizer.json</c> whose model is BPE).</summary>
+    public static HfTokenizer Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Tokenizer '{path}' does not exist.", path);
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException("the root is not a JSON object");
+            var model = root["model"] as JsonObject ?? throw new InvalidDataException("no 'model' object");
+            if ((string?)model["type"] is { } type && type != "BPE")
+                throw new InvalidDataException($"model type is '{type}', expected BPE");
+            var vocab = model["vocab"] as JsonObject ?? throw new InvalidDataException("no 'model.vocab' object");
+            var merges = model["merges"] as JsonArray ?? [];
+            var mergesText = new StringBuilder("#version: 0.2\n");
+            foreach (var merge in merges)
+                mergesText.Append(merge is JsonArray pair ? $"{(string)pair[0]!} {(string)pair[1]!}" : (string)merge!).Append('\n');
+            using var vocabStream = new MemoryStream(Encoding.UTF8.GetBytes(vocab.ToJsonString()));
+            using var mergesStream = new MemoryStream(Encoding.UTF8.GetBytes(mergesText.ToString()));
+            var inner = CodeGenTokenizer.Create(vocabStream, mergesStream, addPrefixSpace: false, addBeginOfSentence: false, addEndOfSentence: false);
+            var special = new Dictionary<string, int>();
+            var maxId = vocab.Select(p => p.Value!.GetValue<int>()).DefaultIfEmpty(-1).Max();
+            foreach (var node in root["added_tokens"] as JsonArray ?? [])
+            {
+                var id = (int)node!["id"]!;
+                special[(string)node["content"]!] = id;
+                maxId = Math.Max(maxId, id);
+            }
+            return new HfTokenizer(inner, special, maxId + 1);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"Tokenizer '{path}' could not be loaded: {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> Encode(string text)
+    {
+        var ids = new List<int>();
+        var start = 0;
+        var specials = _special.Keys.OrderByDescending(s => s.Length).ToArray();
+        while (start < text.Length)
+        {
+            var (at, token) = specials.Select(s => (At: text.IndexOf(s, start, StringComparison.Ordinal), Token: s))
+                .Where(p => p.At >= 0).OrderBy(p => p.At).FirstOrDefault((-1, ""));
+            var end = at < 0 ? text.Length : at;
+            if (end > start)
+                ids.AddRange(_inner.EncodeToIds(text[start..end], addPrefixSpace: false, addBeginningOfSentence: false, addEndOfSentence: false));
+            if (at < 0)
+                break;
+            ids.Add(_special[token]);
+            start = at + token.Length;
+        }
+        return ids;
+    }
+
+    /// <inheritdoc />
+    public string Decode(IEnumerable<int> ids)
+    {
+        var text = new StringBuilder();
+        var run = new List<int>();
+        foreach (var id in ids)
+        {
+            if (_specialById.TryGetValue(id, out var special))
+            {
+                Flush();
+                text.Append(special);
+            }
+            else
+            {
+                run.Add(id);
+            }
+        }
+        Flush();
+        return text.ToString();
+
+        void Flush()
+        {
+            if (run.Count > 0)
+                text.Append(_inner.Decode(run, hasPrefixSpace: false, considerSpecialTokens: false));
+            run.Clear();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Text.RegularExpressions;
+using AgentKit.Abstractions.Models;
+using AgentKit.Models.LlamaSharp;
+using AgentKit.TestUtils;
+using Microsoft.Extensions.AI;
+
+namespace AgentKit.Models.Tests.LlamaSharp;
+
+/// <summary>One tiny model loaded once for all generator tests (loading is cheap, but not free).</summary>
+public sealed class TinyGeneratorFixture : IDisposable
+{
+    public LlamaSharpGenerator Generator { get; } = new(new LlamaSharpOptions { ModelPath = TinyModels.RandomLlamaPath(), Threads = 2, ContextSize = 512 });
+
+    public void Dispose() => Generator.Dispose();
+}
+
+public sealed class LlamaSharpGeneratorTests(TinyGeneratorFixture fixture) : IClassFixture<TinyGeneratorFixture>
+{
+    private LlamaSharpGenerator Generator => fixture.Generator;
+
+    [Fact]
+    public void Tokenizer_round_trips_text_through_llama_cpp()
+    {
+        const string text = "Hello, the world! ünïcödé 123\n\tend";
+        var tokens = Generator.Tokenize(text);
+        Assert.True(tokens.Count < System.Text.Encoding.UTF8.GetByteCount(text), "merges should make some tokens longer than a byte");
+        Assert.Equal(text, Generator.Detokenize(tokens));
+    }
+
+    [Fact]
+    public void Special_tokens_are_parsed_as_single_tokens()
+    {
+        var tokens = Generator.Tokenize("<|im_start|>user");
+        Assert.Equal(Models.Gguf.ByteLevelVocabulary.Default.ImStartId, tokens[0]);
+    }
+
+    [Fact]
+    public async Task Grammar_constrained_candidates_all_match_the_grammar()
+    {
+        const string grammar = """
+            root ::= "answer: " digit digit? " " word
+            digit ::= [0-9]
+            word ::= "yes" | "no" | "maybe"
+            """;
+        var valid = new Regex(@"^answer: [0-9][0-9]? (yes|no|maybe)$");
+
+        var result = await Generator.GenerateAsync(new CandidateRequest { Prompt = "Q: is it? A:", N = 8, Grammar = grammar, Seed = 7, MaxTokens = 40, Temperature = 1.0f });
+
+        Assert.Equal(8, result.Candidates.Count);
+        foreach (var candidate in result.Candidates)
+        {
+            Assert.Matches(valid, candidate.Text);
+            Assert.Equal(FinishReasons.Stop, candidate.FinishReason);
+            Assert.True(candidate.Tokens > 0);
+        }
+        Assert.True(result.PromptTokens > 0);
+    }
+
+    [Fact]
+    public async Task Same_seed_gives_same_candidates_and_different_seed_differs()
+    {
+        var request = new CandidateRequest { Prompt = "Once upon a time", N = 4, Seed = 42, MaxTokens = 16, Temperature = 1.0f };
+        var first = await Generator.GenerateAsync(request);
+        var second = await Generator.GenerateAsync(request);
+        var other = await Generator.GenerateAsync(request with { Seed = 43 });
+
+        Assert.Equal(first.Candidates.Select(c => c.Text), second.Candidates.Select(c => c.Text));
+        Assert.NotEqual(first.Candidates.Select(c => c.Text), other.Candidates.Select(c => c.Text));
+        // Candidates within one request use seed + i, so they differ from each other too.
+        Assert.True(first.Candidates.Select(c => c.Text).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public async Task Temperature_zero_is_greedy_whatever_the_seed()
+    {
+        var request = new CandidateRequest { Prompt = "The", N = 3, Temperature = 0, MaxTokens = 12 };
+        var a = await Generator.GenerateAsync(request with { Seed = 1 });
+        var b = await Generator.GenerateAsync(request with { Seed = 999 });
+        Assert.Single(a.Candidates.Select(c => c.Text).Distinct());
+        Assert.Equal(a.Candidates[0].Text, b.Candidates[0].Text);
+    }
+
+    [Fact]
+    public async Task Stop_sequences_end_candidates_and_are_not_included()
+    {
+        // The grammar makes the stop sequence certain to appear: "ab" then "STOP" then more text.
+        const string grammar = """root ::= "ab" [a-c]? "STOP" [a-z]+ """;
+        var result = await Generator.GenerateAsync(new CandidateRequest { Prompt = "x", N = 4, Grammar = grammar, Stop = ["STOP"], Seed = 3, MaxTokens = 30 });
+        foreach (var candidate in result.Candidates)
+        {
+            Assert.Matches("^ab[a-c]?$", candidate.Text);
+            Assert.Equal(FinishReasons.Stop, candidate.FinishReason);
+        }
+    }
+
+    [Fact]
+    public async Task Max_tokens_ends_candidates_with_length()
+    {
+        var result = await Generator.GenerateAsync(new CandidateRequest { Prompt = "x", N = 2, Grammar = "root ::= [a-z]+", Seed = 5, MaxTokens = 6 });
+        Assert.All(result.Candidates, c =>
+        {
+            Assert.Equal(6, c.Tokens);
+            Assert.Equal(FinishReasons.Length, c.FinishReason);
+            Assert.Matches("^[a-z]+$", c.Text);
+        });
+        Assert.True(result.TokensPerSecond > 0);
+    }
+
+    [Fact]
+    public async Task Streaming_deltas_add_up_to_the_generated_candidates()
+    {
+        var request = new CandidateRequest { Prompt = "stream", N = 3, Seed = 11, MaxTokens = 10, Grammar = """root ::= [a-z ]+ "!" """ };
+        var texts = new string[3];
+        var finishes = new string?[3];
+        await foreach (var delta in Generator.StreamAsync(request))
+        {
+            Assert.Null(finishes[delta.Index]); // nothing after the final delta
+            texts[delta.Index] += delta.Text;
+            finishes[delta.Index] = delta.FinishReason;
+        }
+        var whole = await Generator.GenerateAsync(request);
+        Assert.Equal(whole.Candidates.Select(c => c.Text), texts);
+        Assert.Equal(whole.Candidates.Select(c => c.FinishReason), finishes);
+    }
+
+    [Fact]
+    public async Task Messages_are_rendered_with_the_gguf_chat_template()
+    {
+        var request = new CandidateRequest { Messages = [new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, "Hi")] };
+        Assert.True(Generator.HasChatTemplate);
+        Assert.Equal("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", Generator.RenderPrompt(request));
+        var result = await Generator.GenerateAsync(request with { MaxTokens = 4, Seed = 1 });
+        Assert.Single(result.Candidates);
+    }
+
+    [Fact]
+    public void Without_a_template_messages_fall_back_to_chatml()
+    {
+        using var plain = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = TinyModels.RandomLlamaWithoutTemplatePath(), Threads = 1, ContextSize = 128 });
+        Assert.False(plain.HasChatTemplate);
+        var prompt = plain.RenderPrompt(new CandidateRequest { Messages = [new ChatMessage(ChatRole.User, "Hi")] });
+        Assert.Equal("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", prompt);
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_are_serialised_and_all_complete()
+    {
+        var request = new CandidateRequest { Prompt = "concurrent", N = 2, Seed = 9, MaxTokens = 8, Grammar = "root ::= [a-z]+" };
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Generator.GenerateAsync(request))));
+        Assert.All(results, r => Assert.Equal(results[0].Candidates.Select(c => c.Text), r.Candidates.Select(c => c.Text)));
+    }
+
+    [Fact]
+    public async Task A_malformed_grammar_is_an_argument_error_not_a_crash()
+    {
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() =>
+            Generator.GenerateAsync(new CandidateRequest { Prompt = "x", Grammar = "root ::= (unclosed", MaxTokens = 4 }));
+        Assert.Contains("grammar", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_context_is_rejected_with_a_message()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Generator.GenerateAsync(new CandidateRequest { Prompt = new string('x', 2000), MaxTokens = 4 }));
+        Assert.Contains("context", ex.Message);
+    }
+
+    [Fact]
+    public async Task Chat_client_answers_and_reports_metadata()
+    {
+        using var client = Generator.AsChatClient();
+        var metadata = client.GetService<ChatClientMetadata>();
+        Assert.NotNull(metadata);
+        Assert.Equal("llamasharp", metadata.ProviderName);
+        Assert.Same(Generator, client.GetService<LlamaSharpGenerator>());
+
+        var options = new ChatOptions { Seed = 4, MaxOutputTokens = 5, Temperature = 0.5f, AdditionalProperties = new() { ["grammar"] = "root ::= \"ok\"" } };
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Say ok")], options);
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.True(response.Usage!.InputTokenCount > 0);
+
+        var streamed = "";
+        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Say ok")], options))
+            streamed += update.Text;
+        Assert.Equal("ok", streamed);
+    }
+}

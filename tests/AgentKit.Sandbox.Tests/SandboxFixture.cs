@@ -1,0 +1,50 @@
+using AgentKit.Abstractions.Execution;
+
+namespace AgentKit.Sandbox.Tests;
+
+/// <summary>
+/// One warm sandbox shared by every test class (starting workers costs about a second each), with short limits
+/// so adversarial tests finish fast. Tests run one class at a time in this collection.
+/// </summary>
+public sealed class SandboxFixture : IAsyncLifetime
+{
+    public const string HostSecretVariable = "AGENTKIT_SANDBOX_TEST_SECRET";
+
+    public static readonly SandboxOptions Options = new()
+    {
+        Timeout = TimeSpan.FromSeconds(2),
+        MemoryLimitMb = 256,
+        MaxOutputChars = 2_000,
+        PoolSize = 2,
+        RegexMatchTimeout = TimeSpan.FromMilliseconds(200),
+    };
+
+    public CodeSandbox Sandbox { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Set in the host before workers start: the scrubbed-environment test checks it never reaches them.
+        Environment.SetEnvironmentVariable(HostSecretVariable, "host-only-secret");
+        Sandbox = await CodeSandbox.StartAsync(Options);
+    }
+
+    public async Task DisposeAsync() => await Sandbox.DisposeAsync();
+
+    /// <summary>The sandbox still works after an attack: a fresh snippet runs and returns the right value.</summary>
+    public async Task AssertHealthyAsync()
+    {
+        // Twice, so both pool slots (including a just-replaced worker) are exercised.
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await Sandbox.RunAsync("Enumerable.Range(1, 4).Sum()");
+            Assert.Equal(ExecutionStatus.Ok, result.Status);
+            Assert.Equal("10", result.ReturnValue);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SandboxCollection : ICollectionFixture<SandboxFixture>
+{
+    public const string Name = "sandbox";
+}
