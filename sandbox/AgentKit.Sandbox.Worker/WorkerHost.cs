@@ -16,6 +16,7 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
     private const int UnloadsPerCollection = 32;
 
     private readonly Dictionary<long, ScriptContext> _contexts = [];
+    private readonly List<WeakReference> _unloaded = [];
     private readonly SnippetRunner _runner = new(capture, settings);
     private int _unloadsSinceCollection;
 
@@ -31,6 +32,7 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
         WorkerProtocol.Requests.Open => Open(request),
         WorkerProtocol.Requests.Run => Run(request),
         WorkerProtocol.Requests.Close => Close(request.ContextIds ?? []),
+        WorkerProtocol.Requests.Stats => Stats(),
         _ => Failure($"Unknown request '{request.Kind}'."),
     };
 
@@ -77,8 +79,25 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
         return Ok();
     }
 
+    private WorkerReply Stats()
+    {
+        for (var i = 0; i < 3 && _unloaded.Any(r => r.IsAlive); i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        _unloaded.RemoveAll(r => !r.IsAlive);
+        var stats = new WorkerStats(GC.GetTotalMemory(forceFullCollection: true), _contexts.Count, _unloaded.Count);
+        return new WorkerReply { Kind = WorkerProtocol.Replies.Result, Status = WorkerProtocol.Statuses.Ok, Stats = stats };
+    }
+
     private void Unload(ScriptContext context)
     {
+        if (context.LoadContextReference is { } reference)
+        {
+            if (_unloaded.Count > 10_000) _unloaded.RemoveAll(r => !r.IsAlive);
+            _unloaded.Add(reference);
+        }
         context.Dispose();
         if (++_unloadsSinceCollection < UnloadsPerCollection) return;
         _unloadsSinceCollection = 0;

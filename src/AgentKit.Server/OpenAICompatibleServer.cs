@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AgentKit.Server;
@@ -97,7 +98,9 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         // The empty builder reads no appsettings or environment: the options are the whole configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(_options.LoggerFactory);
+        // The host's own logs (request starting/finished, hosting environment) stay silent: one line per request
+        // comes from this class. Process signals belong to the embedder.
+        builder.Services.AddSingleton<IHostLifetime, HostWithoutSignals>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -25,6 +25,7 @@ internal static class WorkerProtocol
         public const string Run = "run";
         public const string Close = "close";
         public const string ToolResult = "tool_result";
+        public const string Stats = "stats";
     }
 
     /// <summary>Message kinds sent by the worker.</summary>
@@ -95,4 +96,15 @@ internal sealed record WorkerReply
 
     /// <summary>For <c>tool_call</c>: the arguments in parameter order.</summary>
     public JsonElement[]? Arguments { get; init; }
+
+    /// <summary>For <c>stats</c>: the worker's view of its own memory.</summary>
+    public WorkerStats? Stats { get; init; }
+}
+
+/// <summary>Memory figures the worker reports about itself (diagnostics and leak tests).</summary>
+/// <param name="ManagedHeapBytes">Bytes in use on the managed heap after a full collection.</param>
+/// <param name="OpenContexts">Script contexts currently open.</param>
+/// <param name="UnloadedContextsAlive">Unloaded contexts whose assemblies are still in memory (should be 0 after a collection).</param>
+internal sealed record WorkerStats(long ManagedHeapBytes, int OpenContexts, int UnloadedContextsAlive)
+{
 }

@@ -99,6 +99,9 @@ internal sealed class ScriptContext : IDisposable
         }
     }
 
+    /// <summary>Tracks the load context after unloading, to tell whether it was really collected.</summary>
+    public WeakReference? LoadContextReference => _loadContext is null ? null : new WeakReference(_loadContext);
+
     /// <summary>Drops every reference to the context's objects and unloads its assemblies.</summary>
     public void Dispose()
     {

@@ -52,37 +52,52 @@ internal sealed class SetFamily : IQuestionFamily
     {
         var kind = context.Pick(s_templates.Keys.ToList());
         var size = 3 + context.Random.Next(3);
-        string value;
         Func<CountryFacts, bool> eligible;
-        Func<CountryFacts, bool> counts;
+        Func<DraftContext, IReadOnlyList<CountryFacts>, (string Value, Func<CountryFacts, bool?> Counts)> rule;
         switch (kind)
         {
             case "count-continent":
-                value = context.Pick(s_continents);
-                eligible = c => Eligibility.Has(c, AtlasFact.Continent);
-                counts = c => c.Continent == value;
+                (eligible, rule) = (c => Eligibility.Has(c, AtlasFact.Continent), ContinentRule);
                 break;
             case "count-population":
-                var millions = context.Pick(s_millions);
-                value = FactFormatting.Integer(millions);
-                eligible = c => Eligibility.Has(c, AtlasFact.Population) && c.Population != millions * 1_000_000L;
-                counts = c => c.Population > millions * 1_000_000L;
+                (eligible, rule) = (c => Eligibility.Has(c, AtlasFact.Population), PopulationRule);
                 break;
             default:
-                var year = context.Pick(s_years);
-                value = FactFormatting.Integer(year);
-                eligible = c => Eligibility.Has(c, AtlasFact.Independence) && c.IndependenceYear != year;
-                counts = c => c.IndependenceYear < year;
+                (eligible, rule) = (c => Eligibility.Has(c, AtlasFact.Independence), IndependenceRule);
                 break;
         }
         var countries = context.PickCountries(size, c => eligible(c) && Eligibility.IsListable(c));
         if (countries is null)
             return null;
+        var (value, counts) = rule(context, countries);
+        if (countries.Any(c => counts(c) is null))
+            return null; // a country sits exactly on the threshold
         var names = countries.Select(c => c.Name).ToList();
         var template = context.PickTemplate(s_templates[kind]);
         var text = template.Fill(new Dictionary<string, string> { ["value"] = value, ["list"] = FactFormatting.List(names) });
-        var answer = FactFormatting.Integer(countries.Count(counts));
+        var answer = FactFormatting.Integer(countries.Count(c => counts(c) == true));
         return new QuestionDraft(text, answer, Name, kind, template.Id, names, 0,
             new Dictionary<string, string> { ["value"] = value, ["countries"] = string.Join("|", names) });
+    }
+
+    /// <summary>Mostly the continent of one of the countries (so counts are rarely all zero), sometimes any continent.</summary>
+    private static (string, Func<CountryFacts, bool?>) ContinentRule(DraftContext context, IReadOnlyList<CountryFacts> countries)
+    {
+        var continent = context.Random.Next(4) == 0 ? context.Pick(s_continents) : context.Pick(countries).Continent!;
+        return (continent, c => c.Continent == continent);
+    }
+
+    /// <summary>More than N million; null (unusable) for a population of exactly N million.</summary>
+    private static (string, Func<CountryFacts, bool?>) PopulationRule(DraftContext context, IReadOnlyList<CountryFacts> countries)
+    {
+        var threshold = context.Pick(s_millions) * 1_000_000L;
+        return (FactFormatting.Integer(threshold / 1_000_000), c => c.Population == threshold ? null : c.Population > threshold);
+    }
+
+    /// <summary>Independent before year Y; null (unusable) for independence in Y itself.</summary>
+    private static (string, Func<CountryFacts, bool?>) IndependenceRule(DraftContext context, IReadOnlyList<CountryFacts> countries)
+    {
+        var year = context.Pick(s_years);
+        return (FactFormatting.Integer(year), c => c.IndependenceYear == year ? null : c.IndependenceYear < year);
     }
 }

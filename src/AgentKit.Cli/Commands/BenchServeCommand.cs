@@ -169,9 +169,11 @@ internal static class BenchServeCommand
 
     private static void WriteTable(IAnsiConsole console, BenchServeReport report, bool randomModel)
     {
-        console.WriteLine($"{report.Model}{(randomModel ? " (random weights)" : "")}: {report.Parameters:N0} parameters; n={report.N}, max_tokens={report.MaxTokens}, " +
-                          $"{report.PromptTokens}-token prompt, median of {report.Repeats} runs");
-        var table = new Table().AddColumn("mode").AddColumn("median ms").AddColumn("min ms").AddColumn("mean ms").AddColumn("tokens").AddColumn("tokens/s").AddColumn("ratio to in-process").AddColumn("overhead ms");
+        console.WriteLine($"{(randomModel ? "random llama (temporary file)" : report.Model)}: {report.Parameters:N0} parameters; n={report.N}, " +
+                          $"max_tokens={report.MaxTokens}, {report.PromptTokens}-token prompt, {report.Repeats} runs per mode");
+        console.WriteLine("x in-proc: median over the in-process median; +ms: the difference (the cost of the HTTP hop).");
+        var table = new Table().AddColumn("mode").AddColumn("median ms").AddColumn("min ms").AddColumn("mean ms").AddColumn("tokens").AddColumn("tok/s")
+            .AddColumn("x in-proc").AddColumn("+ms");
         foreach (var m in report.Modes)
             table.AddRow(m.Mode, m.MedianMs.ToString("F1"), m.MinMs.ToString("F1"), m.MeanMs.ToString("F1"), m.Tokens.ToString(), m.TokensPerSecond.ToString("F0"), m.RatioToInProcess.ToString("F3"), m.OverheadMs.ToString("F1"));
         console.Write(table);

@@ -70,7 +70,8 @@ internal static class GenerateCommand
                 });
 
                 var report = new GenerateReport(
-                    generator!.Model.Name,
+                    // A file's name, not generator.Model: that would hash the whole GGUF just to print its name.
+                    modelPath is not null ? Path.GetFileNameWithoutExtension(modelPath) : generator!.Model.Name,
                     result.Candidates.Select(c => new Completion(c.Text, c.Tokens, c.FinishReason)).ToList(),
                     result.PromptTokens,
                     Math.Round(result.Elapsed.TotalMilliseconds, 1),

@@ -180,7 +180,11 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         if (request.Grammar is not null)
+        {
             GbnfValidator.Validate(request.Grammar); // llama.cpp crashes the process on a bad grammar
+            if (_options.IgnoreEndOfGeneration)
+                throw new ArgumentException("A grammar cannot be used with IgnoreEndOfGeneration: once the grammar is complete only end-of-generation tokens are allowed.");
+        }
         var grammar = request.Grammar is null ? null : new Grammar(request.Grammar, "root");
         var seed = request.Seed ?? Random.Shared.Next();
 

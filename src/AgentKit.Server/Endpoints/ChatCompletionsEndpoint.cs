@@ -42,8 +42,8 @@ internal sealed class ChatCompletionsEndpoint(
 
         if (call.Stream)
         {
-            await StreamAsync(context, call.Candidates, responses);
-            ServerLog.Generated(logger, call.Candidates.N, true, -1, queueWait.TotalMilliseconds);
+            var chunks = await StreamAsync(context, call.Candidates, responses);
+            ServerLog.Streamed(logger, call.Candidates.N, chunks, queueWait.TotalMilliseconds);
             return;
         }
 
@@ -57,11 +57,12 @@ internal sealed class ChatCompletionsEndpoint(
             throw error;
         }
 
-        ServerLog.Generated(logger, call.Candidates.N, false, result.Candidates.Sum(c => c.Tokens), queueWait.TotalMilliseconds);
+        ServerLog.Generated(logger, call.Candidates.N, result.Candidates.Sum(c => c.Tokens), queueWait.TotalMilliseconds);
         await JsonResponse.WriteAsync(context, responses.Completion(result));
     }
 
-    private async Task StreamAsync(HttpContext context, CandidateRequest request, ChatCompletionResponses responses)
+    /// <summary>Streams the candidates; returns the number of chunks sent.</summary>
+    private async Task<int> StreamAsync(HttpContext context, CandidateRequest request, ChatCompletionResponses responses)
     {
         var aborted = context.RequestAborted;
         var deltas = (generator is IStreamingCandidateGenerator streaming
@@ -83,6 +84,7 @@ internal sealed class ChatCompletionsEndpoint(
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             var started = new bool[request.N];
+            var chunks = 0;
             try
             {
                 for (; hasDelta; hasDelta = await deltas.MoveNextAsync())
@@ -92,6 +94,7 @@ internal sealed class ChatCompletionsEndpoint(
                         continue;
                     await WriteEventAsync(context, responses.Chunk(delta.Index, delta.Text, !started[delta.Index], delta.FinishReason).ToJsonString());
                     started[delta.Index] = true;
+                    chunks++;
                 }
 
                 await WriteEventAsync(context, "[DONE]");
@@ -100,6 +103,8 @@ internal sealed class ChatCompletionsEndpoint(
             {
                 await WriteEventAsync(context, error.ToJson().ToJsonString());
             }
+
+            return chunks;
         }
         finally
         {

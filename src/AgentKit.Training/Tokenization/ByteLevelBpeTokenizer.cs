@@ -73,6 +73,10 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     public int? EosId => SpecialTokenId(ChatFormat.EndOfText);
 
     /// <inheritdoc />
+    public int TokenByteLength(int id) =>
+        _special.ContainsKey(_tokens[id]) ? Encoding.UTF8.GetByteCount(_tokens[id]) : _tokens[id].Length;
+
+    /// <inheritdoc />
     public int? SpecialTokenId(string token) => _special.TryGetValue(token, out var id) ? id : null;
 
     /// <inheritdoc />

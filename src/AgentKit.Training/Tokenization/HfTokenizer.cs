@@ -16,8 +16,11 @@ public sealed class HfTokenizer : ITextTokenizer
     private readonly Dictionary<string, int> _special;
     private readonly Dictionary<int, string> _specialById;
 
-    private HfTokenizer(CodeGenTokenizer inner, Dictionary<string, int> special, int vocabSize)
+    private readonly Dictionary<int, int> _byteLengths;
+
+    private HfTokenizer(CodeGenTokenizer inner, Dictionary<string, int> special, int vocabSize, Dictionary<int, int> byteLengths)
     {
+        _byteLengths = byteLengths;
         _inner = inner;
         _special = special;
         _specialById = special.ToDictionary(p => p.Value, p => p.Key);
@@ -29,6 +32,9 @@ public sealed class HfTokenizer : ITextTokenizer
 
     /// <inheritdoc />
     public int? EosId => SpecialTokenId(ChatFormat.EndOfText) ?? SpecialTokenId("</s>") ?? SpecialTokenId("<|end_of_text|>");
+
+    /// <inheritdoc />
+    public int TokenByteLength(int id) => _byteLengths.TryGetValue(id, out var length) ? length : 0;
 
     /// <inheritdoc />
     public int? SpecialTokenId(string token) => _special.TryGetValue(token, out var id) ? id : null;
@@ -60,7 +66,11 @@ public sealed class HfTokenizer : ITextTokenizer
                 special[(string)node["content"]!] = id;
                 maxId = Math.Max(maxId, id);
             }
-            return new HfTokenizer(inner, special, maxId + 1);
+            // Vocabulary strings are in byte-alphabet form: one character per byte.
+            var byteLengths = vocab.ToDictionary(p => p.Value!.GetValue<int>(), p => p.Key.Length);
+            foreach (var (content, id) in special)
+                byteLengths[id] = Encoding.UTF8.GetByteCount(content);
+            return new HfTokenizer(inner, special, maxId + 1, byteLengths);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {

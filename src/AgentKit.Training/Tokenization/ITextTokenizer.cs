@@ -15,6 +15,9 @@ public interface ITextTokenizer
     /// <summary>Decodes ids to text (special tokens appear as their strings).</summary>
     string Decode(IEnumerable<int> ids);
 
+    /// <summary>UTF-8 bytes token <paramref name="id"/> stands for (a special token: its text's bytes).</summary>
+    int TokenByteLength(int id);
+
     /// <summary>Id of a special token such as <c>&lt;|im_end|&gt;</c>, or null when absent.</summary>
     int? SpecialTokenId(string token);
 }

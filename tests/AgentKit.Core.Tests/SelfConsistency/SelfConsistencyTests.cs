@@ -33,7 +33,7 @@ public class SelfConsistencyTests(SandboxFixture fixture)
         Assert.Equal([1, 2, 0, 2, 0], step.Candidates.Select(c => c.Votes));
         Assert.Equal([false, true, false, false, false], step.Candidates.Select(c => c.Chosen));
         // Isolation: each candidate saw a fresh state (its list has one item), whatever the others did.
-        Assert.Equal(["7 1", "8 1", null, "8 1", null], step.Candidates.Select(c => c.Output?.Trim()));
+        Assert.Equal(["7 1", "8 1", null, "8 1", ""], step.Candidates.Select(c => c.Output?.Trim()));
         Assert.Null(step.Candidates[2].Status);
         Assert.Equal(ExecutionStatus.CompileError, step.Candidates[4].Status);
         Assert.Equal("8 1", step.Observation);

@@ -167,6 +167,34 @@ public sealed class LlamaSharpGeneratorTests(TinyGeneratorFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_json_grammar_runs_and_constrains_the_start_of_every_candidate()
+    {
+        const string json = """
+            root   ::= object
+            value  ::= object | array | string | number | ("true" | "false" | "null") ws
+            object ::= "{" ws ( string ":" ws value ("," ws string ":" ws value)* )? "}" ws
+            array  ::= "[" ws ( value ("," ws value)* )? "]" ws
+            string ::= "\"" ( [^"\\\x7F\x00-\x1F] | "\\" (["\\bfnrt] | "u" [0-9a-fA-F]{4}) )* "\"" ws
+            number ::= ("-"? ([0-9] | [1-9] [0-9]{0,15})) ("." [0-9]+)? ([eE] [-+]? [0-9] [1-9]{0,15})? ws
+            ws ::= | " " | "\n" [ \t]{0,20}
+            """;
+        var result = await Generator.GenerateAsync(new CandidateRequest { Prompt = "{", N = 3, Grammar = json, Seed = 2, MaxTokens = 24 });
+        Assert.All(result.Candidates, c => Assert.StartsWith("{", c.Text));
+        foreach (var done in result.Candidates.Where(c => c.FinishReason == FinishReasons.Stop))
+            System.Text.Json.JsonDocument.Parse(done.Text).Dispose();
+    }
+
+    [Fact]
+    public async Task IgnoreEndOfGeneration_makes_every_candidate_run_to_max_tokens()
+    {
+        using var forced = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = TinyModels.RandomLlamaPath(), Threads = 2, ContextSize = 256, IgnoreEndOfGeneration = true });
+        // A prompt that ends a ChatML turn makes <|im_end|> likely; it must still never end a candidate.
+        var result = await forced.GenerateAsync(new CandidateRequest { Prompt = "<|im_end|><|im_end|>", N = 6, MaxTokens = 40, Seed = 8, Temperature = 1.5f });
+        Assert.All(result.Candidates, c => Assert.Equal((40, FinishReasons.Length), (c.Tokens, c.FinishReason)));
+        await Assert.ThrowsAsync<ArgumentException>(() => forced.GenerateAsync(new CandidateRequest { Prompt = "x", Grammar = "root ::= \"a\"" }));
+    }
+
+    [Fact]
     public async Task Chat_client_answers_and_reports_metadata()
     {
         using var client = Generator.AsChatClient();

@@ -220,6 +220,28 @@ public sealed class OpenAICompatibleGeneratorTests
         Assert.Equal(ScriptedGenerator.Reply(0, 2, "ping"), response.Text);
     }
 
+    [Fact]
+    public async Task OfficialSdkStreamingParsesOurChunksAndSendsMaxCompletionTokens()
+    {
+        var generator = new ScriptedGenerator();
+        await using var server = new OpenAICompatibleServer(generator, new ServerOptions { Port = 0 });
+        using var client = Client(await server.StartAsync());
+
+        var text = new System.Text.StringBuilder();
+        ChatFinishReason? finish = null;
+        await foreach (var update in client.AsChatClient().GetStreamingResponseAsync("ping", new ChatOptions { Seed = 6, MaxOutputTokens = 5, Temperature = 0 }))
+        {
+            text.Append(update.Text);
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal(ScriptedGenerator.Reply(0, 6, "ping"), text.ToString());
+        Assert.Equal(ChatFinishReason.Stop, finish);
+        var seen = Assert.Single(generator.Requests);
+        Assert.Equal(5, seen.MaxTokens);
+        Assert.Equal(0f, seen.Temperature);
+    }
+
     [Theory]
     [InlineData("ftp://host/v1", "m", "Endpoint")]
     [InlineData("http://host/v1?x=1", "m", "Endpoint")]

@@ -1,0 +1,121 @@
+using AgentKit.Abstractions.Models;
+using AgentKit.Abstractions.Trajectories;
+using AgentKit.Atlas.Questions;
+using AgentKit.Atlas.Scoring;
+using AgentKit.Atlas.Teacher;
+using AgentKit.Atlas.Tests.Support;
+using AgentKit.Core.Actions;
+using Microsoft.Extensions.AI;
+
+namespace AgentKit.Atlas.Tests;
+
+[Collection(AtlasCollection.Name)]
+public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : IClassFixture<TeachingFixture>
+{
+    [Fact]
+    public async Task Teacher_answers_every_kind_of_test_question_through_the_real_runtime()
+    {
+        // A few questions of every kind from the held-out split, plus the bad ones.
+        var questions = atlas.Questions.Where(q => q.Split == QuestionSplits.Test)
+            .GroupBy(q => q.Kind).SelectMany(g => g.Take(3)).ToList();
+        var sink = new MemorySink();
+
+        var results = await new TeachingRun(real.Definition, real.Sandbox, [real.Search]).RunAsync(questions, sink, parallelism: 2);
+
+        var failures = results.Where(r => !r.Correct && r.Skipped is null)
+            .Select(r => $"{r.Question.Kind}: {r.Question.Question} => {r.Answer ?? r.Error} (gold {r.Question.Answer})").ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Single(results, r => r.Skipped is not null); // the empty question: the runtime refuses it
+        Assert.Equal(questions.Count - 1, sink.Records.Count);
+        Assert.All(sink.Records, r => Assert.Equal(RunOutcome.Answered, r.Outcome));
+    }
+
+    [Fact]
+    public async Task Recorded_steps_are_in_the_runtime_action_format_with_genuine_observations()
+    {
+        var question = atlas.Questions.First(q => q.Kind == "bridge-capital" && q.Split == QuestionSplits.Test);
+        var sink = new MemorySink();
+
+        await new TeachingRun(real.Definition, real.Sandbox, [real.Search]).RunAsync([question], sink);
+
+        var actions = sink.Records.Single().Steps.OfType<ActionStep>().ToList();
+        Assert.Equal(3, actions.Count);
+        Assert.All(actions, a => Assert.Equal(a.Action, ActionParser.Parse(a.Action).ToCanonicalText()));
+        // The first observation is what the code printed after reading the capital passage from the index.
+        Assert.Equal($"{question.Param("capital")} is the capital of {question.Entities[0]}", actions[0].Observation);
+        Assert.Contains($"Search(\"{question.Entities[0]} ", actions[1].Action); // step 2 reads the bridge country from it
+        Assert.Equal(question.Answer, actions[2].FinalAnswer);
+    }
+
+    [Fact]
+    public async Task A_country_that_does_not_exist_ends_with_not_found_after_the_error_it_causes()
+    {
+        var question = atlas.Questions.First(q => q.Kind == "bad-fake-country");
+        var sink = new MemorySink();
+
+        var result = (await new TeachingRun(real.Definition, real.Sandbox, [real.Search]).RunAsync([question], sink)).Single();
+
+        Assert.True(result.Correct, result.Answer);
+        var actions = sink.Records.Single().Steps.OfType<ActionStep>().ToList();
+        Assert.True(actions[0].IsError);
+        Assert.Contains("no matching element", actions[0].Observation);
+        Assert.Equal("not found", actions[^1].FinalAnswer);
+    }
+
+    [Fact]
+    public async Task Generator_serves_the_teacher_from_the_prompt_messages()
+    {
+        var question = atlas.Questions.First(q => q.Kind == "lookup");
+        var generator = new TeacherCandidateGenerator([question]);
+        var first = await generator.GenerateAsync(new CandidateRequest { Messages = [new(ChatRole.System, "sys"), new(ChatRole.User, $"Task: {question.Question}")], N = 2 });
+        Assert.Equal(2, first.Candidates.Count);
+        Assert.True(ActionParser.Parse(first.Candidates[0].Text).Succeeded);
+        Assert.Contains("Search(", first.Candidates[0].Text);
+
+        var second = await generator.GenerateAsync(new CandidateRequest
+        {
+            Messages = [new(ChatRole.System, "sys"), new(ChatRole.User, $"Task: {question.Question}"), new(ChatRole.Assistant, first.Candidates[0].Text), new(ChatRole.User, "Observation: x of y: 42")],
+        });
+        Assert.Contains("FinalAnswer(", second.Candidates[0].Text);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => generator.GenerateAsync(new CandidateRequest { Messages = [new(ChatRole.User, "Task: something else")] }));
+        Assert.Throws<ArgumentException>(() => new TeacherCandidateGenerator([question, question with { Id = "other" }]));
+    }
+
+    [Theory]
+    [InlineData("not found", true)]
+    [InlineData("I could not find it in the atlas.", true)]
+    [InlineData("Unknown", true)]
+    [InlineData("Lima", false)]
+    [InlineData("", false)]
+    public void Not_found_answers_are_recognised(string answer, bool expected) => Assert.Equal(expected, AtlasAnswerScorer.IsNotFound(answer));
+
+    [Fact]
+    public void Scorer_uses_each_question_tolerance()
+    {
+        var year = new AtlasQuestion { Id = "y", Question = "q", Answer = "1821", Family = QuestionFamilies.Lookup, Split = "test", Entities = [], Kind = "lookup", Template = "t", Tolerance = 0 };
+        Assert.True(AtlasAnswerScorer.IsCorrect(year, "1821"));
+        Assert.False(AtlasAnswerScorer.IsCorrect(year, "1822"));
+        var density = year with { Answer = "24.89", Tolerance = 0.01 };
+        Assert.True(AtlasAnswerScorer.IsCorrect(density, "24.9"));
+        Assert.False(AtlasAnswerScorer.IsCorrect(density, "26"));
+        Assert.False(AtlasAnswerScorer.IsCorrect(density, "not found"));
+        Assert.True(AtlasAnswerScorer.IsCorrect(year with { Family = QuestionFamilies.Bad, Answer = "not found" }, "Not found."));
+    }
+
+    private sealed class MemorySink : ITrajectorySink
+    {
+        private readonly List<TrajectoryRecord> _records = [];
+
+        public IReadOnlyList<TrajectoryRecord> Records
+        {
+            get { lock (_records) return [.. _records]; }
+        }
+
+        public ValueTask WriteAsync(TrajectoryRecord record, CancellationToken cancellationToken = default)
+        {
+            lock (_records) _records.Add(record);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
