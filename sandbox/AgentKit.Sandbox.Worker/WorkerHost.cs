@@ -81,10 +81,12 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
 
     private WorkerReply Stats()
     {
-        for (var i = 0; i < 3 && _unloaded.Any(r => r.IsAlive); i++)
+        // Unloading takes several collections, and code the runtime still tracks (tiering, ~100 ms) delays it.
+        for (var i = 0; i < 150 && _unloaded.Any(r => r.IsAlive); i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            if (i >= 5) Thread.Sleep(20);
         }
         _unloaded.RemoveAll(r => !r.IsAlive);
         var stats = new WorkerStats(GC.GetTotalMemory(forceFullCollection: true), _contexts.Count, _unloaded.Count);

@@ -2,6 +2,7 @@ using AgentKit.Abstractions.Execution;
 using AgentKit.Abstractions.Tools;
 using AgentKit.Sandbox.Logging;
 using AgentKit.Sandbox.Pool;
+using AgentKit.Sandbox.Protocol;
 using AgentKit.Sandbox.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -74,6 +75,19 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
                 ? new SandboxWorkerInfo(slot.Index, slot.Worker.Result.ProcessId, slot.Generation, slot.Worker.Result.SnippetsRun, slot.Worker.Result.ResidentBytes())
                 : new SandboxWorkerInfo(slot.Index, 0, slot.Generation, 0, null))
             .ToArray();
+
+    /// <summary>Asks every worker for its own memory figures, after a full collection (diagnostics and leak tests).</summary>
+    internal async Task<IReadOnlyList<WorkerStats>> GetWorkerStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var stats = new List<WorkerStats>();
+        foreach (var slot in _pool.Slots)
+        {
+            using var lease = await _pool.AcquireAsync(slot, cancellationToken).ConfigureAwait(false);
+            var reply = await lease.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Stats }, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            if (reply.Stats is { } worker) stats.Add(worker);
+        }
+        return stats;
+    }
 
     /// <summary>Kills every worker process.</summary>
     public ValueTask DisposeAsync() => _pool.DisposeAsync();

@@ -22,6 +22,8 @@ public static class CliApp
         var root = new RootCommand("AgentKit: run, record and train small tool-using agents.");
         // One line per verb; each verb lives in Commands/<Verb>Command.cs.
         // (verbs register here)
+        root.Subcommands.Add(ExecCommand.Create());
+        root.Subcommands.Add(AtlasCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
@@ -32,6 +34,8 @@ public static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RecordCommand.Create());
         root.Subcommands.Add(TrajectoriesCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         return root;
     }
 

@@ -49,31 +49,42 @@ public sealed class QuestionTests(AtlasFixture atlas)
     [Fact]
     public void Gold_answers_match_hand_checked_values()
     {
-        // Peru: population 31989256, area 1285216 km², independence 1821. Chile: 18729160, 756626 km², 1810.
+        // Source: Peru 31989256 people, 1285216 km², independent 1821; Chile 18729160, 756626 km², 1810.
         var peru = atlas.Country("Peru");
         var chile = atlas.Country("Chile");
-        Assert.Equal(31989256, peru.Population);
-        Assert.Equal(1285216, peru.AreaKm2);
-        Assert.Equal(1821, peru.IndependenceYear);
-        Assert.Equal(18729160, chile.Population);
-        Assert.Equal(1810, chile.IndependenceYear);
+        Assert.Equal((31989256L, 1285216.0, 1821), (peru.Population!.Value, peru.AreaKm2!.Value, peru.IndependenceYear!.Value));
+        Assert.Equal((18729160L, 756626.0, 1810), (chile.Population!.Value, chile.AreaKm2!.Value, chile.IndependenceYear!.Value));
 
-        // Generated answers recomputed by hand from those facts, for every question about the two of them.
-        foreach (var q in atlas.Questions.Where(q => q.Entities.All(e => e is "Peru" or "Chile") && q.Entities.Count > 0))
+        // Draw questions about just these two countries and check each kind against values worked out by hand.
+        var context = new DraftContext(atlas.Data, [peru, chile], Test: true, MaxCitiesPerCountry: 25, new Random(3));
+        var expected = new Dictionary<string, Func<QuestionDraft, string>>
         {
-            var expected = (q.Kind, q.Params.GetValueOrDefault("fact")) switch
+            ["density"] = d => d.Entities[0] == "Peru" ? "24.89" : "24.75",
+            ["population-sum"] = _ => "50718416",
+            ["population-difference"] = _ => "13260096",
+            ["area-ratio"] = _ => "1.7",
+            ["independence-gap"] = _ => "11",
+            ["compare-area-max"] = _ => "Peru",
+            ["compare-area-min"] = _ => "Chile",
+            ["compare-population-max"] = _ => "Peru",
+            ["compare-population-min"] = _ => "Chile",
+            ["compare-independence-min"] = _ => "Chile",
+            ["compare-independence-max"] = _ => "Peru",
+        };
+        var seen = new HashSet<string>();
+        IQuestionFamily[] families = [new ArithmeticFamily(), new ComparisonFamily()];
+        for (var i = 0; i < 400 && seen.Count < expected.Count; i++)
+        {
+            foreach (var family in families)
             {
-                ("lookup", "capital") => q.Entities[0] == "Peru" ? "Lima" : "Santiago de Chile",
-                ("lookup", "population") => q.Entities[0] == "Peru" ? "31989256" : "18729160",
-                ("density", _) => q.Entities[0] == "Peru" ? "24.89" : "24.75",
-                ("population-sum", _) => "50718416",
-                ("independence-gap", _) => "11",
-                _ => null,
-            };
-            if (expected is not null)
-                Assert.Equal(expected, q.Answer);
+                if (family.TryDraw(context) is { } draft && expected.TryGetValue(draft.Kind, out var answer))
+                {
+                    Assert.Equal(answer(draft), draft.Answer);
+                    seen.Add(draft.Kind);
+                }
+            }
         }
-        Assert.Equal("24.89", Corpus.FactFormatting.Number(31989256 / 1285216.0));
+        Assert.Equal(expected.Keys.Order(), seen.Order());
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class CheckpointTests
         model.eval();
         loaded.eval();
         using var input = Tokens();
-        Assert.True(model.Logits(input).equal(loaded.Logits(input)).item<bool>());
+        Assert.True(model.Logits(input).eq(loaded.Logits(input)).all().item<bool>());
         Assert.Equal(model.Config with { AttentionBias = model.Config.HasQkvBias, Architectures = loaded.Config.Architectures }, loaded.Config);
     }
 

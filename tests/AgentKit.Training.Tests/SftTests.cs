@@ -56,9 +56,10 @@ public sealed class SftTests(ITestOutputHelper output)
         Assert.True(File.Exists(Path.Combine(result.FinalCheckpoint, CheckpointFiles.TrainingConfig)));
 
         var imEnd = tokenizer.SpecialTokenId(ChatFormat.ImEnd)!.Value;
-        foreach (var (q, a) in Facts.Take(4))
+        foreach (var (i, (q, a)) in Facts.Index().Take(4))
         {
-            var prompt = tokenizer.Encode(ChatFormat.Render([("user", q)], addGenerationPrompt: true));
+            (string, string)[] messages = i % 2 == 0 ? [("system", "Answer in one word."), ("user", q)] : [("user", q)];
+            var prompt = tokenizer.Encode(ChatFormat.Render(messages, addGenerationPrompt: true));
             var generated = TokenSampler.Generate(model, prompt, new SamplingOptions { Temperature = 0, MaxNewTokens = 8, StopTokenIds = [imEnd] }, 1)[0];
             Assert.Equal(a, tokenizer.Decode(generated));
         }
@@ -77,7 +78,7 @@ public sealed class SftTests(ITestOutputHelper output)
 
         var after = model.state_dict();
         foreach (var (name, value) in before)
-            Assert.True(value.equal(after[name]).item<bool>(), $"base weight {name} changed under LoRA");
+            Assert.True(value.eq(after[name]).all().item<bool>(), $"base weight {name} changed under LoRA");
         var adapters = after.Keys.Where(k => k.Contains("lora_")).ToList();
         Assert.Equal(2 * 2 * 3, adapters.Count);
         Assert.Contains(adapters, k => after[k].abs().sum().item<float>() > 0 && k.Contains("lora_B"));
@@ -158,13 +159,13 @@ public sealed class SftTests(ITestOutputHelper output)
         var examples = Facts.Take(3).Select(f => SftTokenization.Tokenize(new SftExample([new("user", f.Q, 0), new("assistant", f.A, 1)], 1), tokenizer)).ToList();
         var options = Options("unused", "unused", 1);
         var trainer = new SftTrainer(options, tokenizer);
-        var packed = PackedRows.Pack(examples, 64, tokenizer.EosId!.Value);
+        var packed = PackedRows.Pack(examples, 120, tokenizer.EosId!.Value);
         Assert.Equal(1, packed.Count);
         var together = trainer.Evaluate(model, packed);
         double sum = 0, weights = 0;
         foreach (var example in examples)
         {
-            var alone = PackedRows.Pack([example], 64, tokenizer.EosId!.Value);
+            var alone = PackedRows.Pack([example], 120, tokenizer.EosId!.Value);
             var trained = alone.Weights[0].Skip(1).Count(x => x > 0);
             sum += trainer.Evaluate(model, alone) * trained;
             weights += trained;

@@ -19,6 +19,10 @@ internal static class SnippetCompiler
         "System.Globalization", "System.Text.Json",
     ];
 
+    /// <summary>
+    /// Debug code generation: runtime errors then carry the snippet's line (optimized code loses it for faults
+    /// such as an index out of range). Hot loops in agent snippets are rare; the BCL they call is optimized anyway.
+    /// </summary>
     public static readonly CSharpCompilationOptions Options = new(
         OutputKind.DynamicallyLinkedLibrary,
         usings: DefaultUsings,
@@ -39,7 +43,7 @@ internal static class SnippetCompiler
         "System.Text.RegularExpressions", "System.Runtime.Numerics", "System.Text.Json", "System.Text.Encodings.Web",
         "System.Console", "System.Memory", "System.ObjectModel", "System.Private.Uri", "System.Text.Encoding.Extensions",
         "System.Diagnostics.Process", "System.ComponentModel.Primitives", "System.Net.Http", "System.Net.Sockets",
-        "System.Net.Primitives", "System.Threading", "System.Threading.Thread", "System.Threading.ThreadPool",
+        "System.Net.Primitives", "System.Net.NameResolution", "System.Net.Requests", "System.Net.Ping", "System.IO.Pipes", "System.Threading", "System.Threading.Thread", "System.Threading.ThreadPool",
         "System.Reflection.Emit", "System.Runtime.InteropServices", "System.Runtime.Loader", "System.Linq.Expressions",
         "System.IO.FileSystem.Watcher", "System.Runtime.Intrinsics", "System.Collections.NonGeneric",
     ];

@@ -8,6 +8,7 @@ namespace AgentKit.Atlas.Data;
 public sealed class AtlasData
 {
     private readonly Dictionary<string, CountryFacts> _byName;
+    private readonly HashSet<string> _namesIgnoringCase;
     private readonly Dictionary<string, List<string>> _capitalOwners;
     private readonly Dictionary<string, List<string>> _cityOwners;
 
@@ -23,6 +24,7 @@ public sealed class AtlasData
             if (!_byName.TryAdd(country.Name, country))
                 throw new ArgumentException($"Country \"{country.Name}\" appears twice.", nameof(countries));
         }
+        _namesIgnoringCase = new HashSet<string>(_byName.Keys, StringComparer.OrdinalIgnoreCase);
         _capitalOwners = Owners(countries.Where(c => c.Capital is not null).Select(c => (c.Capital!, c.Name)));
         _cityOwners = Owners(countries.SelectMany(c => c.Cities.Select(city => (city, c.Name))));
     }
@@ -34,7 +36,7 @@ public sealed class AtlasData
     public CountryFacts? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Whether some country is called <paramref name="name"/> (case-insensitive).</summary>
-    public bool IsCountryName(string name) => _byName.Keys.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+    public bool IsCountryName(string name) => _namesIgnoringCase.Contains(name);
 
     /// <summary>Countries whose capital is <paramref name="capital"/> (case-insensitive).</summary>
     public IReadOnlyList<string> CapitalOwners(string capital) => _capitalOwners.TryGetValue(capital, out var o) ? o : [];

@@ -16,12 +16,21 @@ public sealed partial class AtlasTeacher
     /// <summary>The answer the teacher gives when the atlas does not hold what the question needs.</summary>
     public const string NotFound = "not found";
 
+    /// <summary>How often a step that timed out or crashed its worker is written again before the teacher gives up.</summary>
+    public const int MaxRetries = 2;
+
     /// <summary>The next action for <paramref name="question"/> after <paramref name="observations"/> (one per action taken so far).</summary>
     /// <exception cref="InvalidDataException">The question's kind or slots are unknown.</exception>
     public string NextAction(AtlasQuestion question, IReadOnlyList<string> observations)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(observations);
+        // A timeout or a crashed worker says nothing about the atlas (a busy machine): the step is written
+        // again, as if it had not happened, up to MaxRetries times.
+        var retries = observations.Count(IsInfrastructureError);
+        if (retries > MaxRetries)
+            return GiveUp(question, observations[^1]);
+        observations = [.. observations.Where(o => !IsInfrastructureError(o))];
         var step = observations.Count;
         if (step > 0 && IsFailure(observations[^1]))
             return GiveUp(question, observations[^1]);
@@ -215,6 +224,11 @@ public sealed partial class AtlasTeacher
         $"var {textVariable} = {TeacherCode.FetchByTitle($"{country} {fact.SearchWords}", country)};",
         $"var {valueVariable} = {TeacherCode.Read(fact, textVariable)};",
     ];
+
+    /// <summary>An observation of a run the machine cut short (timeout, worker crash, memory limit), not a fact about the code.</summary>
+    internal static bool IsInfrastructureError(string observation) =>
+        observation.Contains("Error (timeout", StringComparison.Ordinal) || observation.Contains("Error (crash", StringComparison.Ordinal)
+        || observation.Contains("Error (memory limit", StringComparison.Ordinal);
 
     /// <summary>An observation that reports an error, or a printed value that came out empty ("capital of X: ").</summary>
     internal static bool IsFailure(string observation) =>

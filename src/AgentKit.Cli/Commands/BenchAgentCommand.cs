@@ -1,4 +1,4 @@
-// agentkit bench agent [--steps 12] [--model FILE.gguf] [--llm-steps 3] [--max-tokens 64] [--json]
+// agentkit bench agent [--steps 12] [--model FILE.gguf] [--llm-steps 3] [--max-tokens 64] [--context 4096] [--threads N] [--json]
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -45,8 +45,12 @@ internal static class BenchAgentCommand
         var llmSteps = new Option<int>("--llm-steps") { Description = "Action steps per model run.", DefaultValueFactory = _ => 3 };
         var maxTokens = CommonOptions.MaxTokens();
         maxTokens.DefaultValueFactory = _ => 64;
+        var context = CommonOptions.ContextSize();
+        context.DefaultValueFactory = _ => 4096; // the random model's byte-level vocabulary spends a token per character of the ~2k-character system prompt
+        var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("agent", "Measure the agent runtime: overhead per step without model time, and N=8 vs N=1 with a GGUF.") { steps, model, llmSteps, maxTokens, json };
+        var command = new Command("agent", "Measure the agent runtime: overhead per step without model time, and N=8 vs N=1 with a GGUF.")
+            { steps, model, llmSteps, maxTokens, context, threads, json };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -62,6 +66,9 @@ internal static class BenchAgentCommand
             var tokens = pr.GetValue(maxTokens);
             if (tokens < 16)
                 throw new CliUsageException($"--max-tokens must be at least 16, got {tokens}.");
+            var contextSize = pr.GetValue(context);
+            if (contextSize < 256)
+                throw new CliUsageException($"--context must be at least 256, got {contextSize}.");
 
             var stderr = pr.InvocationConfiguration.Error;
             var temp = Directory.CreateTempSubdirectory("agentkit-bench-agent-").FullName;
@@ -77,7 +84,7 @@ internal static class BenchAgentCommand
                 var scripted8 = await ScriptedRunAsync(sandbox, search, 8, stepCount, temp, ct);
 
                 var gguf = modelPath ?? WriteTinyModel(temp);
-                using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = gguf, ContextSize = 2048 });
+                using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = gguf, ContextSize = contextSize, Threads = pr.GetValue(threads) });
                 stderr.WriteLine($"model {Path.GetFileName(gguf)}: N=1 …");
                 var model1 = await ModelRunAsync(sandbox, generator, 1, llm, tokens, ct);
                 stderr.WriteLine($"model {Path.GetFileName(gguf)}: N=8 …");

@@ -1,5 +1,6 @@
 // agentkit serve --model model.gguf [--host 127.0.0.1] [--port 8080] [--model-name NAME] [--context 2048] [--threads N]
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using AgentKit.Models;
 using AgentKit.Models.LlamaSharp;
 using AgentKit.Server;
@@ -60,13 +61,20 @@ internal static class ServeCommand
             var baseUrl = await server.StartAsync(ct);
             await stdout.WriteLineAsync($"Serving {server.ModelName} at {baseUrl} (POST {baseUrl}/chat/completions). Press Ctrl+C to stop.");
             await stdout.FlushAsync(ct);
+            // Ctrl+C cancels ct; SIGTERM (service managers, containers) stops the same graceful way.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                await stdout.WriteLineAsync("Stopped.");
+                await stdout.WriteLineAsync("Stopping.");
             }
 
             return CliApp.Success;

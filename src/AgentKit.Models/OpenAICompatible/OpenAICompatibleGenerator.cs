@@ -19,6 +19,10 @@ namespace AgentKit.Models.OpenAICompatible;
 /// such as <c>grammar</c>; <see cref="AsChatClient"/> gives the SDK-backed <see cref="IChatClient"/> for the rest.
 /// </summary>
 /// <remarks>
+/// A raw <see cref="CandidateRequest.Prompt"/> is sent as one user message (the chat API has no raw-text mode),
+/// so the server applies its chat template. <see cref="CandidateRequest.Grammar"/> is sent as llama.cpp server's
+/// <c>grammar</c> field (also read by <c>agentkit serve</c>); vLLM ignores that field (it takes
+/// <c>guided_grammar</c> or <c>structured_outputs</c>), so candidates from vLLM are unconstrained.
 /// Failures raise <see cref="HttpRequestException"/> (unreachable server, or a non-2xx status with the
 /// server's message), <see cref="TimeoutException"/> and <see cref="InvalidDataException"/> (a response
 /// that is not an OpenAI chat completion).

@@ -27,12 +27,6 @@ public sealed record IndexManifest(
     /// <summary>The layout version this build of AgentKit writes and reads.</summary>
     public const int CurrentFormatVersion = 1;
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-
     /// <summary>Reads the manifest of <paramref name="indexDirectory"/>, or null when there is none.</summary>
     /// <exception cref="InvalidDataException">The manifest exists but cannot be read.</exception>
     public static IndexManifest? TryRead(string indexDirectory)
@@ -42,7 +36,7 @@ public sealed record IndexManifest(
             return null;
         try
         {
-            return JsonSerializer.Deserialize<IndexManifest>(File.ReadAllText(path), JsonOptions)
+            return JsonSerializer.Deserialize(File.ReadAllText(path), IndexManifestJson.Default.IndexManifest)
                    ?? throw new InvalidDataException($"{path} is empty.");
         }
         catch (JsonException ex)
@@ -52,8 +46,13 @@ public sealed record IndexManifest(
     }
 
     internal void Write(string indexDirectory) =>
-        File.WriteAllText(Path.Combine(indexDirectory, FileName), JsonSerializer.Serialize(this, JsonOptions));
+        File.WriteAllText(Path.Combine(indexDirectory, FileName), JsonSerializer.Serialize(this, IndexManifestJson.Default.IndexManifest));
 
     [JsonIgnore]
     internal bool IsCurrent => FormatVersion == CurrentFormatVersion;
 }
+
+/// <summary>Source-generated serialisation, so reading an index works in trimmed and AOT-compiled apps too.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(IndexManifest))]
+internal sealed partial class IndexManifestJson : JsonSerializerContext;

@@ -17,8 +17,8 @@ public static class CheckpointFiles
     public const string TrainingConfig = "training_config.json";
     /// <summary>Trainer position (step, epoch, RNG) for resuming.</summary>
     public const string TrainerState = "trainer_state.json";
-    /// <summary>AdamW moments for resuming (PyTorch pickle via TorchSharp.PyBridge).</summary>
-    public const string OptimizerState = "optimizer.pt";
+    /// <summary>AdamW moments and step counts for resuming, in TorchSharp's own optimizer state format.</summary>
+    public const string OptimizerState = "optimizer.bin";
     /// <summary>PEFT's prefix before HF parameter names in adapter files.</summary>
     public const string PeftPrefix = "base_model.model.";
 }

@@ -27,10 +27,14 @@ public static class GgufExporter
             throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} tokens but the model's vocabulary is {config.VocabSize}.");
         if (options.Type == GgufExportType.Q8_0)
         {
+            // ggml quantises whole rows of 32-element blocks; llama.cpp has no fallback type for q8_0.
+            if (config.HiddenSize % 32 != 0 || config.IntermediateSize % 32 != 0)
+                throw new InvalidOperationException(
+                    $"q8_0 needs hidden_size and intermediate_size to be multiples of 32 (got {config.HiddenSize} and {config.IntermediateSize}); export as f16 instead.");
             var staging = path + ".f16-staging.gguf";
             try
             {
-                Export(model, tokenizer, staging, options with { Type = GgufExportType.F16 });
+                Export(model, tokenizer, staging, options with { Type = GgufExportType.F16, Name = options.Name ?? Path.GetFileNameWithoutExtension(path) });
                 Quantise(staging, path, options.Threads);
             }
             finally
@@ -121,8 +125,10 @@ public static class GgufExporter
     /// <summary>Quantises a GGUF to q8_0 with llama.cpp's quantizer.</summary>
     public static void Quantise(string source, string destination, int threads)
     {
-        // Loads the native library before the quantizer's first call (LLamaQuantizer does not do it itself).
+        // Loads the native library before the quantizer's first call (LLamaQuantizer does not do it itself),
+        // and keeps llama.cpp's log off stdout, which may carry a --json document.
         NativeApi.llama_empty_call();
+        NativeLogConfig.llama_log_set((level, message) => { });
         if (!LLamaQuantizer.Quantize(source, destination, LLamaFtype.MOSTLY_Q8_0, threads, allowRequantize: false, quantizeOutputTensor: true))
             throw new InvalidOperationException($"llama.cpp could not quantise '{source}' to q8_0.");
     }

@@ -41,14 +41,19 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     public Parameter? LoraB => _loraB?.weight;
 
     /// <summary>Adds a fresh adapter (A random, B zero) of the given rank.</summary>
-    public void AddAdapter(int rank, double scaling, double dropout)
+    public void AddAdapter(int rank, double scaling, double dropout, Generator? generator = null)
     {
         if (_loraA is not null)
             throw new InvalidOperationException("This layer already has a LoRA adapter.");
         _loraA = nn.Linear(InFeatures, rank, hasBias: false);
         _loraB = nn.Linear(rank, OutFeatures, hasBias: false);
         using (no_grad())
+        {
+            // PEFT's default: A ~ kaiming-uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)); B = 0.
+            var bound = 1.0 / Math.Sqrt(InFeatures);
+            _loraA.weight!.uniform_(-bound, bound, generator);
             _loraB.weight!.zero_();
+        }
         _loraDropout = nn.Dropout(dropout);
         _scaling = scaling;
         register_module("lora_A", _loraA);
@@ -89,5 +94,11 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         // registry entries are dropped through the protected collection.
         foreach (var name in new[] { "lora_A", "lora_B", "lora_dropout" })
             _internal_submodules.Remove(name);
+    }
+
+    // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based
+    // registration would add each again under its C# field name.
+    protected override void RegisterComponents()
+    {
     }
 }

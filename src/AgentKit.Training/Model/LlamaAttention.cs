@@ -56,4 +56,10 @@ internal sealed class LlamaAttention : nn.Module
         var merged = attended.transpose(1, 2).contiguous().view(b, t, h * hd);
         return OProj.forward(merged).MoveToOuterDisposeScope();
     }
+
+    // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based
+    // registration would add each again under its C# field name.
+    protected override void RegisterComponents()
+    {
+    }
 }

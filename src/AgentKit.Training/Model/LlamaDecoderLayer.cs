@@ -32,4 +32,10 @@ internal sealed class LlamaDecoderLayer : nn.Module
         var h = x + SelfAttn.Forward(InputLayerNorm.forward(x), cos, sin, mask, cache, layer);
         return (h + Mlp.forward(PostAttentionLayerNorm.forward(h))).MoveToOuterDisposeScope();
     }
+
+    // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based
+    // registration would add each again under its C# field name.
+    protected override void RegisterComponents()
+    {
+    }
 }

@@ -20,8 +20,6 @@ public sealed class LlamaForCausalLM : nn.Module
     public LlamaForCausalLM(LlamaConfig config, long? seed = null) : base(nameof(LlamaForCausalLM))
     {
         Config = config.Validate();
-        if (seed is { } s)
-            random.manual_seed(s);
         _model = new LlamaModel(config);
         register_module("model", _model);
         if (!config.TieWordEmbeddings)
@@ -29,7 +27,7 @@ public sealed class LlamaForCausalLM : nn.Module
             _lmHead = new AdaptableLinear(config.HiddenSize, config.VocabSize, hasBias: false);
             register_module("lm_head", _lmHead);
         }
-        InitialiseWeights();
+        InitialiseWeights(seed);
     }
 
     /// <summary>The model's shape.</summary>
@@ -79,13 +77,16 @@ public sealed class LlamaForCausalLM : nn.Module
     /// Attaches LoRA adapters to the target projections of every layer and freezes all other parameters,
     /// so only adapter weights train.
     /// </summary>
-    public void AddLora(LoraSettings settings)
+    /// <param name="settings">Rank, alpha, dropout and target modules.</param>
+    /// <param name="seed">Seed of the A matrices' initialisation; null uses torch's global generator.</param>
+    public void AddLora(LoraSettings settings, long? seed = null)
     {
         settings.Validate();
+        using var generator = seed is { } s ? new Generator((ulong)s) : null;
         if (HasLora)
             throw new InvalidOperationException("LoRA adapters are already attached; merge them first.");
         foreach (var (name, linear) in NamedLinears().Where(p => settings.TargetModules.Contains(p.Short)).Select(p => (p.Name, p.Linear)))
-            linear.AddAdapter(settings.Rank, settings.Scaling, settings.Dropout);
+            linear.AddAdapter(settings.Rank, settings.Scaling, settings.Dropout, generator);
         foreach (var (name, parameter) in named_parameters())
             parameter.requires_grad = name.Contains(".lora_A.") || name.Contains(".lora_B.");
         Lora = settings;
@@ -133,14 +134,24 @@ public sealed class LlamaForCausalLM : nn.Module
         }
     }
 
-    private void InitialiseWeights()
+    private void InitialiseWeights(long? seed)
     {
+        // A private generator: concurrent users of torch's global generator cannot change a seeded init.
+        using var generator = seed is { } s ? new Generator((ulong)s) : null;
         using var _ = no_grad();
         foreach (var linear in Linears())
         {
-            nn.init.normal_(linear.Weight, 0, 0.02);
+            linear.Weight.normal_(0, 0.02, generator);
             linear.Bias?.zero_();
         }
-        nn.init.normal_(_model.EmbedTokens.weight!, 0, 0.02);
+        _model.EmbedTokens.weight!.normal_(0, 0.02, generator);
+    }
+
+    /// <summary>
+    /// Does nothing: submodules are registered explicitly under their HF names, and TorchSharp's reflection-based
+    /// registration would add each again under its C# member name.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
     }
 }

@@ -26,4 +26,10 @@ internal sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         var hidden = nn.functional.silu(GateProj.forward(x)) * UpProj.forward(x);
         return DownProj.forward(hidden).MoveToOuterDisposeScope();
     }
+
+    // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based
+    // registration would add each again under its C# field name.
+    protected override void RegisterComponents()
+    {
+    }
 }

@@ -33,4 +33,10 @@ internal sealed class LlamaModel : nn.Module
             h = Layers[i].Forward(h, cos, sin, mask, cache, i);
         return Norm.forward(h).MoveToOuterDisposeScope();
     }
+
+    // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based
+    // registration would add each again under its C# field name.
+    protected override void RegisterComponents()
+    {
+    }
 }

@@ -27,4 +27,10 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         var normed = x * rsqrt(variance + _eps);
         return (_weight * normed.to_type(input.dtype)).MoveToOuterDisposeScope();
     }
+
+    // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based
+    // registration would add each again under its C# field name.
+    protected override void RegisterComponents()
+    {
+    }
 }

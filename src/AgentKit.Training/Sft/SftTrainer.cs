@@ -5,7 +5,6 @@ using AgentKit.Training.Model;
 using AgentKit.Training.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace AgentKit.Training.Sft;
@@ -80,15 +79,13 @@ public sealed class SftTrainer
         }
         else if (_options.Lora is { } lora && !model.HasLora)
         {
-            // Adapters get their own seed so they do not depend on what ran before.
-            random.manual_seed(_options.Seed);
-            model.AddLora(lora);
+            model.AddLora(lora, _options.Seed);
         }
 
         var parameters = model.TrainableParameters();
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.Beta1, _options.Beta2, 1e-8, _options.WeightDecay);
         if (startStep > 0)
-            optimizer.load_py(Path.Combine(resumeDir, CheckpointFiles.OptimizerState));
+            optimizer.load_state_dict(Path.Combine(resumeDir, CheckpointFiles.OptimizerState));
         MetricsLog.TruncateAfter(output, startStep);
 
         var history = new List<SftProgress>();
@@ -104,6 +101,7 @@ public sealed class SftTrainer
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var stepStart = Stopwatch.GetTimestamp();
+            // Dropout draws from torch's global generator: reseeding per step makes a resumed run identical.
             random.manual_seed(_options.Seed + 1_000_003L * (step + 1));
             var lr = _options.LearningRateAt(step, totalSteps);
             foreach (var group in optimizer.ParamGroups)
@@ -227,7 +225,7 @@ public sealed class SftTrainer
         File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainingConfig), JsonSerializer.Serialize(record, TrainingRecord.Json));
         if (withOptimizer)
         {
-            optimizer.save_py(Path.Combine(staging, CheckpointFiles.OptimizerState));
+            optimizer.save_state_dict(Path.Combine(staging, CheckpointFiles.OptimizerState));
             File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainerState), JsonSerializer.Serialize(new TrainerState(step, record.TotalSteps)));
         }
         var old = directory + ".old";

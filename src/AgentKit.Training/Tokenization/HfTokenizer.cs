@@ -1,24 +1,25 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace AgentKit.Training.Tokenization;
 
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> of a byte-level BPE model (GPT-2, Qwen2, Llama-3 families) loaded with
-/// Microsoft.ML.Tokenizers' <see cref="CodeGenTokenizer"/>. Added tokens marked special are matched first.
-/// Pre-tokenization follows GPT-2's pattern, which equals Qwen2's and Llama-3's except in how they group digits.
+/// Microsoft.ML.Tokenizers' byte-level <see cref="BpeTokenizer"/>. Added tokens are matched first. Words are split
+/// with the file's own <c>Split</c> regex when it has one (Qwen2, Llama 3), else with GPT-2's pattern.
 /// </summary>
 public sealed class HfTokenizer : ITextTokenizer
 {
-    private readonly CodeGenTokenizer _inner;
+    private readonly BpeTokenizer _inner;
     private readonly Dictionary<string, int> _special;
     private readonly Dictionary<int, string> _specialById;
 
     private readonly Dictionary<int, int> _byteLengths;
 
-    private HfTokenizer(CodeGenTokenizer inner, Dictionary<string, int> special, int vocabSize, Dictionary<int, int> byteLengths)
+    private HfTokenizer(BpeTokenizer inner, Dictionary<string, int> special, int vocabSize, Dictionary<int, int> byteLengths)
     {
         _byteLengths = byteLengths;
         _inner = inner;
@@ -51,13 +52,17 @@ public sealed class HfTokenizer : ITextTokenizer
             if ((string?)model["type"] is { } type && type != "BPE")
                 throw new InvalidDataException($"model type is '{type}', expected BPE");
             var vocab = model["vocab"] as JsonObject ?? throw new InvalidDataException("no 'model.vocab' object");
-            var merges = model["merges"] as JsonArray ?? [];
-            var mergesText = new StringBuilder("#version: 0.2\n");
-            foreach (var merge in merges)
-                mergesText.Append(merge is JsonArray pair ? $"{(string)pair[0]!} {(string)pair[1]!}" : (string)merge!).Append('\n');
-            using var vocabStream = new MemoryStream(Encoding.UTF8.GetBytes(vocab.ToJsonString()));
-            using var mergesStream = new MemoryStream(Encoding.UTF8.GetBytes(mergesText.ToString()));
-            var inner = CodeGenTokenizer.Create(vocabStream, mergesStream, addPrefixSpace: false, addBeginOfSentence: false, addEndOfSentence: false);
+            var merges = (model["merges"] as JsonArray ?? [])
+                .Select(m => m is JsonArray pair ? $"{(string)pair[0]!} {(string)pair[1]!}" : (string)m!).ToList();
+            var specialTokens = (root["added_tokens"] as JsonArray ?? []).ToDictionary(n => (string)n!["content"]!, n => (int)n!["id"]!);
+            var pattern = FindSplitPattern(root["pre_tokenizer"]) ?? Gpt2Pattern;
+            var inner = BpeTokenizer.Create(new BpeOptions(vocab.Select(p => new KeyValuePair<string, int>(p.Key, p.Value!.GetValue<int>())))
+            {
+                Merges = merges,
+                ByteLevel = true,
+                SpecialTokens = specialTokens,
+                PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), specialTokens),
+            });
             var special = new Dictionary<string, int>();
             var maxId = vocab.Select(p => p.Value!.GetValue<int>()).DefaultIfEmpty(-1).Max();
             foreach (var node in root["added_tokens"] as JsonArray ?? [])
@@ -78,6 +83,17 @@ public sealed class HfTokenizer : ITextTokenizer
         }
     }
 
+    private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+
+    private static string? FindSplitPattern(JsonNode? preTokenizer)
+    {
+        if (preTokenizer is null)
+            return null;
+        if ((string?)preTokenizer["type"] == "Split" && preTokenizer["pattern"]?["Regex"] is { } regex)
+            return (string?)regex;
+        return (preTokenizer["pretokenizers"] as JsonArray ?? []).Select(FindSplitPattern).FirstOrDefault(p => p is not null);
+    }
+
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text)
     {
@@ -90,7 +106,7 @@ public sealed class HfTokenizer : ITextTokenizer
                 .Where(p => p.At >= 0).OrderBy(p => p.At).FirstOrDefault((-1, ""));
             var end = at < 0 ? text.Length : at;
             if (end > start)
-                ids.AddRange(_inner.EncodeToIds(text[start..end], addPrefixSpace: false, addBeginningOfSentence: false, addEndOfSentence: false));
+                ids.AddRange(_inner.EncodeToIds(text[start..end]));
             if (at < 0)
                 break;
             ids.Add(_special[token]);
@@ -122,7 +138,7 @@ public sealed class HfTokenizer : ITextTokenizer
         void Flush()
         {
             if (run.Count > 0)
-                text.Append(_inner.Decode(run, hasPrefixSpace: false, considerSpecialTokens: false));
+                text.Append(_inner.Decode(run, considerSpecialTokens: false));
             run.Clear();
         }
     }

@@ -34,8 +34,6 @@ public sealed class AgentLlamaEndToEndTests(SandboxFixture fixture) : IDisposabl
             .RunAsync(new TrajectoryTask("e2e", "What is 2+2?", "4"), null);
 
         var actions = result.Steps.OfType<ActionStep>().ToList();
-        foreach (var a in actions) Console.Error.WriteLine($"DBG model {a.Usage.ModelMs} exec {a.ExecutionMs} over {a.OverheadMs} statuses {string.Join(",", a.Candidates.Select(c => c.Status + ":" + c.ExecutionMs))}");
-        Console.Error.WriteLine($"DBG total {result.Trajectory.DurationMs}");
         Assert.NotEmpty(actions);
         Assert.All(actions, a =>
         {

@@ -1,0 +1,203 @@
+// agentkit train tokenizer --input corpus.txt [--input more.jsonl] --vocab-size 1024 --out tokenizer.json [--json]
+// agentkit train sft --data sft.jsonl --base config.json|CHECKPOINT_DIR [--tokenizer tokenizer.json] --out runs/sft [--lora-rank 8] [--max-steps 200] [--json]
+using System.CommandLine;
+using System.Globalization;
+using AgentKit.Training.Checkpoints;
+using AgentKit.Training.Model;
+using AgentKit.Training.Sft;
+using AgentKit.Training.Tokenization;
+using Spectre.Console;
+
+namespace AgentKit.Cli.Commands;
+
+/// <summary><c>agentkit train</c>: train a byte-level BPE tokenizer, or fine-tune a model on SFT data.</summary>
+internal static class TrainCommand
+{
+    private sealed record TokenizerReport(string Output, int VocabSize, int Merges, IReadOnlyList<string> SpecialTokens, long InputCharacters, double Seconds);
+
+    private sealed record SftReport(string Output, string FinalCheckpoint, long Parameters, long TrainableParameters, int Steps, int ResumedFromStep,
+        double FirstTrainLoss, double FinalTrainLoss, double? FinalValidationLoss, double TokensPerSecond, string MetricsCsv, string LossPlot);
+
+    public static Command Create()
+    {
+        var command = new Command("train", "Train a tokenizer or fine-tune a model (TorchSharp, CPU).");
+        command.Subcommands.Add(Tokenizer());
+        command.Subcommands.Add(Sft());
+        return command;
+    }
+
+    private static Command Tokenizer()
+    {
+        var input = new Option<string[]>("--input", "-i") { Description = "Text file (whole file is one document) or messages JSONL (each conversation rendered in ChatML); repeatable.", Required = true };
+        var vocabSize = new Option<int>("--vocab-size") { Description = "Vocabulary size including 256 byte tokens and the special tokens.", DefaultValueFactory = _ => 1024 };
+        var output = new Option<string>("--out", "-o") { Description = "Output tokenizer.json.", Required = true };
+        var special = new Option<string[]>("--special") { Description = "Special tokens (default: <|endoftext|> <|im_start|> <|im_end|>).", DefaultValueFactory = _ => [] };
+        var json = CommonOptions.Json();
+        var command = new Command("tokenizer", "Train a byte-level BPE tokenizer whose tokenization llama.cpp reproduces once exported.") { input, vocabSize, output, special, json };
+        command.SetAction((ParseResult pr, CancellationToken ct) =>
+        {
+            var files = pr.GetValue(input)!;
+            foreach (var file in files)
+            {
+                if (!File.Exists(file))
+                    throw new CliUsageException($"input file not found: {file}");
+            }
+            var specials = pr.GetValue(special)!;
+            BpeTrainerOptions options;
+            try
+            {
+                options = new BpeTrainerOptions { VocabSize = pr.GetValue(vocabSize), SpecialTokens = specials.Length > 0 ? specials : ChatFormat.SpecialTokens }.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+            var texts = files.SelectMany(ReadDocuments).ToList();
+            var started = DateTime.UtcNow;
+            var tokenizer = BpeTrainer.Train(texts, options);
+            var path = pr.GetValue(output)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            tokenizer.Save(path);
+            var report = new TokenizerReport(path, tokenizer.VocabSize, tokenizer.Merges.Count, [.. tokenizer.SpecialTokens.Keys], texts.Sum(t => (long)t.Length),
+                Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
+            if (pr.GetValue(json))
+                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
+            else
+                pr.InvocationConfiguration.Output.WriteLine($"wrote {path}: {report.VocabSize} tokens ({report.Merges} merges, {report.SpecialTokens.Count} special) from {report.InputCharacters:N0} characters in {report.Seconds:F2} s");
+            return Task.FromResult(CliApp.Success);
+        });
+        return command;
+    }
+
+    private static IEnumerable<string> ReadDocuments(string file)
+    {
+        if (!file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            return [File.ReadAllText(file)];
+        return SftDataReader.Read(file).Select(e => ChatFormat.Render(e.Messages.Select(m => (m.Role, m.Content)), addGenerationPrompt: false));
+    }
+
+    private static Command Sft()
+    {
+        var data = new Option<string>("--data") { Description = "Training data: messages JSONL (per-message \"weight\" optional; default trains assistant turns).", Required = true };
+        var baseModel = new Option<string>("--base") { Description = "A config.json for a fresh model, or a checkpoint directory to fine-tune.", Required = true };
+        var tokenizerPath = new Option<string?>("--tokenizer") { Description = "tokenizer.json (default: the one in the --base checkpoint)." };
+        var output = new Option<string>("--out", "-o") { Description = "Output directory (checkpoints, metrics.csv, loss.png). Re-running with the same directory resumes.", Required = true };
+        var validation = new Option<string?>("--val-data") { Description = "Validation JSONL (default: hold out --val-fraction of --data)." };
+        var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of examples held out for validation.", DefaultValueFactory = _ => 0.1 };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "Train LoRA adapters of this rank instead of all weights." };
+        var loraAlpha = new Option<double>("--lora-alpha") { Description = "LoRA alpha (update scale alpha/rank).", DefaultValueFactory = _ => 16 };
+        var loraDropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0 };
+        var loraTargets = new Option<string>("--lora-targets") { Description = "Comma-separated projections to adapt (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj).", DefaultValueFactory = _ => "q_proj,k_proj,v_proj,o_proj" };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the data (ignored with --max-steps).", DefaultValueFactory = _ => 1 };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Optimizer steps to run." };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var warmup = new Option<int>("--warmup") { Description = "Warm-up steps.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch-size") { Description = "Packed rows per micro-batch.", DefaultValueFactory = _ => 4 };
+        var accumulation = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step.", DefaultValueFactory = _ => 1 };
+        var sequence = new Option<int>("--seq-len") { Description = "Tokens per packed row.", DefaultValueFactory = _ => 512 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 0 };
+        var clip = new Option<double>("--max-grad-norm") { Description = "Gradient clipping norm (0 disables).", DefaultValueFactory = _ => 1.0 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Validate every N steps.", DefaultValueFactory = _ => 50 };
+        var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps.", DefaultValueFactory = _ => 100 };
+        var seed = new Option<long>("--seed") { Description = "Seed for initialisation, data order and dropout.", DefaultValueFactory = _ => 1234 };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("sft", "Supervised fine-tuning (loss on assistant turns), full or LoRA, with resumable checkpoints.")
+        {
+            data, baseModel, tokenizerPath, output, validation, valFraction, loraRank, loraAlpha, loraDropout, loraTargets, epochs, maxSteps, lr, warmup,
+            batch, accumulation, sequence, weightDecay, clip, evalEvery, saveEvery, seed, threads, json,
+        };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var basePath = pr.GetValue(baseModel)!;
+            var dataPath = pr.GetValue(data)!;
+            if (!File.Exists(dataPath))
+                throw new CliUsageException($"data file not found: {dataPath}");
+            var isCheckpoint = CheckpointIO.IsCheckpoint(basePath);
+            if (!isCheckpoint && !File.Exists(basePath))
+                throw new CliUsageException($"--base must be a config.json or a checkpoint directory; '{basePath}' is neither.");
+            var tokenizerFile = pr.GetValue(tokenizerPath) ?? (isCheckpoint ? Path.Combine(basePath, TokenizerLoader.FileName) : null)
+                ?? throw new CliUsageException("a fresh model needs --tokenizer (train one with 'agentkit train tokenizer').");
+            if (!File.Exists(tokenizerFile))
+                throw new CliUsageException($"tokenizer not found: {tokenizerFile}");
+
+            SftOptions options;
+            try
+            {
+                options = new SftOptions
+                {
+                    DataPath = dataPath, OutputDirectory = pr.GetValue(output)!, ValidationPath = pr.GetValue(validation),
+                    ValidationFraction = pr.GetValue(valFraction), Epochs = pr.GetValue(epochs), MaxSteps = pr.GetValue(maxSteps),
+                    LearningRate = pr.GetValue(lr), WarmupSteps = pr.GetValue(warmup), BatchSize = pr.GetValue(batch),
+                    GradientAccumulationSteps = pr.GetValue(accumulation), SequenceLength = pr.GetValue(sequence),
+                    WeightDecay = pr.GetValue(weightDecay), MaxGradNorm = pr.GetValue(clip), EvalEvery = pr.GetValue(evalEvery),
+                    SaveEvery = pr.GetValue(saveEvery), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
+                    Lora = pr.GetValue(loraRank) is { } rank
+                        ? new LoraSettings
+                        {
+                            Rank = rank, Alpha = pr.GetValue(loraAlpha), Dropout = pr.GetValue(loraDropout),
+                            TargetModules = pr.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                        }
+                        : null,
+                }.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+
+            var tokenizer = TokenizerLoader.Load(tokenizerFile);
+            using var model = isCheckpoint ? CheckpointIO.Load(basePath) : new LlamaForCausalLM(LlamaConfig.Load(basePath), options.Seed);
+            var trainer = new SftTrainer(options, tokenizer, tokenizerFile);
+            var asJson = pr.GetValue(json);
+            var console = SpectreConsoles.For(pr.InvocationConfiguration.Error);
+            SftResult result = null!;
+            if (asJson)
+            {
+                result = await Task.Run(() => trainer.Train(model, isCheckpoint ? basePath : null, null, ct), ct);
+            }
+            else
+            {
+                console.MarkupLine($"[grey]{model.Config.ParameterCount() / 1e6:F2}M parameters{(options.Lora is null ? "" : $", LoRA rank {options.Lora.Rank}")}; output {Markup.Escape(options.OutputDirectory)}[/]");
+                await console.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        var task = context.AddTask("training", maxValue: 1);
+                        var progress = new Progress<SftProgress>(p =>
+                        {
+                            task.MaxValue = p.TotalSteps;
+                            task.Value = p.Step;
+                            task.Description = string.Create(CultureInfo.InvariantCulture,
+                                $"step {p.Step}/{p.TotalSteps} loss {p.TrainLoss:F3}{(p.ValidationLoss is { } v ? $" val {v:F3}" : "")} {p.TokensPerSecond:F0} tok/s");
+                        });
+                        result = await Task.Run(() => trainer.Train(model, isCheckpoint ? basePath : null, progress, ct), ct);
+                    });
+            }
+
+            var report = new SftReport(options.OutputDirectory, result.FinalCheckpoint, model.Config.ParameterCount(),
+                model.TrainableParameters().Sum(p => p.numel()), result.Steps, result.ResumedFromStep,
+                Math.Round(result.History.FirstOrDefault()?.TrainLoss ?? double.NaN, 4), Math.Round(result.FinalTrainLoss, 4),
+                result.FinalValidationLoss is { } val ? Math.Round(val, 4) : null, Math.Round(result.TokensPerSecond, 1),
+                Path.Combine(options.OutputDirectory, "metrics.csv"), Path.Combine(options.OutputDirectory, "loss.png"));
+            if (asJson)
+            {
+                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
+            }
+            else
+            {
+                var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+                table.AddRow("steps", $"{report.Steps} (resumed from {report.ResumedFromStep})");
+                table.AddRow("parameters (trainable)", $"{report.Parameters:N0} ({report.TrainableParameters:N0})");
+                table.AddRow("train loss first → last", string.Create(CultureInfo.InvariantCulture, $"{report.FirstTrainLoss:F4} → {report.FinalTrainLoss:F4}"));
+                table.AddRow("validation loss", report.FinalValidationLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "-");
+                table.AddRow("tokens/s", report.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture));
+                table.AddRow("final checkpoint", Markup.Escape(report.FinalCheckpoint));
+                table.AddRow("metrics / plot", Markup.Escape($"{report.MetricsCsv}, {report.LossPlot}"));
+                SpectreConsoles.For(pr.InvocationConfiguration.Output).Write(table);
+            }
+            return CliApp.Success;
+        });
+        return command;
+    }
+}

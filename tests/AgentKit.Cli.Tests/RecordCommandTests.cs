@@ -1,0 +1,51 @@
+namespace AgentKit.Cli.Tests;
+
+[Collection(AgentCli.Collection)]
+public sealed class RecordCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("agentkit-cli-record-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Teacher_options_go_together()
+    {
+        var (exit, _, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks,
+            "--out", Path.Combine(_dir, "t.jsonl"), "--teacher-endpoint", "http://127.0.0.1:9/v1");
+        Assert.Equal(2, exit);
+        Assert.Contains("--teacher-endpoint and --teacher-model go together", stderr);
+
+        (exit, _, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks,
+            "--out", Path.Combine(_dir, "t.jsonl"), "--teacher-endpoint", "http://127.0.0.1:9/v1", "--teacher-model", "m", "--model", "x.gguf");
+        Assert.Equal(2, exit);
+        Assert.Contains("not both", stderr);
+    }
+
+    [Fact]
+    public async Task Out_is_required_and_filtering_needs_reference_answers()
+    {
+        var (exit, _, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks);
+        Assert.Equal(2, exit);
+        Assert.Contains("--out", stderr);
+
+        var tasks = Path.Combine(_dir, "tasks.jsonl");
+        await File.WriteAllTextAsync(tasks, "{\"id\":\"1\",\"question\":\"q\"}\n");
+        (exit, _, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", tasks, "--filter-correct", "--out", Path.Combine(_dir, "t.jsonl"));
+        Assert.Equal(2, exit);
+        Assert.Contains("reference answer", stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "t.jsonl")));
+    }
+
+    [Fact]
+    public async Task An_unreachable_teacher_is_reported_per_task_and_nothing_is_kept()
+    {
+        var output = Path.Combine(_dir, "t.jsonl");
+        var (exit, stdout, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks, "--limit", "1",
+            "--teacher-endpoint", "http://127.0.0.1:9/v1", "--teacher-model", "m", "--filter-correct", "--out", output, "--json");
+        Assert.True(exit == 0, stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(0, json.RootElement.GetProperty("recorded").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("dropped").GetInt32()); // the failed run reached the sink and was filtered out
+        Assert.NotNull(json.RootElement.GetProperty("results")[0].GetProperty("error").GetString());
+    }
+}
