@@ -19,6 +19,7 @@ Console.SetOut(capture);
 Console.SetError(capture);
 Console.SetIn(TextReader.Null);
 
+ParentWatchdog.Start();
 channel.Send(new WorkerReply { Kind = WorkerProtocol.Replies.Ready });
 new WorkerHost(channel, capture, settings).Serve();
 return 0;

@@ -29,16 +29,16 @@ public sealed record TrainBenchReport(double PeakGflops, int MatmulSize, int Thr
 /// </summary>
 public static class TrainBenchmark
 {
-    /// <summary>≈0.49M parameters.</summary>
+    /// <summary>≈0.44M parameters.</summary>
     public static LlamaConfig Small { get; } = new()
     {
-        VocabSize = 512, HiddenSize = 128, IntermediateSize = 344, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 512,
+        VocabSize = 512, HiddenSize = 128, IntermediateSize = 352, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 512,
     };
 
-    /// <summary>≈5.2M parameters.</summary>
+    /// <summary>≈5.3M parameters.</summary>
     public static LlamaConfig Medium { get; } = new()
     {
-        VocabSize = 512, HiddenSize = 256, IntermediateSize = 688, NumHiddenLayers = 7, NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 512,
+        VocabSize = 512, HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 7, NumAttentionHeads = 8, NumKeyValueHeads = 4, MaxPositionEmbeddings = 512,
     };
 
     /// <summary>Runs the benchmark.</summary>

@@ -17,7 +17,15 @@ public static class TokenizerLoader
             path = Path.Combine(path, FileName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"No tokenizer at '{path}'.", path);
-        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path));
+        System.Text.Json.Nodes.JsonNode? node;
+        try
+        {
+            node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException($"Tokenizer '{path}' is not valid JSON: {ex.Message}", ex);
+        }
         var preType = (string?)node?["pre_tokenizer"]?["type"];
         return preType == "ByteLevel" ? ByteLevelBpeTokenizer.Load(path) : HfTokenizer.Load(path);
     }

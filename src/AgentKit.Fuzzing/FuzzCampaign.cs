@@ -1,0 +1,336 @@
+using System.Globalization;
+using AgentKit.Fuzzing.Engine;
+using AgentKit.Fuzzing.Execution;
+using AgentKit.Fuzzing.Instrumentation;
+using AgentKit.Fuzzing.Shared;
+
+namespace AgentKit.Fuzzing;
+
+/// <summary>
+/// The builtin coverage-guided engine. One thread per worker process: pick a corpus entry by energy, derive mutants,
+/// run each in the worker, keep inputs that add coverage, save and deduplicate findings, replace dead workers.
+/// </summary>
+public static class FuzzCampaign
+{
+    /// <summary>Instruments <paramref name="target"/> (cached) and writes the campaign's <c>target.json</c>; returns the instrumented target.</summary>
+    public static InstrumentedTarget Prepare(FuzzTarget target, FuzzHarness harness, string outputDirectory, string cacheDirectory)
+    {
+        var instrumented = AssemblyInstrumenter.Instrument(target.Assemblies, target.Dependencies, cacheDirectory);
+        var directory = new CampaignDirectory(outputDirectory);
+        new TargetManifest(instrumented.Directory, instrumented.Assemblies, harness.Spec).Save(directory.ManifestPath);
+        return instrumented;
+    }
+
+    /// <summary>Runs a campaign on a prepared directory (see <see cref="Prepare"/>) for <see cref="FuzzCampaignOptions.Duration"/>.</summary>
+    public static Task<FuzzReport> RunAsync(InstrumentedTarget target, FuzzHarness harness, FuzzCampaignOptions options,
+        IProgress<FuzzProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var run = new CampaignRun(target, harness, options, progress);
+        return Task.Factory.StartNew(() => run.Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Default location of the runner executable: beside this assembly.</summary>
+    public static string DefaultRunnerPath => Path.Combine(AppContext.BaseDirectory, "AgentKit.Tools.FuzzRunner.dll");
+}
+
+/// <summary>One session of a campaign: shared state behind a lock, one thread per worker.</summary>
+internal sealed class CampaignRun
+{
+    private const int MaxSavedHangs = 100;
+    private readonly Lock _gate = new();
+    private readonly InstrumentedTarget _target;
+    private readonly FuzzCampaignOptions _options;
+    private readonly IProgress<FuzzProgress>? _progress;
+    private readonly CampaignDirectory _directory;
+    private readonly CoverageMap _coverage = new();
+    private readonly Corpus _corpus = new();
+    private readonly Queue<byte[]> _pending = new();
+    private readonly Dictionary<string, FuzzCrash> _crashes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _hangHashes = new(StringComparer.Ordinal);
+    private readonly List<ProgressSample> _samples = [];
+    private readonly IReadOnlyList<byte[]> _dictionary;
+    private readonly WorkerLaunch _launch;
+    private readonly TimeProvider _time;
+    private readonly long _previousExecs;
+    private long _start;
+    private long _execs;
+    private int _hangs;
+    private double? _firstCrash;
+    private volatile bool _stop;
+    private Exception? _fatal;
+
+    public CampaignRun(InstrumentedTarget target, FuzzHarness harness, FuzzCampaignOptions options, IProgress<FuzzProgress>? progress)
+    {
+        _target = target;
+        _options = options;
+        _progress = progress;
+        _time = options.TimeProvider;
+        _directory = new CampaignDirectory(options.OutputDirectory);
+        if (!File.Exists(_directory.ManifestPath))
+            throw new InvalidOperationException($"{_directory.ManifestPath} is missing: call FuzzCampaign.Prepare first");
+        var runner = options.RunnerPath ?? FuzzCampaign.DefaultRunnerPath;
+        if (!File.Exists(runner))
+            throw new InvalidOperationException($"fuzz runner not found at {runner}; build tools/AgentKit.Tools.FuzzRunner or set RunnerPath");
+        _launch = new WorkerLaunch(runner, _directory.ManifestPath, options.MemoryLimitMb, options.StartupTimeout);
+        // Harness tokens first, then the user's, then the target's own string literals (what its parser compares against).
+        _dictionary = Mutator.Tokens(harness.Tokens.Concat(options.Dictionary).Concat(target.Literals.Take(256)));
+        _previousExecs = _directory.PreviousExecs();
+
+        // Resume: earlier corpus and findings come back; the corpus is re-run so the coverage map is rebuilt.
+        foreach (var input in _directory.ReadCorpus())
+            _pending.Enqueue(input);
+        if (options.SeedDirectory is not null)
+            foreach (var file in Directory.EnumerateFiles(options.SeedDirectory).Order(StringComparer.Ordinal))
+                _pending.Enqueue(File.ReadAllBytes(file));
+        if (_pending.Count == 0)
+        {
+            _pending.Enqueue([]);
+            _pending.Enqueue("a"u8.ToArray());
+            foreach (var token in _dictionary.Take(32))
+                _pending.Enqueue(token);
+        }
+        foreach (var crash in _directory.ReadCrashes())
+            _crashes.TryAdd(crash.Signature, new FuzzCrash(crash.Id, crash.Kind, Path.Combine(_directory.CrashesDir, crash.Id), crash.Signature));
+        _hangs = _directory.CountHangs();
+    }
+
+    private double Elapsed => _time.GetElapsedTime(_start).TotalSeconds;
+
+    public FuzzReport Run(CancellationToken cancellationToken)
+    {
+        _start = _time.GetTimestamp();
+        var seed = _options.Seed ?? Environment.TickCount;
+        var threads = Enumerable.Range(0, _options.Workers)
+            .Select(i => new Thread(() => WorkerLoop(seed + i * 7919)) { IsBackground = true, Name = $"fuzz-worker-{i}" })
+            .ToList();
+        threads.ForEach(t => t.Start());
+
+        var end = _options.Duration;
+        while (!_stop)
+        {
+            Thread.Sleep(200);
+            if (cancellationToken.IsCancellationRequested || _time.GetElapsedTime(_start) >= end || _fatal is not null)
+                _stop = true;
+            Sample(force: false);
+        }
+        threads.ForEach(t => t.Join());
+        if (_fatal is not null)
+            throw new InvalidOperationException(_fatal.Message, _fatal);
+        Sample(force: true);
+        return Finish();
+    }
+
+    private void WorkerLoop(int seed)
+    {
+        var random = new Random(seed);
+        var mutator = new Mutator(random, _dictionary, _options.MaxInputBytes);
+        WorkerProcess? worker = null;
+        try
+        {
+            worker = new WorkerProcess(_launch, _time);
+            while (!_stop)
+            {
+                byte[]? next;
+                CorpusEntry? parent = null;
+                lock (_gate)
+                {
+                    if (!_pending.TryDequeue(out next) && _corpus.Count > 0)
+                        parent = _corpus.Pick(random);
+                }
+
+                if (next is not null)
+                {
+                    worker = RunOne(worker, next, random);
+                    continue;
+                }
+                if (parent is null)
+                {
+                    Thread.Sleep(5); // other workers are still running the seeds
+                    continue;
+                }
+
+                var mutants = Corpus.Mutants(parent);
+                for (var i = 0; i < mutants && !_stop; i++)
+                {
+                    var input = mutator.Mutate(parent.Data, () =>
+                    {
+                        lock (_gate)
+                            return _corpus.Count > 1 ? _corpus.Entries[random.Next(_corpus.Count)].Data : null;
+                    });
+                    worker = RunOne(worker, input, random);
+                }
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A worker that cannot start is a setup problem (missing type, bad target): stop and say why.
+            _fatal ??= ex;
+            _stop = true;
+        }
+        finally
+        {
+            worker?.Dispose();
+        }
+    }
+
+    private WorkerProcess RunOne(WorkerProcess worker, byte[] input, Random random)
+    {
+        var result = worker.Execute(input, _options.ExecTimeout);
+        Interlocked.Increment(ref _execs);
+        switch (result.Kind)
+        {
+            case ExecKind.Ok:
+                lock (_gate)
+                    Keep(input, result);
+                return worker;
+            case ExecKind.Crash:
+            {
+                lock (_gate)
+                    Keep(input, result);
+                var signature = CrashSignature.ForException(result.ExceptionType!, result.StackTrace ?? "");
+                if (IsKnown(signature))
+                    return worker;
+                var (minimized, replacement) = Minimize(worker, input, signature);
+                Record(input, minimized, CrashSignature.KindOf(result.ExceptionType!), signature, result);
+                return replacement;
+            }
+            case ExecKind.Died:
+            {
+                var (kind, signature) = CrashSignature.ForDeath(result.ExitCode, result.Stderr ?? "");
+                if (!IsKnown(signature))
+                    Record(input, input, kind, signature, result);
+                worker.Dispose();
+                return new WorkerProcess(_launch, _time);
+            }
+            default: // hang
+            {
+                var hash = CampaignDirectory.Hash(input);
+                lock (_gate)
+                {
+                    if (_hangHashes.Add(hash) && _hangs < MaxSavedHangs)
+                    {
+                        _directory.SaveHang(input);
+                        _hangs++;
+                    }
+                }
+                worker.Dispose();
+                return new WorkerProcess(_launch, _time);
+            }
+        }
+    }
+
+    private void Keep(byte[] input, ExecResult result)
+    {
+        var added = _coverage.Merge(result.Hits);
+        if (added > 0 && _corpus.Add(new CorpusEntry(input, result.Hits.Length, added, Elapsed)))
+            _directory.SaveCorpus(input);
+    }
+
+    private bool IsKnown(string signature)
+    {
+        lock (_gate)
+            return _crashes.ContainsKey(signature);
+    }
+
+    private void Record(byte[] original, byte[] minimized, string kind, string signature, ExecResult result)
+    {
+        lock (_gate)
+        {
+            if (_crashes.ContainsKey(signature))
+                return;
+            var id = $"crash-{_crashes.Count + 1:D4}-{CampaignDirectory.Hash(minimized)[..8]}";
+            var found = Math.Round(Elapsed, 3);
+            var file = _directory.SaveCrash(id, minimized, new CrashRecord(id, kind, signature, result.ExceptionType, result.Message,
+                result.StackTrace ?? result.Stderr, result.ExitCode, original.Length, minimized.Length, found));
+            _crashes[signature] = new FuzzCrash(id, kind, file, signature);
+            _firstCrash ??= found;
+            if (_options.StopOnFirstCrash)
+                _stop = true;
+        }
+    }
+
+    /// <summary>Shrinks a crashing input while it keeps the same signature: chunk removal, halving the chunk each round.</summary>
+    private (byte[] Input, WorkerProcess Worker) Minimize(WorkerProcess worker, byte[] input, string signature)
+    {
+        var best = input;
+        var budget = _options.MinimizeBudget;
+        for (var chunk = Math.Max(1, best.Length / 2); chunk >= 1 && budget > 0 && !_stop; chunk /= 2)
+        {
+            for (var at = 0; at < best.Length && budget > 0; )
+            {
+                var candidate = best.AsSpan(0, at).ToArray().Concat(best.AsSpan(Math.Min(best.Length, at + chunk)).ToArray()).ToArray();
+                budget--;
+                var result = worker.Execute(candidate, _options.ExecTimeout);
+                Interlocked.Increment(ref _execs);
+                if (result.Kind is ExecKind.Died or ExecKind.Hang)
+                {
+                    worker.Dispose();
+                    worker = new WorkerProcess(_launch, _time);
+                }
+                if (result.Kind == ExecKind.Crash && CrashSignature.ForException(result.ExceptionType!, result.StackTrace ?? "") == signature)
+                    best = candidate;
+                else
+                    at += chunk;
+            }
+            if (chunk == 1)
+                break;
+        }
+        return (best, worker);
+    }
+
+    private long _lastSample;
+
+    private void Sample(bool force)
+    {
+        var now = _time.GetTimestamp();
+        if (!force && _samples.Count > 0 && (now - _lastSample) < _time.TimestampFrequency)
+            return;
+        _lastSample = now;
+        FuzzProgress snapshot;
+        lock (_gate)
+        {
+            var elapsed = Elapsed;
+            var execs = Interlocked.Read(ref _execs);
+            _samples.Add(new ProgressSample(elapsed, execs, _coverage.Edges, _corpus.Count, _crashes.Count));
+            snapshot = new FuzzProgress(TimeSpan.FromSeconds(elapsed), execs, elapsed > 0 ? execs / elapsed : 0, _coverage.Edges, _corpus.Count, _crashes.Count, _hangs);
+        }
+        _progress?.Report(snapshot);
+    }
+
+    private FuzzReport Finish()
+    {
+        var elapsed = Elapsed;
+        var execs = Interlocked.Read(ref _execs);
+        EdgesPlot.WriteCsv(_directory.PlotDataPath, _samples);
+        string? plot = _directory.PlotPath;
+        try
+        {
+            EdgesPlot.WritePng(plot, _samples, $"edges over time ({Path.GetFileName(_directory.Root)}, builtin, {_options.Workers} workers)");
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or IOException)
+        {
+            plot = null; // no native drawing library: the CSV still has the data
+        }
+
+        var report = new FuzzReport
+        {
+            Engine = "builtin",
+            Execs = execs,
+            ExecsPerSecond = Math.Round(execs / Math.Max(elapsed, 1e-9), 1),
+            Edges = _coverage.Edges,
+            Corpus = _corpus.Count,
+            Crashes = _crashes.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList(),
+            Hangs = _hangs,
+            Seconds = Math.Round(elapsed, 2),
+            FirstCrashSeconds = _firstCrash,
+            Workers = _options.Workers,
+            TotalExecs = _previousExecs + execs,
+            OutputDirectory = _directory.Root,
+            PlotFile = plot,
+        };
+        File.WriteAllText(_directory.StatsPath, System.Text.Json.JsonSerializer.Serialize(report, CampaignDirectory.Json));
+        _ = CultureInfo.InvariantCulture;
+        return report;
+    }
+}

@@ -1,0 +1,70 @@
+namespace AgentKit.Fuzzing;
+
+/// <summary>Settings of a builtin-engine campaign. Defaults suit a laptop; <see cref="Validate"/> explains what is wrong.</summary>
+public sealed record FuzzCampaignOptions
+{
+    /// <summary>Campaign directory (corpus/, crashes/, hangs/, stats). Reusing one resumes it. Required.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Wall-clock length of the campaign. Default 60 s.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Worker processes. Default: one per core.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Time one input may take before it is a hang. Default 1 s.</summary>
+    public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>GC heap limit of each worker in MiB; going past it is an out-of-memory finding. Default 1024.</summary>
+    public int MemoryLimitMb { get; init; } = 1024;
+
+    /// <summary>Longest input the mutator makes (seeds may be longer). Default 4096 bytes.</summary>
+    public int MaxInputBytes { get; init; } = 4096;
+
+    /// <summary>Folder of seed inputs run before mutation starts (optional).</summary>
+    public string? SeedDirectory { get; init; }
+
+    /// <summary>Extra dictionary tokens (added to the harness's and the target's string literals).</summary>
+    public IReadOnlyList<string> Dictionary { get; init; } = [];
+
+    /// <summary>Random seed of the mutator (null: time-based).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Stop as soon as the first crash is saved (used to measure time to first crash). Default false.</summary>
+    public bool StopOnFirstCrash { get; init; }
+
+    /// <summary>Executions spent minimising each new crash (0 disables). Default 400.</summary>
+    public int MinimizeBudget { get; init; } = 400;
+
+    /// <summary>Path of <c>AgentKit.Tools.FuzzRunner.dll</c>; default: next to this assembly.</summary>
+    public string? RunnerPath { get; init; }
+
+    /// <summary>Time a worker may take to load the target. Default 60 s.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Clock for durations and deadlines.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(OutputDirectory))
+            throw new ArgumentException("OutputDirectory is required: the campaign keeps its corpus and findings there.", nameof(OutputDirectory));
+        if (Duration <= TimeSpan.Zero)
+            throw new ArgumentException($"Duration must be positive, got {Duration}.", nameof(Duration));
+        if (Workers is < 1 or > 256)
+            throw new ArgumentException($"Workers must be between 1 and 256, got {Workers}.", nameof(Workers));
+        if (ExecTimeout < TimeSpan.FromMilliseconds(10))
+            throw new ArgumentException($"ExecTimeout must be at least 10 ms, got {ExecTimeout.TotalMilliseconds} ms.", nameof(ExecTimeout));
+        if (MemoryLimitMb < 64)
+            throw new ArgumentException($"MemoryLimitMb must be at least 64 (the runtime itself needs some), got {MemoryLimitMb}.", nameof(MemoryLimitMb));
+        if (MaxInputBytes is < 1 or > 16 * 1024 * 1024)
+            throw new ArgumentException($"MaxInputBytes must be between 1 and 16 MiB, got {MaxInputBytes}.", nameof(MaxInputBytes));
+        if (MinimizeBudget < 0)
+            throw new ArgumentException($"MinimizeBudget cannot be negative, got {MinimizeBudget}.", nameof(MinimizeBudget));
+        if (SeedDirectory is not null && !Directory.Exists(SeedDirectory))
+            throw new ArgumentException($"seed directory not found: {SeedDirectory}", nameof(SeedDirectory));
+        if (RunnerPath is not null && !File.Exists(RunnerPath))
+            throw new ArgumentException($"fuzz runner not found: {RunnerPath}", nameof(RunnerPath));
+    }
+}

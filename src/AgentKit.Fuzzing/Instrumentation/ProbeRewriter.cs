@@ -1,0 +1,96 @@
+using dnlib.DotNet;
+using dnlib.DotNet.Emit;
+
+namespace AgentKit.Fuzzing.Instrumentation;
+
+/// <summary>
+/// Finds SharpFuzz probes in instrumented IL (<c>ldsfld Trace::SharedMem; ldc.i4 id; …; ldc.i4 id&gt;&gt;1; stsfld Trace::PrevLocation</c>)
+/// and, where an id is already taken by another assembly, rewrites both constants to a free id. SharpFuzz draws ids
+/// without knowing about other assemblies, so separately instrumented assemblies collide; this makes ids unique across the set.
+/// Also collects the string literals of the target as dictionary tokens.
+/// </summary>
+internal static class ProbeRewriter
+{
+    private const string TraceType = "SharpFuzz.Common.Trace";
+
+    public static (List<Probe> Probes, List<string> Literals) Process(IReadOnlyList<string> assemblyPaths, Random random)
+    {
+        var used = new HashSet<int>();
+        var probes = new List<Probe>();
+        var literals = new List<string>();
+        foreach (var path in assemblyPaths)
+        {
+            var module = ModuleDefMD.Load(File.ReadAllBytes(path));
+            var changed = false;
+            var fileName = Path.GetFileName(path);
+            foreach (var type in module.GetTypes())
+            {
+                foreach (var method in type.Methods.Where(m => m.HasBody))
+                {
+                    var instructions = method.Body.Instructions;
+                    for (var i = 0; i + 1 < instructions.Count; i++)
+                    {
+                        if (instructions[i].OpCode == OpCodes.Ldstr && instructions[i].Operand is string literal)
+                            literals.Add(literal);
+                        if (!IsTraceField(instructions[i], Code.Ldsfld, "SharedMem") || !instructions[i + 1].IsLdcI4())
+                            continue;
+                        var id = instructions[i + 1].GetLdcI4Value();
+                        if (!used.Add(id))
+                        {
+                            var fresh = FreeId(used, random);
+                            SetLdcI4(instructions[i + 1], fresh);
+                            var store = FindPrevLocationStore(instructions, i);
+                            if (store > 0 && instructions[store - 1].IsLdcI4())
+                                SetLdcI4(instructions[store - 1], fresh >> 1);
+                            id = fresh;
+                            changed = true;
+                        }
+                        probes.Add(new Probe(id, fileName, method.FullName, instructions[i].Offset));
+                    }
+                }
+            }
+
+            if (changed)
+            {
+                using var output = new MemoryStream();
+                module.Write(output);
+                module.Dispose();
+                File.WriteAllBytes(path, output.ToArray());
+            }
+            else
+            {
+                module.Dispose();
+            }
+        }
+        return (probes, literals);
+    }
+
+    // Mutate in place: branch targets and handlers refer to instruction objects, so replacing them would break the body.
+    private static void SetLdcI4(Instruction instruction, int value)
+    {
+        instruction.OpCode = OpCodes.Ldc_I4;
+        instruction.Operand = value;
+    }
+
+    private static int FindPrevLocationStore(IList<Instruction> instructions, int start)
+    {
+        for (var j = start + 2; j < Math.Min(instructions.Count, start + 24); j++)
+            if (IsTraceField(instructions[j], Code.Stsfld, "PrevLocation"))
+                return j;
+        return -1;
+    }
+
+    private static bool IsTraceField(Instruction instruction, Code code, string field) =>
+        instruction.OpCode.Code == code && instruction.Operand is IField f && f.Name == field && f.DeclaringType?.FullName == TraceType;
+
+    private static int FreeId(HashSet<int> used, Random random)
+    {
+        if (used.Count >= 65536)
+            throw new InvalidOperationException("more than 65536 probes: the coverage map cannot hold the instrumented code; instrument fewer types.");
+        int id;
+        do
+            id = random.Next(65536);
+        while (!used.Add(id));
+        return id;
+    }
+}

@@ -1,0 +1,43 @@
+namespace AgentKit.Fuzzing.Tests;
+
+public sealed class CampaignTests
+{
+    [Fact]
+    public async Task Finds_the_deep_bug_and_saves_crash_stack_overflow_and_hang_without_stopping_then_resumes()
+    {
+        var (target, dir) = ToyTarget.Prepare("toy");
+        var seeds = Path.Combine(dir, "..", Path.GetFileName(dir) + "-seeds");
+        Directory.CreateDirectory(seeds);
+        File.WriteAllText(Path.Combine(seeds, "1-valid"), "[abcde]\nkey=1\n");
+        File.WriteAllText(Path.Combine(seeds, "2-crash"), "key=!boom\n");
+        File.WriteAllText(Path.Combine(seeds, "3-overflow"), new string('(', 300_000));
+        File.WriteAllText(Path.Combine(seeds, "4-hang"), "~~\n");
+        File.WriteAllText(Path.Combine(seeds, "5-valid"), "# comment\nname=value\n");
+
+        var report = await FuzzCampaign.RunAsync(target, ToyTarget.Harness, ToyTarget.Options(dir, 15, seeds));
+
+        Assert.Contains(report.Crashes, c => c.Kind == "exception" && c.Signature.StartsWith("System.DivideByZeroException", StringComparison.Ordinal));
+        Assert.Contains(report.Crashes, c => c.Kind == "stack-overflow");
+        // The hang seed is saved (mutants of it that also hang may be saved too).
+        Assert.True(report.Hangs >= 1);
+        Assert.True(File.Exists(Path.Combine(dir, "hangs", Engine.CampaignDirectory.Hash("~~\n"u8))));
+        // The deep bug needs four guided steps from the seed: found by coverage feedback, after the other findings.
+        var deep = Assert.Single(report.Crashes, c => c.Signature.StartsWith("System.IndexOutOfRangeException", StringComparison.Ordinal));
+        Assert.Contains("ConfigParser.Section", deep.Signature, StringComparison.Ordinal);
+        Assert.StartsWith("[deep", File.ReadAllText(deep.File), StringComparison.Ordinal);
+        Assert.True(File.Exists(deep.File + ".json"));
+        Assert.True(report.Execs > 1000, $"only {report.Execs} execs");
+        Assert.True(report.Edges > 10);
+        Assert.True(File.Exists(Path.Combine(dir, "stats.json")));
+        Assert.True(File.Exists(Path.Combine(dir, "plot_data.csv")));
+
+        // Resume: the corpus and findings come back, and nothing is found twice.
+        var corpusFiles = Directory.GetFiles(Path.Combine(dir, "corpus")).Length;
+        var resumed = await FuzzCampaign.RunAsync(target, ToyTarget.Harness, ToyTarget.Options(dir, 3));
+        Assert.True(resumed.Corpus >= corpusFiles * 9 / 10, $"resumed corpus {resumed.Corpus} < saved {corpusFiles}");
+        Assert.True(resumed.Edges >= report.Edges * 9 / 10);
+        Assert.Equal(report.Crashes.Select(c => c.Signature).Order(), resumed.Crashes.Select(c => c.Signature).Order().Take(report.Crashes.Count));
+        Assert.Equal(report.Crashes.Count, Directory.GetFiles(Path.Combine(dir, "crashes"), "*.json").Length);
+        Assert.Equal(report.TotalExecs + resumed.Execs, resumed.TotalExecs);
+    }
+}

@@ -1,0 +1,48 @@
+using AgentKit.Fuzzing.Engine;
+
+namespace AgentKit.Fuzzing.Tests;
+
+public sealed class EngineUnitTests
+{
+    [Fact]
+    public void Coverage_counts_new_cells_and_new_hit_buckets_once()
+    {
+        var map = new CoverageMap();
+        Assert.Equal(2, map.Merge([(1, 1), (2, 1)]));
+        Assert.Equal(0, map.Merge([(1, 1), (2, 1)]));
+        Assert.Equal(1, map.Merge([(1, 5)])); // same cell, new bucket (4-7)
+        Assert.Equal(2, map.Edges);
+    }
+
+    [Fact]
+    public void Crash_signature_ignores_line_numbers_and_keeps_top_frames()
+    {
+        const string a = "   at Lib.Parser.Block(String s) in /src/a.cs:line 10\n   at Lib.Parser.Parse(String s) in /src/a.cs:line 3";
+        const string b = "   at Lib.Parser.Block(String s) in /src/a.cs:line 12\n   at Lib.Parser.Parse(String s) in /src/a.cs:line 4";
+        Assert.Equal(CrashSignature.ForException("System.NullReferenceException", a), CrashSignature.ForException("System.NullReferenceException", b));
+        Assert.NotEqual(CrashSignature.ForException("System.NullReferenceException", a), CrashSignature.ForException("System.InvalidCastException", a));
+        var (kind, signature) = CrashSignature.ForDeath(134, "Stack overflow.\nRepeat 1000 times:\n   at Lib.Parser.Group(System.String)\n");
+        Assert.Equal("stack-overflow", kind);
+        Assert.Contains("Lib.Parser.Group", signature, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutator_respects_the_length_cap_and_uses_dictionary_tokens()
+    {
+        var random = new Random(3);
+        var mutator = new Mutator(random, Mutator.Tokens(["<TOKEN>"]), maxLength: 64);
+        var outputs = Enumerable.Range(0, 2000).Select(_ => mutator.Mutate("hello world"u8.ToArray(), () => "other input"u8.ToArray())).ToList();
+        Assert.All(outputs, o => Assert.True(o.Length <= 64));
+        Assert.Contains(outputs, o => System.Text.Encoding.UTF8.GetString(o).Contains("<TOKEN>", StringComparison.Ordinal));
+        Assert.True(outputs.Select(Convert.ToHexString).Distinct().Count() > 1500);
+    }
+
+    [Fact]
+    public void Options_explain_what_is_wrong()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new FuzzCampaignOptions { OutputDirectory = "x", Workers = 0 }.Validate());
+        Assert.Contains("Workers", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => FuzzHarness.BuiltIn("no-such-parser"));
+        Assert.Throws<ArgumentException>(() => FuzzHarness.Static("NoDot"));
+    }
+}

@@ -1,0 +1,32 @@
+using AgentKit.Fuzzing.Instrumentation;
+
+namespace AgentKit.Fuzzing.Tests;
+
+/// <summary>The toy parser instrumented once per test run (cached by content hash under a temp cache).</summary>
+internal static class ToyTarget
+{
+    public static readonly string Cache = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests-cache");
+
+    public static string ParserPath => typeof(AgentKit.Fuzzing.ToyParser.ConfigParser).Assembly.Location;
+
+    public static FuzzHarness Harness => FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.ConfigParser.Parse", ["System.FormatException"]);
+
+    public static (InstrumentedTarget Target, string Dir) Prepare(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var target = FuzzCampaign.Prepare(new FuzzTarget([ParserPath], [], "toy"), Harness, dir, Cache);
+        return (target, dir);
+    }
+
+    public static FuzzCampaignOptions Options(string dir, double seconds, string? seeds = null) => new()
+    {
+        OutputDirectory = dir,
+        Duration = TimeSpan.FromSeconds(seconds),
+        Workers = 2,
+        ExecTimeout = TimeSpan.FromMilliseconds(500),
+        MemoryLimitMb = 256,
+        Seed = 42,
+        SeedDirectory = seeds,
+        MaxInputBytes = 256,
+    };
+}

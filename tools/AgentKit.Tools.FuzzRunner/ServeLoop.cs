@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using AgentKit.Fuzzing.Shared;
+using SharpFuzz.Common;
+
+namespace AgentKit.Tools.FuzzRunner;
+
+/// <summary>The builtin-engine worker: reads inputs from stdin, runs each against a cleared coverage map, writes the hits.</summary>
+internal static unsafe class ServeLoop
+{
+    // Deep parsers recurse; give them a known stack so stack-overflow findings are reproducible across machines.
+    private const int StackBytes = 8 * 1024 * 1024;
+
+    public static int Run(TargetManifest manifest)
+    {
+        // Must happen before any instrumented code runs: instrumented IL dereferences SharedMem unconditionally.
+        Trace.SharedMem = (byte*)NativeMemory.AllocZeroed(WorkerProtocol.MapSize);
+        var harness = HarnessFactory.Create(manifest);
+
+        // The protocol owns stdout; whatever the target prints must not corrupt it.
+        var output = Console.OpenStandardOutput();
+        Console.SetOut(TextWriter.Null);
+        var exitCode = 0;
+        var thread = new Thread(() => exitCode = Loop(harness, Console.OpenStandardInput(), output), StackBytes) { Name = "fuzz-target" };
+        thread.Start();
+        thread.Join();
+        return exitCode;
+    }
+
+    private static int Loop(Harness harness, Stream input, Stream output)
+    {
+        using var reader = new BinaryReader(new BufferedStream(input, 1 << 16));
+        using var writer = new BinaryWriter(new BufferedStream(output, 1 << 16));
+        writer.Write(WorkerProtocol.Ready);
+        writer.Flush();
+        var map = Trace.SharedMem;
+        var hits = new (ushort Index, byte Count)[WorkerProtocol.MapSize];
+        while (true)
+        {
+            int length;
+            try
+            {
+                length = reader.ReadInt32();
+            }
+            catch (EndOfStreamException)
+            {
+                return 0; // engine went away
+            }
+
+            if (length == WorkerProtocol.Quit)
+                return 0;
+            var data = reader.ReadBytes(length);
+
+            NativeMemory.Clear(map, WorkerProtocol.MapSize);
+            Trace.PrevLocation = 0;
+            Exception? crash = null;
+            try
+            {
+                harness.Run(data);
+            }
+            catch (Exception ex) when (!harness.IsExpected(ex))
+            {
+                crash = ex;
+            }
+            catch (Exception)
+            {
+                // documented rejection of bad input: a normal outcome
+            }
+
+            var count = Scan(map, hits);
+            writer.Write((byte)(crash is null ? RunStatus.Ok : RunStatus.Crash));
+            writer.Write(count);
+            for (var i = 0; i < count; i++)
+            {
+                writer.Write(hits[i].Index);
+                writer.Write(hits[i].Count);
+            }
+
+            if (crash is not null)
+            {
+                WorkerProtocol.WriteString(writer, crash.GetType().FullName ?? crash.GetType().Name);
+                WorkerProtocol.WriteString(writer, crash.Message);
+                WorkerProtocol.WriteString(writer, crash.StackTrace ?? "");
+            }
+
+            writer.Flush();
+        }
+    }
+
+    /// <summary>Collects the non-zero map cells, skipping zero words eight bytes at a time.</summary>
+    private static int Scan(byte* map, (ushort Index, byte Count)[] hits)
+    {
+        var count = 0;
+        var words = (ulong*)map;
+        for (var w = 0; w < WorkerProtocol.MapSize / 8; w++)
+        {
+            if (words[w] == 0)
+                continue;
+            for (var b = 0; b < 8; b++)
+            {
+                var index = w * 8 + b;
+                if (map[index] != 0)
+                    hits[count++] = ((ushort)index, map[index]);
+            }
+        }
+        return count;
+    }
+}
