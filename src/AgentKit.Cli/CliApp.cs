@@ -22,6 +22,7 @@ public static class CliApp
         var root = new RootCommand("AgentKit: run, record and train small tool-using agents.");
         // One line per verb; each verb lives in Commands/<Verb>Command.cs.
         // (verbs register here)
+        root.Subcommands.Add(FuzzCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(AtlasCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());

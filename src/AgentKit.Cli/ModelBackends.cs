@@ -5,7 +5,8 @@ using AgentKit.Models.LlamaSharp;
 namespace AgentKit.Cli;
 
 /// <summary>
-/// Opens the model backend named on the command line: a local GGUF file (<c>--model</c>) through LLamaSharp, or an
+/// Opens the model backend named on the command line: a local GGUF file (<c>--model</c>) through LLamaSharp, a
+/// TorchSharp training checkpoint directory (<c>--model DIR</c>), or an
 /// OpenAI-compatible server (<c>--endpoint</c> + <c>--model-name</c>). Argument mistakes become
 /// <see cref="CliUsageException"/> (exit 2); a model file that cannot be loaded becomes
 /// <see cref="InvalidDataException"/> (exit 1) with the loader's message.
@@ -23,7 +24,12 @@ internal static class ModelBackends
             throw new CliUsageException("--model-name only applies to --endpoint; a --model file is named by its path.");
         if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
             throw new CliUsageException($"--endpoint must be an absolute URL such as http://127.0.0.1:8080/v1, got '{endpoint}'.");
-        if (modelPath is not null && !File.Exists(modelPath))
+        if (modelPath is not null && Directory.Exists(modelPath))
+        {
+            if (!AgentKit.Training.Checkpoints.CheckpointIO.IsCheckpoint(modelPath))
+                throw new CliUsageException($"{modelPath} is a directory but not a training checkpoint (no config.json + safetensors).");
+        }
+        else if (modelPath is not null && !File.Exists(modelPath))
             throw new CliUsageException($"model file not found: {modelPath}");
     }
 
@@ -33,6 +39,8 @@ internal static class ModelBackends
         Validate(modelPath, endpoint, modelName);
         if (endpoint is not null)
             return OpenEndpoint(endpoint, modelName!);
+        if (Directory.Exists(modelPath))
+            return OpenCheckpoint(modelPath!);
         return OpenLocal(new LlamaSharpOptions { ModelPath = modelPath!, ContextSize = contextSize, Threads = threads });
     }
 
@@ -54,6 +62,19 @@ internal static class ModelBackends
         catch (Exception ex) when (ex is ArgumentException or UriFormatException)
         {
             throw new CliUsageException($"--endpoint: {ex.Message}");
+        }
+    }
+
+    /// <summary>Opens a TorchSharp training checkpoint directory (LoRA adapters merged on load; no grammar support).</summary>
+    public static AgentKit.Training.Generation.TorchSharpGenerator OpenCheckpoint(string directory)
+    {
+        try
+        {
+            return AgentKit.Training.Generation.TorchSharpGenerator.Open(directory);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidDataException)
+        {
+            throw new InvalidDataException($"cannot open checkpoint {directory}: {ex.Message}", ex);
         }
     }
 

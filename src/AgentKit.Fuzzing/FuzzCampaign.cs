@@ -245,7 +245,7 @@ internal sealed class CampaignRun
                 result.StackTrace ?? result.Stderr, result.ExitCode, original.Length, minimized.Length, found));
             _crashes[signature] = new FuzzCrash(id, kind, file, signature);
             _firstCrash ??= found;
-            if (_options.StopOnFirstCrash)
+            if (_crashes.Count >= _options.StopAfterCrashes)
                 _stop = true;
         }
     }

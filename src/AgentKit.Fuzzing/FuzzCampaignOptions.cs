@@ -30,8 +30,8 @@ public sealed record FuzzCampaignOptions
     /// <summary>Random seed of the mutator (null: time-based).</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Stop as soon as the first crash is saved (used to measure time to first crash). Default false.</summary>
-    public bool StopOnFirstCrash { get; init; }
+    /// <summary>Stop once this many distinct crashes are known (1: time to first crash). Default null: run the full duration.</summary>
+    public int? StopAfterCrashes { get; init; }
 
     /// <summary>Executions spent minimising each new crash (0 disables). Default 400.</summary>
     public int MinimizeBudget { get; init; } = 400;
@@ -60,6 +60,8 @@ public sealed record FuzzCampaignOptions
             throw new ArgumentException($"MemoryLimitMb must be at least 64 (the runtime itself needs some), got {MemoryLimitMb}.", nameof(MemoryLimitMb));
         if (MaxInputBytes is < 1 or > 16 * 1024 * 1024)
             throw new ArgumentException($"MaxInputBytes must be between 1 and 16 MiB, got {MaxInputBytes}.", nameof(MaxInputBytes));
+        if (StopAfterCrashes is < 1)
+            throw new ArgumentException($"StopAfterCrashes must be at least 1, got {StopAfterCrashes}.", nameof(StopAfterCrashes));
         if (MinimizeBudget < 0)
             throw new ArgumentException($"MinimizeBudget cannot be negative, got {MinimizeBudget}.", nameof(MinimizeBudget));
         if (SeedDirectory is not null && !Directory.Exists(SeedDirectory))

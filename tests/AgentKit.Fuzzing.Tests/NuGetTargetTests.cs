@@ -1,5 +1,6 @@
 namespace AgentKit.Fuzzing.Tests;
 
+[Collection("campaigns")]
 public sealed class NuGetTargetTests
 {
     [Fact]

@@ -23,7 +23,7 @@ internal static class ToyTarget
         OutputDirectory = dir,
         Duration = TimeSpan.FromSeconds(seconds),
         Workers = 2,
-        ExecTimeout = TimeSpan.FromMilliseconds(500),
+        ExecTimeout = TimeSpan.FromMilliseconds(250),
         MemoryLimitMb = 256,
         Seed = 42,
         SeedDirectory = seeds,

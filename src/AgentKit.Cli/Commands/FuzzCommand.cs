@@ -1,0 +1,172 @@
+// agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--workers K] [--json]
+// agentkit fuzz replay DIR/crashes/ID
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using AgentKit.Fuzzing;
+using AgentKit.Fuzzing.Afl;
+using Spectre.Console;
+
+namespace AgentKit.Cli.Commands;
+
+/// <summary><c>agentkit fuzz</c>: a coverage-guided campaign (builtin engine or afl++) against a .NET parser; <c>fuzz replay</c> re-runs one finding.</summary>
+internal static class FuzzCommand
+{
+    public static Command Create()
+    {
+        var target = new Option<string>("--target") { Description = "NuGet package Id@Version, or path(s) of local assemblies separated by ','.", Required = true };
+        var harness = new Option<string>("--harness") { Description = $"Built-in adapter ({string.Join(", ", FuzzHarness.BuiltInNames)}) or Namespace.Type.Method of a static harness taking string or ReadOnlySpan<byte>.", Required = true };
+        var seconds = new Option<int>("--seconds") { Description = "Campaign length in seconds.", DefaultValueFactory = _ => 60 };
+        var output = new Option<string>("--out") { Description = "Campaign directory (reuse it to resume).", Required = true };
+        var engine = new Option<string>("--engine") { Description = "builtin (default) or afl (afl++ through SharpFuzz).", DefaultValueFactory = _ => "builtin" };
+        engine.AcceptOnlyFromAmong("builtin", "afl");
+        var workers = new Option<int>("--workers") { Description = "Worker processes (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var seeds = new Option<string?>("--seeds") { Description = "Folder of seed inputs." };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Time one input may take before it is a hang.", DefaultValueFactory = _ => 1000 };
+        var stopAfter = new Option<int?>("--stop-after-crashes") { Description = "Stop once this many distinct crashes are found (1 measures time to first crash)." };
+        var json = CommonOptions.Json();
+        var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
+        {
+            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, json,
+        };
+        command.Subcommands.Add(Replay());
+
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var duration = pr.GetValue(seconds);
+            if (duration < 1)
+                throw new CliUsageException($"--seconds must be at least 1, got {duration}.");
+            var workerCount = pr.GetValue(workers);
+            if (workerCount is < 1 or > 256)
+                throw new CliUsageException($"--workers must be between 1 and 256, got {workerCount}.");
+            FuzzHarness fuzzHarness;
+            try
+            {
+                fuzzHarness = FuzzHarness.Parse(pr.GetValue(harness)!);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+
+            var asJson = pr.GetValue(json);
+            var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
+            var fuzzTarget = await ResolveTargetAsync(pr.GetValue(target)!, ct);
+            if (!asJson)
+                err.MarkupLine($"[grey]Instrumenting {Markup.Escape(fuzzTarget.Description)} ({fuzzTarget.Assemblies.Count} assembl{(fuzzTarget.Assemblies.Count == 1 ? "y" : "ies")})…[/]");
+            var outDir = pr.GetValue(output)!;
+            var instrumented = FuzzCampaign.Prepare(fuzzTarget, fuzzHarness, outDir, FuzzTarget.DefaultCacheDirectory);
+            var options = new FuzzCampaignOptions
+            {
+                OutputDirectory = outDir, Duration = TimeSpan.FromSeconds(duration), Workers = workerCount, SeedDirectory = pr.GetValue(seeds),
+                ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), StopAfterCrashes = pr.GetValue(stopAfter),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+
+            FuzzReport report;
+            if (pr.GetValue(engine) == "afl")
+            {
+                if (!asJson)
+                    err.MarkupLine($"[grey]afl-fuzz on {instrumented.Probes.Count} probes for {duration} s…[/]");
+                report = await AflCampaign.RunAsync(options, ct);
+            }
+            else if (asJson)
+            {
+                report = await FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, null, ct);
+            }
+            else
+            {
+                err.MarkupLine($"[grey]{instrumented.Probes.Count} probes{(instrumented.FromCache ? " (cached)" : "")}; {workerCount} worker(s); campaign in {Markup.Escape(Path.GetFullPath(outDir))}[/]");
+                report = await err.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        var task = context.AddTask("fuzzing", maxValue: duration);
+                        var live = new Progress<FuzzProgress>(p =>
+                        {
+                            task.Value = Math.Min(duration, p.Elapsed.TotalSeconds);
+                            task.Description = $"{p.ExecsPerSecond:F0} execs/s, {p.Edges} edges, corpus {p.Corpus}, crashes {p.Crashes}, hangs {p.Hangs}";
+                        });
+                        var result = await FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct);
+                        task.Value = duration;
+                        return result;
+                    });
+            }
+
+            if (asJson)
+                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
+            else
+                WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    internal static async Task<FuzzTarget> ResolveTargetAsync(string target, CancellationToken ct)
+    {
+        if (FuzzTarget.IsPackageReference(target))
+        {
+            var at = target.LastIndexOf('@');
+            if (at <= 0 || at == target.Length - 1)
+                throw new CliUsageException($"--target '{target}' must be Id@Version or a path to a .dll");
+            return await FuzzTarget.FromNuGetAsync(target[..at], target[(at + 1)..], FuzzTarget.DefaultCacheDirectory, ct);
+        }
+        var paths = target.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var path in paths)
+            if (!File.Exists(path))
+                throw new CliUsageException($"target assembly not found: {path}");
+        return FuzzTarget.Local(paths);
+    }
+
+    private static Command Replay()
+    {
+        var input = new Argument<string>("input") { Description = "A saved input, e.g. DIR/crashes/crash-0001-…" };
+        var command = new Command("replay", "Re-run one saved input against its campaign's target and print the exception and stack.") { input };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var file = Path.GetFullPath(pr.GetValue(input)!);
+            if (!File.Exists(file))
+                throw new CliUsageException($"input not found: {file}");
+            var manifest = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(file)!)!, "target.json");
+            if (!File.Exists(manifest))
+                throw new CliUsageException($"{file} is not inside a campaign directory (no target.json two levels up)");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { FuzzCampaign.DefaultRunnerPath, "replay", manifest, file })
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the fuzz runner");
+            var stdout = process.StandardOutput.ReadToEndAsync(ct);
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct);
+            await pr.InvocationConfiguration.Output.WriteAsync(await stdout);
+            var errors = await stderr;
+            if (errors.Length > 0)
+                await pr.InvocationConfiguration.Output.WriteAsync(errors.Length > 8000 ? errors[..8000] + "\n…" : errors);
+            await pr.InvocationConfiguration.Output.WriteLineAsync($"runner exit code {process.ExitCode}{(process.ExitCode == 134 ? " (abort: stack overflow or fatal runtime error)" : "")}");
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    private static void WriteTable(IAnsiConsole console, FuzzReport report)
+    {
+        var table = new Table().Title($"{report.Engine} campaign, {report.Seconds:F0} s, {report.Workers} worker(s)").AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("execs", report.Execs.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("execs/s", report.ExecsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("edges", report.Edges.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("corpus", report.Corpus.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("crashes (distinct)", report.Crashes.Count.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("hangs", report.Hangs.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("first crash after", report.FirstCrashSeconds is { } s ? $"{s:F1} s" : "-");
+        console.Write(table);
+        foreach (var crash in report.Crashes)
+            console.MarkupLine($"[red]{Markup.Escape(crash.Kind)}[/] {Markup.Escape(crash.Signature)}\n    {Markup.Escape(crash.File)}");
+        if (report.PlotFile is not null)
+            console.MarkupLine($"[grey]edges over time: {Markup.Escape(report.PlotFile)}[/]");
+    }
+}

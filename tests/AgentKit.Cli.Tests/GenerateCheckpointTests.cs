@@ -1,0 +1,54 @@
+using System.Text.Json;
+using AgentKit.TestUtils;
+using AgentKit.Training.Checkpoints;
+using AgentKit.Training.Model;
+using AgentKit.Training.Tokenization;
+
+namespace AgentKit.Cli.Tests;
+
+/// <summary><c>agentkit generate --model DIR</c> on a TorchSharp training checkpoint.</summary>
+public sealed class GenerateCheckpointTests
+{
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Generates_from_a_training_checkpoint_directory()
+    {
+        var dir = TinyModels.TempPath("checkpoint");
+        Directory.CreateDirectory(dir);
+        var tokenizer = BpeTrainer.Train(["hello world, hello agent", "the capital of Peru is Lima"], new BpeTrainerOptions { VocabSize = 300 });
+        using (var model = new LlamaForCausalLM(new LlamaConfig
+        {
+            VocabSize = tokenizer.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1,
+            NumAttentionHeads = 2, NumKeyValueHeads = 1, MaxPositionEmbeddings = 64,
+        }, seed: 3))
+            CheckpointIO.Save(model, dir);
+        tokenizer.Save(Path.Combine(dir, "tokenizer.json"));
+
+        var (exit, stdout, stderr) = await RunAsync("generate", "--model", dir, "--prompt", "hello", "--n", "2", "--seed", "1", "--max-tokens", "5", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var completions = json.RootElement.GetProperty("completions").EnumerateArray().ToList();
+        Assert.Equal(2, completions.Count);
+        Assert.All(completions, c => Assert.InRange(c.GetProperty("tokens").GetInt32(), 1, 5));
+    }
+
+    [Fact]
+    public async Task A_directory_that_is_not_a_checkpoint_is_a_usage_error()
+    {
+        var dir = TinyModels.TempPath("not-a-checkpoint");
+        Directory.CreateDirectory(dir);
+
+        var (exit, _, stderr) = await RunAsync("generate", "--model", dir, "--prompt", "x");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("not a training checkpoint", stderr);
+    }
+}
