@@ -6,13 +6,7 @@ internal static class AgentCli
     /// <summary>Tests that start a sandbox and a model run one at a time: in parallel they starve 2 cores.</summary>
     public const string Collection = "agent-cli";
 
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    public static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     public static string RepoRoot()
     {

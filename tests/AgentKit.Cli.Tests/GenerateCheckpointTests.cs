@@ -3,19 +3,13 @@ using AgentKit.TestUtils;
 using AgentKit.Training.Checkpoints;
 using AgentKit.Training.Model;
 using AgentKit.Training.Tokenization;
+using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
 
 /// <summary><c>agentkit generate --model DIR</c> on a TorchSharp training checkpoint.</summary>
 public sealed class GenerateCheckpointTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public async Task Generates_from_a_training_checkpoint_directory()

@@ -1,18 +1,12 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentKit.TestUtils;
+using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
 
 public sealed class GenerateCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     private static string Model => TinyModels.RandomLlamaPath();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
 
@@ -21,14 +22,6 @@ public sealed class IndexCommandTests : IDisposable
             .. extraLine is null ? Array.Empty<string>() : [extraLine],
         ]);
         return path;
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

@@ -1,18 +1,12 @@
 using System.Text.Json;
 using AgentKit.Models.Gguf;
 using AgentKit.TestUtils;
+using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
 
 public sealed class ModelCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public async Task Create_random_writes_a_model_that_info_describes()

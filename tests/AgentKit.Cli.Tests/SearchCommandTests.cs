@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
 
@@ -20,14 +21,6 @@ public sealed class SearchCommandTests : IAsyncLifetime
     {
         Directory.Delete(_dir, recursive: true);
         return Task.CompletedTask;
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

@@ -2,18 +2,12 @@ using System.Text.Json;
 using AgentKit.Models.LlamaSharp;
 using AgentKit.Server;
 using AgentKit.TestUtils;
+using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
 
 public sealed class ServeCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Theory]
     [InlineData("--model is required")]

@@ -24,10 +24,11 @@ internal static class FuzzCommand
         var seeds = new Option<string?>("--seeds") { Description = "Folder of seed inputs." };
         var timeout = new Option<int>("--timeout-ms") { Description = "Time one input may take before it is a hang.", DefaultValueFactory = _ => 1000 };
         var stopAfter = new Option<int?>("--stop-after-crashes") { Description = "Stop once this many distinct crashes are found (1 measures time to first crash)." };
+        var expected = new Option<string?>("--expect") { Description = "For a user harness: comma-separated full names of exception types that are normal rejections, not crashes." };
         var json = CommonOptions.Json();
         var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
         {
-            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, json,
+            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, expected, json,
         };
         command.Subcommands.Add(Replay());
 
@@ -42,7 +43,9 @@ internal static class FuzzCommand
             FuzzHarness fuzzHarness;
             try
             {
-                fuzzHarness = FuzzHarness.Parse(pr.GetValue(harness)!);
+                var name = pr.GetValue(harness)!;
+                var expectedTypes = pr.GetValue(expected)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                fuzzHarness = expectedTypes is null ? FuzzHarness.Parse(name) : FuzzHarness.Static(name, expectedTypes);
             }
             catch (ArgumentException ex)
             {
