@@ -46,6 +46,7 @@ internal sealed class CampaignRun
     private readonly CoverageMap _coverage = new();
     private readonly Corpus _corpus = new();
     private readonly Queue<byte[]> _pending = new();
+    private readonly HashSet<string> _savedCorpus = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FuzzCrash> _crashes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hangHashes = new(StringComparer.Ordinal);
     private readonly List<ProgressSample> _samples = [];
@@ -79,7 +80,10 @@ internal sealed class CampaignRun
 
         // Resume: earlier corpus and findings come back; the corpus is re-run so the coverage map is rebuilt.
         foreach (var input in _directory.ReadCorpus())
+        {
+            _savedCorpus.Add(CampaignDirectory.Hash(input));
             _pending.Enqueue(input);
+        }
         if (options.SeedDirectory is not null)
             foreach (var file in Directory.EnumerateFiles(options.SeedDirectory).Order(StringComparer.Ordinal))
                 _pending.Enqueue(File.ReadAllBytes(file));
@@ -223,7 +227,10 @@ internal sealed class CampaignRun
     private void Keep(byte[] input, ExecResult result)
     {
         var added = _coverage.Merge(result.Hits);
-        if (added > 0 && _corpus.Add(new CorpusEntry(input, result.Hits.Length, added, Elapsed)))
+        // A resumed corpus entry stays even when its edges were already covered by an entry replayed before it:
+        // replay order is not discovery order, and resuming must not shrink the corpus.
+        var resumed = _savedCorpus.Contains(CampaignDirectory.Hash(input));
+        if ((added > 0 || resumed) && _corpus.Add(new CorpusEntry(input, result.Hits.Length, added, Elapsed)))
             _directory.SaveCorpus(input);
     }
 

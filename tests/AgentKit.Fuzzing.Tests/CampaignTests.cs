@@ -17,7 +17,7 @@ public sealed class CampaignTests
 
         var report = await FuzzCampaign.RunAsync(target, ToyTarget.Harness, ToyTarget.Options(dir, 120, seeds) with { StopAfterCrashes = 3 });
         // Alone it stops after a few seconds; the generous cap is for CI, where other test assemblies share the 2 cores.
-        Assert.True(report.Seconds < 110, $"took {report.Seconds} s without finding the three crashes");
+        Assert.True(report.Seconds < 110, $"took {report.Seconds} s without finding the three crashes; found: {string.Join(" | ", report.Crashes.Select(c => c.Kind + " " + c.Signature))}; execs {report.Execs}, edges {report.Edges}, corpus {report.Corpus}, hangs {report.Hangs}");
 
         Assert.Contains(report.Crashes, c => c.Kind == "exception" && c.Signature.StartsWith("System.DivideByZeroException", StringComparison.Ordinal));
         Assert.Contains(report.Crashes, c => c.Kind == "stack-overflow");

@@ -106,9 +106,13 @@ internal sealed class WorkerProcess : IDisposable
             // The process is gone (or was killed by the watchdog): the input in flight is the culprit.
             _process.WaitForExit(5000);
             _process.WaitForExit(); // drains the stderr reader
-            return _timedOut
-                ? new ExecResult(ExecKind.Hang, ExecResult.NoHits, Stderr: StderrTail())
-                : new ExecResult(ExecKind.Died, ExecResult.NoHits, ExitCode: SafeExitCode(), Stderr: StderrTail());
+            var stderr = StderrTail();
+            // A deep recursion can outlive the timeout while the runtime is still printing its stack-overflow
+            // report: what the process said decides, not the watchdog.
+            var overflowed = stderr.Contains("Stack overflow", StringComparison.Ordinal);
+            return _timedOut && !overflowed
+                ? new ExecResult(ExecKind.Hang, ExecResult.NoHits, Stderr: stderr)
+                : new ExecResult(ExecKind.Died, ExecResult.NoHits, ExitCode: SafeExitCode(), Stderr: stderr);
         }
         finally
         {
