@@ -1,8 +1,5 @@
 using System.Text.Json;
 using AgentKit.TestUtils;
-using AgentKit.Training.Checkpoints;
-using AgentKit.Training.Model;
-using AgentKit.Training.Tokenization;
 using static AgentKit.Cli.Tests.CliRun;
 
 namespace AgentKit.Cli.Tests;
@@ -10,20 +7,10 @@ namespace AgentKit.Cli.Tests;
 /// <summary><c>agentkit generate --model DIR</c> on a TorchSharp training checkpoint.</summary>
 public sealed class GenerateCheckpointTests
 {
-
     [Fact]
     public async Task Generates_from_a_training_checkpoint_directory()
     {
-        var dir = TinyModels.TempPath("checkpoint");
-        Directory.CreateDirectory(dir);
-        var tokenizer = BpeTrainer.Train(["hello world, hello agent", "the capital of Peru is Lima"], new BpeTrainerOptions { VocabSize = 300 });
-        using (var model = new LlamaForCausalLM(new LlamaConfig
-        {
-            VocabSize = tokenizer.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1,
-            NumAttentionHeads = 2, NumKeyValueHeads = 1, MaxPositionEmbeddings = 64,
-        }, seed: 3))
-            CheckpointIO.Save(model, dir);
-        tokenizer.Save(Path.Combine(dir, "tokenizer.json"));
+        var dir = TinyCheckpoint.Create(seed: 3);
 
         var (exit, stdout, stderr) = await RunAsync("generate", "--model", dir, "--prompt", "hello", "--n", "2", "--seed", "1", "--max-tokens", "5", "--json");
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using AgentKit.TestUtils;
-using AgentKit.Training.Checkpoints;
-using AgentKit.Training.Model;
 using AgentKit.Training.Tokenization;
 using static AgentKit.Cli.Tests.CliRun;
 
@@ -27,16 +25,7 @@ public sealed class TrainExportCommandTests
     [Fact]
     public async Task Export_gguf_writes_a_model_that_model_info_reads()
     {
-        var checkpoint = TinyModels.TempPath("ckpt");
-        Directory.CreateDirectory(checkpoint);
-        var tokenizer = BpeTrainer.Train(["hello world, hello agent"], new BpeTrainerOptions { VocabSize = 280 });
-        using (var model = new LlamaForCausalLM(new LlamaConfig
-        {
-            VocabSize = tokenizer.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1,
-            NumAttentionHeads = 2, NumKeyValueHeads = 1, MaxPositionEmbeddings = 64,
-        }, seed: 4))
-            CheckpointIO.Save(model, checkpoint);
-        tokenizer.Save(Path.Combine(checkpoint, "tokenizer.json"));
+        var checkpoint = TinyCheckpoint.Create(seed: 4);
         var gguf = TinyModels.TempPath("exported.gguf");
 
         var export = await RunAsync("export", "gguf", "--checkpoint", checkpoint, "--out", gguf, "--type", "f16");
