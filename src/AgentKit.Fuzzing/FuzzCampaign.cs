@@ -229,7 +229,8 @@ internal sealed class CampaignRun
         var added = _coverage.Merge(result.Hits);
         // A resumed corpus entry stays even when its edges were already covered by an entry replayed before it:
         // replay order is not discovery order, and resuming must not shrink the corpus.
-        var resumed = _savedCorpus.Contains(CampaignDirectory.Hash(input));
+        // The set empties as the saved entries come back, so mutants stop paying for the hash soon after a resume.
+        var resumed = _savedCorpus.Count > 0 && _savedCorpus.Remove(CampaignDirectory.Hash(input));
         if ((added > 0 || resumed) && _corpus.Add(new CorpusEntry(input, result.Hits.Length, added, Elapsed)))
             _directory.SaveCorpus(input);
     }
