@@ -43,7 +43,7 @@ public sealed class Agent
         _sandbox = sandbox;
         _tools = tools;
         _options = options ?? new AgentRunOptions();
-        _prompts = new PromptBuilder(definition.Instructions, tools.Select(t => t.Definition).ToList());
+        _prompts = new PromptBuilder(definition.Instructions, tools.Select(t => t.Definition).ToList(), definition.PromptStyle);
     }
 
     /// <summary>The agent's definition.</summary>

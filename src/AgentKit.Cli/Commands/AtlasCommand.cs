@@ -40,6 +40,7 @@ internal static class AtlasCommand
         command.Subcommands.Add(BuildCorpus());
         command.Subcommands.Add(Questions());
         command.Subcommands.Add(Teach());
+        command.Subcommands.Add(AtlasEvalCommand.Create());
         return command;
     }
 
@@ -87,11 +88,12 @@ internal static class AtlasCommand
         var seed = new Option<int>("--seed") { Description = "Seed of all random choices, including the held-out countries.", DefaultValueFactory = _ => 7 };
         var train = new Option<int>("--train-per-family") { Description = "Training questions per family.", DefaultValueFactory = _ => 400 };
         var test = new Option<int>("--test-per-family") { Description = "Test questions per family.", DefaultValueFactory = _ => 40 };
+        var badTrain = new Option<int>("--bad-train") { Description = "Unanswerable training questions (answer \"not found\").", DefaultValueFactory = _ => 40 };
         var source = SourceOption();
         var maxCities = MaxCitiesOption();
         var json = CommonOptions.Json();
         var command = new Command("questions", "Generate atlas questions with gold answers and a train/test split held out by country and by phrasing.")
-            { output, seed, train, test, source, maxCities, json };
+            { output, seed, train, test, badTrain, source, maxCities, json };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             var generator = Validated(() => new AtlasQuestionGenerator(new QuestionGeneratorOptions
@@ -99,6 +101,7 @@ internal static class AtlasCommand
                 Seed = pr.GetValue(seed),
                 TrainPerFamily = pr.GetValue(train),
                 TestPerFamily = pr.GetValue(test),
+                BadTrain = pr.GetValue(badTrain),
                 MaxCitiesPerCountry = pr.GetValue(maxCities),
             }));
             var data = LoadSource(pr.GetValue(source)!);

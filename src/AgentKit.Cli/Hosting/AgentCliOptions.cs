@@ -6,9 +6,12 @@ namespace AgentKit.Cli.Hosting;
 /// The options shared by the verbs that run an agent (<c>run</c>, <c>eval</c>, <c>record</c>): the agent folder
 /// and overrides of its definition. Built from <see cref="CommonOptions"/> where a shared option exists.
 /// </summary>
-internal sealed class AgentCliOptions
+internal sealed class AgentCliOptions(string? defaultAgent = null)
 {
-    public Option<string> Agent { get; } = new("--agent") { Description = "Agent folder holding agent.json.", DefaultValueFactory = _ => Path.Combine("agents", "example") };
+    /// <summary>The shipped default agent, used when <c>--agent</c> is not given.</summary>
+    public static readonly string DefaultAgent = Path.Combine("agents", "atlas");
+
+    public Option<string> Agent { get; } = new("--agent") { Description = "Agent folder holding agent.json.", DefaultValueFactory = _ => defaultAgent ?? DefaultAgent };
     public Option<string?> Model { get; } = CommonOptions.Model();
     public Option<string?> Endpoint { get; } = CommonOptions.Endpoint();
     public Option<string?> ModelName { get; } = CommonOptions.ModelName();
@@ -22,10 +25,14 @@ internal sealed class AgentCliOptions
     public Option<int> TimeoutMs { get; } = CommonOptions.TimeoutMs();
     public Option<int> MemoryMb { get; } = CommonOptions.MemoryMb();
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>; without <paramref name="includeCandidates"/> the verb sets N itself.</summary>
+    public void AddTo(Command command, bool includeCandidates = true)
     {
         foreach (var option in (Option[])[Agent, Model, Endpoint, ModelName, N, Temperature, Seed, MaxSteps, NoGrammar, ContextSize, Threads, TimeoutMs, MemoryMb])
-            command.Options.Add(option);
+        {
+            if (includeCandidates || option != N)
+                command.Options.Add(option);
+        }
     }
 
     /// <summary>Reads the values; throws <see cref="CliUsageException"/> for inconsistent ones.</summary>

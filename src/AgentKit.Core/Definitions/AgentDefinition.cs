@@ -1,4 +1,5 @@
 using AgentKit.Abstractions.Trajectories;
+using AgentKit.Core.Prompts;
 
 namespace AgentKit.Core.Definitions;
 
@@ -15,6 +16,9 @@ public sealed record AgentDefinition
 
     /// <summary>Instructions placed at the head of the system prompt (default: a generic problem-solver line).</summary>
     public string Instructions { get; init; } = "You are an expert assistant who solves tasks by writing and running C# code.";
+
+    /// <summary>How much the system prompt explains (default <see cref="PromptStyle.Full"/>; distilled models use <see cref="PromptStyle.Compact"/>).</summary>
+    public PromptStyle PromptStyle { get; init; } = PromptStyle.Full;
 
     /// <summary>Names of the tools the agent may call from code (resolved by the host).</summary>
     public IReadOnlyList<string> Tools { get; init; } = [];
@@ -57,6 +61,8 @@ public sealed record AgentDefinition
             throw new ArgumentException($"name must be non-empty and use only letters, digits, '-', '_' and '.', got \"{Name}\".");
         if (string.IsNullOrWhiteSpace(Instructions))
             throw new ArgumentException("instructions must not be empty.");
+        if (!Enum.IsDefined(PromptStyle))
+            throw new ArgumentException($"prompt_style must be \"full\" or \"compact\", got {PromptStyle}.");
         if (Model is null)
             throw new ArgumentException("model is required: {\"path\": \"model.gguf\"} or {\"endpoint\": \"http://…/v1\", \"name\": \"…\"}.");
         Model.Validate();

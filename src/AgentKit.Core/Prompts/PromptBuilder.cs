@@ -15,11 +15,13 @@ public sealed class PromptBuilder
     private readonly string _systemPrompt;
 
     /// <summary>Builds the system prompt once from the instructions and the tools' signatures.</summary>
-    public PromptBuilder(string instructions, IReadOnlyList<ToolDefinition> tools)
+    public PromptBuilder(string instructions, IReadOnlyList<ToolDefinition> tools, PromptStyle style = PromptStyle.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instructions);
         ArgumentNullException.ThrowIfNull(tools);
-        _systemPrompt = BuildSystemPrompt(instructions, tools);
+        if (!Enum.IsDefined(style))
+            throw new ArgumentOutOfRangeException(nameof(style), style, "Unknown prompt style.");
+        _systemPrompt = style == PromptStyle.Compact ? BuildCompactSystemPrompt(instructions, tools) : BuildSystemPrompt(instructions, tools);
     }
 
     /// <summary>The system prompt: instructions, callable functions (with their types), action format.</summary>
@@ -82,6 +84,18 @@ public sealed class PromptBuilder
         if (types.Count > 0)
             sb.Append("Types they use:\n").Append(string.Join('\n', types)).Append('\n');
         sb.Append('\n').Append(PromptTexts.ActionFormat.Trim());
+        return sb.ToString();
+    }
+
+    private static string BuildCompactSystemPrompt(string instructions, IReadOnlyList<ToolDefinition> tools)
+    {
+        var sb = new StringBuilder();
+        sb.Append(instructions.Trim()).Append("\n\n");
+        sb.Append("Functions: ");
+        sb.AppendJoin("; ", tools.Select(t => t.Signature).Append(PromptTexts.FinalAnswerSignature)).Append('\n');
+        foreach (var types in tools.Select(t => t.TypeDeclarations?.Trim()).Where(t => !string.IsNullOrEmpty(t)).Distinct())
+            sb.Append(types).Append('\n');
+        sb.Append(PromptTexts.CompactActionFormat);
         return sb.ToString();
     }
 }

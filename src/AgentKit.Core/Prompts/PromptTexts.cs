@@ -26,6 +26,9 @@ public static class PromptTexts
         ```
         """;
 
+    /// <summary>The one-line action format of <see cref="PromptStyle.Compact"/> prompts.</summary>
+    public const string CompactActionFormat = "Each step: a \"Thought:\" line, then one ```csharp block; call FinalAnswer(answer) when done.";
+
     /// <summary>The signature of the built-in tool that ends the run.</summary>
     public const string FinalAnswerSignature = "void FinalAnswer(object answer)";
 

@@ -32,6 +32,7 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
               "planning_interval": 2,
               "grammar": false,
               "observation_max_chars": 500,
+              "prompt_style": "compact",
             }
             """, "prompt.md", "  Answer questions.\n");
         var loaded = AgentDefinitionLoader.Load(_dir);
@@ -47,6 +48,7 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         Assert.Equal(5, d.MaxSteps);
         Assert.Equal(2, d.PlanningInterval);
         Assert.False(d.Grammar);
+        Assert.Equal(AgentKit.Core.Prompts.PromptStyle.Compact, d.PromptStyle);
         Assert.Equal(Path.Combine(_dir, "model.gguf"), loaded.ModelPath);
     }
 
@@ -57,6 +59,7 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         var d = AgentDefinitionLoader.Load(Path.Combine(_dir, "agent.json")).Definition;
         Assert.Equal(1, d.Sampling.Candidates);
         Assert.True(d.Grammar);
+        Assert.Equal(AgentKit.Core.Prompts.PromptStyle.Full, d.PromptStyle);
         Assert.Equal(0, d.PlanningInterval);
         Assert.Empty(d.Tools);
     }
@@ -81,6 +84,14 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => AgentDefinitionLoader.Load(_dir));
         Assert.Contains(expected, ex.Message);
         Assert.Contains("agent.json", ex.Message);
+    }
+
+    [Fact]
+    public void Unknown_prompt_style_is_reported()
+    {
+        Write("""{"name":"m","prompt_style":"tiny","model":{"path":"m.gguf"}}""");
+        var ex = Assert.Throws<InvalidDataException>(() => AgentDefinitionLoader.Load(_dir));
+        Assert.Contains("prompt_style", ex.Message);
     }
 
     [Fact]

@@ -22,6 +22,19 @@ public class PromptBuilderTests
     }
 
     [Fact]
+    public void Compact_prompt_keeps_signatures_and_types_and_drops_descriptions_and_example()
+    {
+        var compact = new PromptBuilder("Be brief.", [s_search], PromptStyle.Compact).SystemPrompt;
+        var full = new PromptBuilder("Be brief.", [s_search]).SystemPrompt;
+        Assert.Equal(
+            "Be brief.\n\nFunctions: Passage[] Search(string query, int k = 3); void FinalAnswer(object answer)\n"
+            + "public record Passage(string Id, string Text);\n" + PromptTexts.CompactActionFormat,
+            compact);
+        Assert.DoesNotContain("Finds passages.", compact);
+        Assert.True(compact.Length * 3 < full.Length, $"compact {compact.Length} chars vs full {full.Length}");
+    }
+
+    [Fact]
     public void Memory_renders_as_alternating_turns()
     {
         var builder = new PromptBuilder("Be brief.", []);
