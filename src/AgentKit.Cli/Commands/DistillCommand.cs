@@ -1,0 +1,81 @@
+// agentkit distill [--recipe agents/atlas/distill.json] [--work distill-work/atlas] [--out PATH] [--threads N] [--json]
+using System.CommandLine;
+using System.Globalization;
+using AgentKit.Cli.Distillation;
+using Spectre.Console;
+
+namespace AgentKit.Cli.Commands;
+
+/// <summary>
+/// <c>agentkit distill</c>: the whole distillation recipe in one command: teacher trajectories → SFT data →
+/// tokenizer → SFT → GGUF, resumable, into a work folder, ending with <c>distill-report.json</c>.
+/// </summary>
+internal static class DistillCommand
+{
+    private const string DefaultRecipe = "agents/atlas/distill.json";
+
+    public static Command Create()
+    {
+        var recipe = new Option<string>("--recipe") { Description = "The recipe (distill.json, or a folder holding one).", DefaultValueFactory = _ => DefaultRecipe };
+        var work = new Option<string?>("--work") { Description = "Work folder for the stage outputs (default: distill-work/<agent name>). Re-running with it resumes." };
+        var output = new Option<string?>("--out", "-o") { Description = "Where to copy the GGUF (default: the recipe's export.out, relative to the agent folder)." };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("distill", "Reproduce a distilled model from its recipe: teacher → SFT data → tokenizer → SFT → GGUF (resumable).")
+            { recipe, work, output, threads, json };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            if (pr.GetValue(threads) is < 1)
+                throw new CliUsageException($"--threads must be >= 1, got {pr.GetValue(threads)}.");
+            var asJson = pr.GetValue(json);
+            var stdout = pr.InvocationConfiguration.Output;
+            var stderr = pr.InvocationConfiguration.Error;
+            DistillReport report;
+            try
+            {
+                var loaded = DistillRecipeLoader.Load(pr.GetValue(recipe)!);
+                var workFolder = Path.GetFullPath(pr.GetValue(work) ?? Path.Combine("distill-work", loaded.AgentName));
+                IDistillProgress progress = asJson ? new SilentDistillProgress(stderr) : new ConsoleDistillProgress(stdout, stderr);
+                var context = new DistillContext(loaded, workFolder, pr.GetValue(threads), progress, TimeProvider.System);
+                using var pipeline = new DistillPipeline(context);
+                report = await pipeline.RunAsync(pr.GetValue(output) ?? loaded.DefaultExportPath, ct);
+            }
+            catch (DistillConfigurationException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+            catch (DistillStageException ex)
+            {
+                await stderr.WriteLineAsync($"error: {ex.Message}");
+                await stderr.WriteLineAsync("The outputs of earlier stages are kept; run the same command again to continue.");
+                return CliApp.Failure;
+            }
+
+            if (asJson)
+                JsonOutput.Write(stdout, report);
+            else
+                WriteSummary(SpectreConsoles.For(stdout), report);
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    private static void WriteSummary(IAnsiConsole console, DistillReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("stages", Markup.Escape(string.Join(", ", report.Stages.Select(s => s.Seconds is double d ? $"{s.Stage} {d.ToString("F1", c)} s" : $"{s.Stage} {s.Status}"))));
+        table.AddRow("teacher runs (correct)", $"{report.Teacher.Runs:N0} ({report.Teacher.Correct:N0})");
+        table.AddRow("SFT examples", report.SftData.Examples.ToString("N0", c));
+        table.AddRow("tokens per epoch", report.Sft.TokensPerEpoch.ToString("N0", c));
+        table.AddRow("steps", report.Sft.Steps.ToString(c));
+        table.AddRow("train loss first → last", string.Create(c, $"{report.Sft.FirstTrainLoss:F4} → {report.Sft.FinalTrainLoss:F4}"));
+        table.AddRow("validation loss", report.Sft.FinalValidationLoss?.ToString("F4", c) ?? "-");
+        table.AddRow("tokens/s", report.Sft.TokensPerSecond.ToString("F0", c));
+        table.AddRow("parameters", report.Sft.Parameters.ToString("N0", c));
+        table.AddRow("GGUF", Markup.Escape($"{report.Model} ({report.Gguf.Type}, {report.Gguf.Bytes / 1048576.0:F2} MiB)"));
+        table.AddRow("metrics / plot", Markup.Escape($"{report.Sft.MetricsCsv}, {report.Sft.LossPlot}"));
+        table.AddRow("report", Markup.Escape(Path.Combine(report.Work, WorkFiles.Report)));
+        console.Write(table);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+
+namespace AgentKit.Cli.Distillation;
+
+/// <summary>
+/// Runs the stages of a recipe in order in one work folder: teacher → SFT data → tokenizer → SFT → GGUF, then
+/// copies the GGUF to the export path and writes <c>distill-report.json</c>.
+/// <para>
+/// Resumable: a stage whose output is complete is skipped, a partial one is continued (teacher, SFT). The
+/// ledger (<c>stages.json</c>) ties every output to the settings it was made with; when they differ from the
+/// recipe's, the run stops before doing anything and names the differences: an output is never silently
+/// reused for other settings. A stage that runs or resumes makes every later output stale, so those are
+/// deleted and remade.
+/// </para>
+/// </summary>
+internal sealed class DistillPipeline : IDisposable
+{
+    private readonly DistillContext _context;
+    private readonly IReadOnlyList<IDistillStage> _stages;
+
+    /// <summary>Builds the stages; throws <see cref="DistillConfigurationException"/> when an input the teacher needs is missing.</summary>
+    public DistillPipeline(DistillContext context)
+    {
+        _context = context;
+        IDistillStage teacher;
+        IReadOnlyList<string>? taskOrder = null;
+        if (context.Recipe.Recipe.Teacher.Kind == TeacherRecipe.Atlas)
+        {
+            var atlas = new AtlasTeacherStage(context);
+            taskOrder = [.. atlas.Runnable.Select(q => q.Id)];
+            teacher = atlas;
+        }
+        else
+        {
+            teacher = new RecordedTeacherStage(context);
+        }
+        _stages = [teacher, new SftDataStage(context, taskOrder), new TokenizerStage(context), new SftStage(context), new GgufStage(context)];
+    }
+
+    /// <summary>Runs (or skips) every stage and copies the GGUF to <paramref name="exportPath"/>.</summary>
+    /// <exception cref="DistillConfigurationException">The work folder or its recorded settings do not fit the recipe; nothing ran.</exception>
+    /// <exception cref="DistillStageException">A stage failed; earlier outputs are kept.</exception>
+    public async Task<DistillReport> RunAsync(string exportPath, CancellationToken cancellationToken = default)
+    {
+        var started = _context.Time.GetTimestamp();
+        PrepareWorkFolder();
+        var ledger = StageLedger.Open(_context.WorkFolder);
+        var plans = Plan(ledger);
+        foreach (var (stage, plan) in _stages.Zip(plans))
+        {
+            if (plan != StagePlan.Skip)
+                stage.Preflight();
+        }
+        // Outputs remade from scratch go first, before any stage runs: a stale "done" must never outlive new input.
+        foreach (var (stage, plan) in _stages.Zip(plans))
+        {
+            if (plan != StagePlan.Run)
+                continue;
+            ledger.Forget(stage.Name);
+            stage.Reset();
+        }
+
+        var timings = new List<StageTiming>();
+        var results = new Dictionary<string, JsonNode>();
+        foreach (var (stage, plan) in _stages.Zip(plans))
+        {
+            if (plan == StagePlan.Skip)
+            {
+                _context.Progress.StageSkipped(stage.Name, $"output complete ({stage.Output})");
+                timings.Add(new StageTiming(stage.Name, "skipped", "skipped"));
+                results[stage.Name] = ledger.Get(stage.Name)!.Results!;
+                continue;
+            }
+            _context.Progress.StageStarted(stage.Name, $"{(plan == StagePlan.Resume ? "resuming" : "starting")} → {stage.Output}");
+            ledger.Start(stage.Name, stage.Parameters);
+            var stageStarted = _context.Time.GetTimestamp();
+            JsonNode figures;
+            try
+            {
+                figures = await stage.RunAsync(plan == StagePlan.Resume, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                throw new DistillStageException(stage.Name, ex.Message, ex);
+            }
+            var seconds = _context.Time.GetElapsedTime(stageStarted).TotalSeconds;
+            ledger.Finish(stage.Name, figures, seconds);
+            results[stage.Name] = figures;
+            timings.Add(new StageTiming(stage.Name, plan == StagePlan.Resume ? "resumed" : "ran", Math.Round(seconds, 2)));
+            _context.Progress.StageFinished(stage.Name, stage.Summarize(figures), seconds);
+        }
+
+        var gguf = StageFiles.FromNode<GgufFigures>(results["gguf"]);
+        CopyModel(gguf.Path, exportPath);
+        var report = new DistillReport(_context.Recipe.Path, _context.WorkFolder, Path.GetFullPath(exportPath),
+            Math.Round(_context.Time.GetElapsedTime(started).TotalSeconds, 2), timings,
+            StageFiles.FromNode<TeacherFigures>(results["teacher"]), StageFiles.FromNode<SftDataFigures>(results["sft-data"]),
+            StageFiles.FromNode<TokenizerFigures>(results["tokenizer"]), StageFiles.FromNode<SftFigures>(results["sft"]), gguf);
+        File.WriteAllText(_context.Work(WorkFiles.Report), System.Text.Json.JsonSerializer.Serialize(report, JsonOutput.Options));
+        return report;
+    }
+
+    /// <summary>
+    /// What each stage will do. A stage with output is checked against its recorded settings; after the first
+    /// stage that is not skipped, every later one is remade (its input changes).
+    /// </summary>
+    private List<StagePlan> Plan(StageLedger ledger)
+    {
+        var plans = new List<StagePlan>();
+        var upstreamChanged = false;
+        foreach (var stage in _stages)
+        {
+            if (upstreamChanged)
+            {
+                plans.Add(StagePlan.Run);
+                continue;
+            }
+            var record = ledger.Get(stage.Name);
+            if (record is not null && stage.HasOutput)
+            {
+                var differences = StageLedger.Differences(record.Parameters, stage.Parameters);
+                if (differences.Count > 0)
+                    throw new DistillConfigurationException(
+                        $"stage '{stage.Name}' in {_context.WorkFolder} was made with other settings than the recipe's (recorded → recipe):\n  " +
+                        string.Join("\n  ", differences) +
+                        $"\nRestore the recorded settings, pass another --work folder, or delete {stage.Output} from the work folder to remake it and every later stage.");
+            }
+            var plan = stage.Assess(record);
+            plans.Add(plan);
+            upstreamChanged = plan != StagePlan.Skip;
+        }
+        return plans;
+    }
+
+    private void PrepareWorkFolder()
+    {
+        var folder = _context.WorkFolder;
+        // The pipeline deletes stale outputs by name: refuse a folder it did not create, so it never deletes someone else's files.
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() && !File.Exists(Path.Combine(folder, StageLedger.FileName)))
+            throw new DistillConfigurationException($"work folder {folder} is not empty and holds no {StageLedger.FileName}: pass an empty or new --work folder.");
+        Directory.CreateDirectory(folder);
+    }
+
+    private static void CopyModel(string source, string destination)
+    {
+        var full = Path.GetFullPath(destination);
+        if (string.Equals(full, Path.GetFullPath(source), StringComparison.Ordinal))
+            return;
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var staging = full + ".tmp";
+        File.Copy(source, staging, overwrite: true);
+        File.Move(staging, full, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var stage in _stages.OfType<IDisposable>())
+            stage.Dispose();
+    }
+}

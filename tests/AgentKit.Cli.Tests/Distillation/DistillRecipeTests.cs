@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using AgentKit.Cli.Distillation;
+using AgentKit.TestUtils;
+using static AgentKit.Cli.Tests.CliRun;
+
+namespace AgentKit.Cli.Tests.Distillation;
+
+/// <summary>Reading and validating <c>distill.json</c>, and the verb's exit 2 on a recipe or agent folder it cannot use.</summary>
+public sealed class DistillRecipeTests
+{
+    [Fact]
+    public void The_shipped_atlas_recipe_holds_the_parameters_of_the_shipped_model()
+    {
+        var loaded = DistillRecipeLoader.Load(Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "distill.json"));
+        var recipe = loaded.Recipe;
+
+        Assert.Equal("atlas", loaded.AgentName);
+        Assert.Equal(TeacherRecipe.Atlas, recipe.Teacher.Kind);
+        Assert.Equal(Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "questions", "train.jsonl"), loaded.FromRecipe(recipe.Teacher.Questions!));
+        Assert.Equal((2, 20000), (recipe.Teacher.ResolvedParallel, recipe.Teacher.ResolvedTimeoutMs));
+        Assert.True(recipe.OnlyCorrect);
+        Assert.Equal(2048, recipe.Tokenizer.VocabSize);
+        Assert.Equal((2048, 192, 512, 4, 6, 2, 1024), (recipe.Model.VocabSize, recipe.Model.HiddenSize, recipe.Model.IntermediateSize,
+            recipe.Model.NumHiddenLayers, recipe.Model.NumAttentionHeads, recipe.Model.NumKeyValueHeads, recipe.Model.MaxPositionEmbeddings));
+        var sft = recipe.Sft;
+        Assert.Equal((2, 2e-3, 30, 8, 512, 0.03, 100, 100, 0.01, null), (sft.Epochs, sft.Lr, sft.Warmup, sft.BatchSize, sft.SeqLen, sft.ValFraction,
+            sft.EvalEvery, sft.SaveEvery, sft.WeightDecay, sft.MaxSteps));
+        Assert.Equal(("f16", Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "model.gguf")), (recipe.Export.Type, loaded.DefaultExportPath));
+    }
+
+    [Theory]
+    [InlineData("{", "invalid JSON")]
+    [InlineData("[]", "invalid JSON")]
+    [InlineData("""{"teacher": {"kind": "atlas", "questions": "q.jsonl"}}""", "missing required key(s) 'tokenizer', 'model', 'sft', 'export'")]
+    public void Malformed_recipes_are_named(string json, string expected)
+    {
+        var ex = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Parse(json, "r.json"));
+        Assert.StartsWith("r.json: ", ex.Message);
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("", "colour", "unknown key \"colour\"")]
+    [InlineData("sft", "learning_rate", "unknown key \"learning_rate\"")]
+    [InlineData("model", "num_hiden_layers", "unknown key \"num_hiden_layers\"")]
+    [InlineData("teacher", "parallelism", "unknown key \"parallelism\"")]
+    public void Unknown_keys_are_rejected_wherever_they_are(string section, string key, string expected)
+    {
+        var recipe = TinyDistillAgent.Recipe();
+        (section.Length == 0 ? recipe : recipe[section]!.AsObject())[key] = 1;
+
+        var ex = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Parse(recipe.ToJsonString()));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    public static TheoryData<string, JsonNode?, string> InvalidValues => new()
+    {
+        { "teacher.kind", "teacher-model", "teacher.kind must be \"atlas\" or \"trajectories\"" },
+        { "teacher.questions", null, "teacher.questions is required for kind \"atlas\"" },
+        { "teacher.parallel", 0, "teacher.parallel must be between 1 and 64" },
+        { "teacher.timeout_ms", 10, "teacher.timeout_ms must be between 100 and 600000" },
+        { "teacher.file", "runs.jsonl", "teacher.file belongs to kind \"trajectories\"" },
+        { "tokenizer.vocab_size", 100, "tokenizer.vocab_size must be between 260" },
+        { "tokenizer.vocab_size", 400, "tokenizer.vocab_size 400 exceeds model.vocab_size 300" },
+        { "model.hidden_size", 33, "model: hidden_size 33 must be a multiple of num_attention_heads 2" },
+        { "model.model_type", "gpt2", "model: model_type must be 'llama' or 'qwen2'" },
+        { "sft.lr", 0, "sft: LearningRate must be > 0" },
+        { "sft.seq_len", 2048, "sft.seq_len 2048 exceeds model.max_position_embeddings 1024" },
+        { "sft.val_fraction", 1.5, "sft: ValidationFraction must be in [0, 1)" },
+        { "export.type", "q4_k", "export.type must be \"f32\", \"f16\" or \"q8_0\"" },
+        { "sft", null, "\"sft\" must be an object, not null" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidValues))]
+    public void Invalid_values_are_explained(string key, JsonNode? value, string expected)
+    {
+        var recipe = TinyDistillAgent.Recipe();
+        var parts = key.Split('.');
+        var target = parts.Length == 1 ? recipe : recipe[parts[0]]!.AsObject();
+        if (value is null && parts.Length == 2)
+            target.Remove(parts[^1]);
+        else
+            target[parts[^1]] = value;
+
+        var ex = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Parse(recipe.ToJsonString()));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void A_recorded_trajectories_teacher_takes_a_file_and_nothing_of_the_atlas_teacher()
+    {
+        var recipe = TinyDistillAgent.Recipe();
+        recipe["teacher"] = new JsonObject { ["kind"] = "trajectories", ["file"] = "runs.jsonl" };
+        Assert.Equal("runs.jsonl", DistillRecipeLoader.Parse(recipe.ToJsonString()).Teacher.File);
+
+        recipe["teacher"]!["timeout_ms"] = 1000;
+        var ex = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Parse(recipe.ToJsonString()));
+        Assert.Contains("belong to kind \"atlas\"", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_recipe_exits_2()
+    {
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", TinyModels.TempPath("nowhere.json"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("recipe not found", stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_exits_2_with_the_key_named()
+    {
+        var folder = TinyModels.TempPath("recipe");
+        Directory.CreateDirectory(folder);
+        var recipe = TinyDistillAgent.Recipe();
+        recipe["sft"]!["epochz"] = 3;
+        var path = TinyDistillAgent.WriteRecipe(folder, recipe);
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown key \"epochz\"", stderr);
+    }
+
+    [Fact]
+    public async Task An_agent_folder_without_an_agent_definition_exits_2()
+    {
+        var folder = TinyModels.TempPath("no-agent");
+        Directory.CreateDirectory(Path.Combine(folder, "questions"));
+        File.WriteAllText(Path.Combine(folder, "questions", "train.jsonl"), "");
+        var path = TinyDistillAgent.WriteRecipe(folder, TinyDistillAgent.Recipe());
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path, "--work", Path.Combine(folder, "work"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("the atlas teacher needs an agent definition", stderr);
+        Assert.Contains("No agent.json", stderr);
+        Assert.False(Directory.Exists(Path.Combine(folder, "work")));
+    }
+
+    [Fact]
+    public async Task A_missing_question_file_exits_2()
+    {
+        var folder = TinyDistillAgent.Create();
+        File.Delete(Path.Combine(folder, "questions", "train.jsonl"));
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", Path.Combine(folder, TinyDistillAgent.RecipeFile), "--work", Path.Combine(folder, "work"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("teacher.questions: Question file not found", stderr);
+    }
+
+    [Fact]
+    public async Task An_agent_whose_search_has_no_corpus_exits_2_before_anything_runs()
+    {
+        var folder = TinyDistillAgent.Create();
+        File.Delete(Path.Combine(folder, "corpus.jsonl"));
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", Path.Combine(folder, TinyDistillAgent.RecipeFile), "--work", Path.Combine(folder, "work"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot build the agent's tools", stderr);
+    }
+
+    [Fact]
+    public async Task A_work_folder_the_pipeline_did_not_make_is_refused()
+    {
+        var folder = TinyDistillAgent.Create();
+        var work = Path.Combine(folder, "busy");
+        Directory.CreateDirectory(work);
+        File.WriteAllText(Path.Combine(work, "notes.txt"), "mine");
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", Path.Combine(folder, TinyDistillAgent.RecipeFile), "--work", work);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("holds no stages.json", stderr);
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(work).Select(Path.GetFileName));
+    }
+}
