@@ -155,14 +155,17 @@ internal sealed class CampaignRun
                 }
 
                 var mutants = Corpus.Mutants(parent);
-                for (var i = 0; i < mutants && !_stop; i++)
+                var batch = new List<byte[]>(_options.BatchSize);
+                for (var done = 0; done < mutants && !_stop; done += batch.Count)
                 {
-                    var input = mutator.Mutate(parent.Data, () =>
-                    {
-                        lock (_gate)
-                            return _corpus.Count > 1 ? _corpus.Entries[random.Next(_corpus.Count)].Data : null;
-                    });
-                    worker = RunOne(worker, input, random);
+                    batch.Clear();
+                    for (var i = 0; i < Math.Min(_options.BatchSize, mutants - done); i++)
+                        batch.Add(mutator.Mutate(parent.Data, () =>
+                        {
+                            lock (_gate)
+                                return _corpus.Count > 1 ? _corpus.Entries[random.Next(_corpus.Count)].Data : null;
+                        }));
+                    worker = RunBatch(worker, batch, random);
                 }
             }
         }
@@ -178,10 +181,32 @@ internal sealed class CampaignRun
         }
     }
 
+    private WorkerProcess RunBatch(WorkerProcess worker, List<byte[]> batch, Random random)
+    {
+        var at = 0;
+        while (at < batch.Count && !_stop)
+        {
+            if (batch.Count - at == 1)
+                return RunOne(worker, batch[at], random);
+            var results = worker.ExecuteBatch(at == 0 ? batch : batch.GetRange(at, batch.Count - at), _options.ExecTimeout);
+            Interlocked.Add(ref _execs, results.Count);
+            // Handle may replace the worker (a death, a hang, minimising a crash): the rest of the batch goes to the new one.
+            for (var i = 0; i < results.Count; i++)
+                worker = Handle(worker, batch[at + i], results[i]);
+            at += results.Count;
+        }
+        return worker;
+    }
+
     private WorkerProcess RunOne(WorkerProcess worker, byte[] input, Random random)
     {
         var result = worker.Execute(input, _options.ExecTimeout);
         Interlocked.Increment(ref _execs);
+        return Handle(worker, input, result);
+    }
+
+    private WorkerProcess Handle(WorkerProcess worker, byte[] input, ExecResult result)
+    {
         switch (result.Kind)
         {
             case ExecKind.Ok:
@@ -327,7 +352,8 @@ internal sealed class CampaignRun
             Execs = execs,
             ExecsPerSecond = Math.Round(execs / Math.Max(elapsed, 1e-9), 1),
             Edges = _coverage.Edges,
-            Corpus = _corpus.Count,
+            // Saved entries a short resumed session did not get to replay are still the campaign's corpus (on disk).
+            Corpus = _corpus.Count + _savedCorpus.Count,
             Crashes = _crashes.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList(),
             Hangs = _hangs,
             Seconds = Math.Round(elapsed, 2),

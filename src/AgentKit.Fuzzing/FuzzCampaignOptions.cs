@@ -36,6 +36,12 @@ public sealed record FuzzCampaignOptions
     /// <summary>Executions spent minimising each new crash (0 disables). Default 400.</summary>
     public int MinimizeBudget { get; init; } = 400;
 
+    /// <summary>
+    /// Mutants sent to a worker in one round trip (1: one at a time). A batch that kills or hangs its worker is rerun
+    /// one input at a time, so findings stay attributed to the exact input. Default 16.
+    /// </summary>
+    public int BatchSize { get; init; } = 16;
+
     /// <summary>Path of <c>AgentKit.Tools.FuzzRunner.dll</c>; default: next to this assembly.</summary>
     public string? RunnerPath { get; init; }
 
@@ -62,6 +68,8 @@ public sealed record FuzzCampaignOptions
             throw new ArgumentException($"MaxInputBytes must be between 1 and 16 MiB, got {MaxInputBytes}.", nameof(MaxInputBytes));
         if (StopAfterCrashes is < 1)
             throw new ArgumentException($"StopAfterCrashes must be at least 1, got {StopAfterCrashes}.", nameof(StopAfterCrashes));
+        if (BatchSize is < 1 or > Shared.WorkerProtocol.MaxBatch)
+            throw new ArgumentException($"BatchSize must be between 1 and {Shared.WorkerProtocol.MaxBatch}, got {BatchSize}.", nameof(BatchSize));
         if (MinimizeBudget < 0)
             throw new ArgumentException($"MinimizeBudget cannot be negative, got {MinimizeBudget}.", nameof(MinimizeBudget));
         if (SeedDirectory is not null && !Directory.Exists(SeedDirectory))

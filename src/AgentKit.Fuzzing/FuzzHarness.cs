@@ -5,12 +5,13 @@ namespace AgentKit.Fuzzing;
 /// <summary>How the target is called with one input. Use <see cref="BuiltIn"/> for the shipped parser adapters or <see cref="Static"/> for your own.</summary>
 public sealed record FuzzHarness
 {
-    private FuzzHarness(HarnessSpec spec, string? packageId, IReadOnlyList<string> tokens, string name)
+    private FuzzHarness(HarnessSpec spec, string? packageId, IReadOnlyList<string> tokens, string name, IReadOnlyList<string>? alsoInstrument = null)
     {
         Spec = spec;
         PackageId = packageId;
         Tokens = tokens;
         Name = name;
+        AlsoInstrument = alsoInstrument ?? [];
     }
 
     internal HarnessSpec Spec { get; }
@@ -20,6 +21,12 @@ public sealed record FuzzHarness
 
     /// <summary>NuGet package the built-in adapter targets (null for user harnesses).</summary>
     public string? PackageId { get; }
+
+    /// <summary>
+    /// Packages of the target's family that hold the parsing code (e.g. Acornima for Jint): when the target is restored from
+    /// NuGet they are instrumented with it, not merely copied. Empty for user harnesses.
+    /// </summary>
+    public IReadOnlyList<string> AlsoInstrument { get; }
 
     /// <summary>Dictionary tokens of the input language.</summary>
     public IReadOnlyList<string> Tokens { get; }
@@ -33,7 +40,7 @@ public sealed record FuzzHarness
     {
         var adapter = BuiltInHarnesses.Find(name)
                       ?? throw new ArgumentException($"unknown built-in harness '{name}'; known: {string.Join(", ", BuiltInNames)} (or give Namespace.Type.Method of your own static harness)", nameof(name));
-        return new FuzzHarness(adapter.Spec, adapter.PackageId, adapter.Tokens, adapter.Name);
+        return new FuzzHarness(adapter.Spec, adapter.PackageId, adapter.Tokens, adapter.Name, adapter.AlsoInstrument);
     }
 
     /// <summary>

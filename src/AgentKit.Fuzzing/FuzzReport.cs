@@ -58,4 +58,7 @@ public sealed record FuzzReport
 
     /// <summary>PNG of edges over time (null when it could not be drawn).</summary>
     public string? PlotFile { get; init; }
+
+    /// <summary>afl only: crash files afl saved that ran clean (or hung) when replayed through our runner, so have no signature.</summary>
+    public int? UnreproducedCrashes { get; init; }
 }

@@ -39,46 +39,67 @@ public sealed record FuzzTarget(IReadOnlyList<string> Assemblies, IReadOnlyList<
     /// <c>dotnet restore</c>, so the machine's NuGet sources and offline folders apply) and takes its net10.0 run-time assemblies.
     /// </summary>
     /// <exception cref="InvalidOperationException">Restore failed (unknown package or version, no source).</exception>
-    public static async Task<FuzzTarget> FromNuGetAsync(string id, string version, string cacheDirectory, CancellationToken cancellationToken = default)
+    public static Task<FuzzTarget> FromNuGetAsync(string id, string version, string cacheDirectory, CancellationToken cancellationToken = default) =>
+        FromNuGetAsync(id, version, cacheDirectory, [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FromNuGetAsync(string, string, string, CancellationToken)"/>, and also instruments the assemblies of the
+    /// dependency packages named in <paramref name="alsoInstrument"/> (see <see cref="FuzzHarness.AlsoInstrument"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Restore failed (unknown package or version, no source).</exception>
+    public static async Task<FuzzTarget> FromNuGetAsync(string id, string version, string cacheDirectory, IReadOnlyList<string> alsoInstrument, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(alsoInstrument);
         if (string.IsNullOrWhiteSpace(id) || id.IndexOfAny(['<', '>', '"', '/', '\\']) >= 0)
             throw new ArgumentException($"invalid package id '{id}'", nameof(id));
         if (string.IsNullOrWhiteSpace(version) || version.IndexOfAny(['<', '>', '"', '/', '\\']) >= 0)
             throw new ArgumentException($"invalid package version '{version}'", nameof(version));
         var project = Path.Combine(cacheDirectory, "packages", $"{id.ToLowerInvariant()}-{version}");
-        Directory.CreateDirectory(project);
-        var assets = Path.Combine(project, "obj", "project.assets.json");
-        if (!File.Exists(assets))
-        {
-            // Standalone project: empty props/targets stop a surrounding repository's build settings leaking in.
-            await File.WriteAllTextAsync(Path.Combine(project, "Directory.Build.props"), "<Project />", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(project, "Directory.Packages.props"), "<Project />", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(project, "Directory.Build.targets"), "<Project />", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(project, "restore.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
-                  <ItemGroup><PackageReference Include="{id}" Version="[{version}]" /></ItemGroup>
-                </Project>
-                """, cancellationToken);
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project };
-            start.ArgumentList.Add("restore");
-            start.ArgumentList.Add("restore.csproj");
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start 'dotnet restore'");
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            if (process.ExitCode != 0)
-            {
-                if (File.Exists(assets))
-                    File.Delete(assets);
-                var detail = string.Join('\n', ((await output) + (await errors)).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(5));
-                throw new InvalidOperationException($"could not restore {id}@{version}: {detail.Trim()}");
-            }
-        }
-        return FromAssets(assets, id, version);
+        var assets = await RestoreAsync(project, [(id, version)], cancellationToken).ConfigureAwait(false);
+        return FromAssets(assets, id, version, alsoInstrument);
     }
 
-    private static FuzzTarget FromAssets(string assetsPath, string id, string version)
+    /// <summary>
+    /// Restores <paramref name="packages"/> together in a generated project in <paramref name="project"/> (skipped when
+    /// an earlier restore there succeeded); returns the path of its <c>project.assets.json</c>.
+    /// </summary>
+    internal static async Task<string> RestoreAsync(string project, IReadOnlyList<(string Id, string Version)> packages, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(project);
+        var assets = Path.Combine(project, "obj", "project.assets.json");
+        if (File.Exists(assets))
+            return assets;
+        // Standalone project: empty props/targets stop a surrounding repository's build settings leaking in.
+        await File.WriteAllTextAsync(Path.Combine(project, "Directory.Build.props"), "<Project />", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(project, "Directory.Packages.props"), "<Project />", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(project, "Directory.Build.targets"), "<Project />", cancellationToken).ConfigureAwait(false);
+        var references = string.Concat(packages.Select(p => $"""<PackageReference Include="{p.Id}" Version="[{p.Version}]" />"""));
+        await File.WriteAllTextAsync(Path.Combine(project, "restore.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+              <ItemGroup>{references}</ItemGroup>
+            </Project>
+            """, cancellationToken).ConfigureAwait(false);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project };
+        start.ArgumentList.Add("restore");
+        start.ArgumentList.Add("restore.csproj");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start 'dotnet restore'");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            if (File.Exists(assets))
+                File.Delete(assets);
+            var detail = string.Join('\n', ((await output.ConfigureAwait(false)) + (await errors.ConfigureAwait(false))).Split('\n')
+                .Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(5));
+            throw new InvalidOperationException($"could not restore {string.Join(", ", packages.Select(p => $"{p.Id}@{p.Version}"))}: {detail.Trim()}");
+        }
+        return assets;
+    }
+
+    /// <summary>The run-time assemblies of package <paramref name="id"/> in a restore's assets file (targets) and all others there (dependencies).</summary>
+    internal static FuzzTarget FromAssets(string assetsPath, string id, string version, IReadOnlyList<string> alsoInstrument)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(assetsPath));
         var root = document.RootElement;
@@ -91,7 +112,8 @@ public sealed record FuzzTarget(IReadOnlyList<string> Assemblies, IReadOnlyList<
             if (!library.Value.TryGetProperty("runtime", out var runtime))
                 continue;
             var libraryPath = libraries.GetProperty(library.Name).GetProperty("path").GetString()!;
-            var isTarget = library.Name.Split('/')[0].Equals(id, StringComparison.OrdinalIgnoreCase);
+            var package = library.Name.Split('/')[0];
+            var isTarget = package.Equals(id, StringComparison.OrdinalIgnoreCase) || alsoInstrument.Contains(package, StringComparer.OrdinalIgnoreCase);
             foreach (var file in runtime.EnumerateObject().Select(r => r.Name).Where(n => n.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)))
                 (isTarget ? targets : dependencies).Add(Path.Combine(packageFolder, libraryPath, file));
         }

@@ -25,18 +25,24 @@ public sealed class CampaignTests
         Assert.True(report.Hangs >= 1);
         Assert.True(File.Exists(Path.Combine(dir, "hangs", Engine.CampaignDirectory.Hash("~~\n"u8))));
         // The deep bug needs three guided steps from the seed: found by coverage feedback, after the other findings.
-        var deep = Assert.Single(report.Crashes, c => c.Signature.StartsWith("System.IndexOutOfRangeException", StringComparison.Ordinal));
+        var found = string.Join(" | ", report.Crashes.Select(c => c.Kind + " " + c.Signature));
+        var deeps = report.Crashes.Where(c => c.Signature.StartsWith("System.IndexOutOfRangeException", StringComparison.Ordinal)).ToList();
+        Assert.True(deeps.Count == 1, $"expected the deep bug once; found: {found}");
+        var deep = deeps[0];
         Assert.Contains("ConfigParser.Section", deep.Signature, StringComparison.Ordinal);
         Assert.Contains("[deep", File.ReadAllText(deep.File), StringComparison.Ordinal);
         Assert.True(File.Exists(deep.File + ".json"));
-        Assert.True(report.Execs > 1000, $"only {report.Execs} execs");
+        // No fixed exec count: a lucky run reaches the deep bug (and stops) after a few hundred execs. Mutants were run, though:
+        // far more inputs than the corpus kept.
+        Assert.True(report.Execs > 2 * report.Corpus, $"{report.Execs} execs for a corpus of {report.Corpus}");
         Assert.True(report.Edges > 10);
         Assert.True(File.Exists(Path.Combine(dir, "stats.json")));
         Assert.True(File.Exists(Path.Combine(dir, "plot_data.csv")));
 
         // Resume: the corpus and findings come back, and nothing is found twice.
         var corpusFiles = Directory.GetFiles(Path.Combine(dir, "corpus")).Length;
-        var resumed = await FuzzCampaign.RunAsync(target, ToyTarget.Harness, ToyTarget.Options(dir, 3));
+        // Long enough for two workers to start on a loaded machine and replay the saved corpus, which rebuilds the edges.
+        var resumed = await FuzzCampaign.RunAsync(target, ToyTarget.Harness, ToyTarget.Options(dir, 6));
         Assert.True(resumed.Corpus >= corpusFiles * 9 / 10, $"resumed corpus {resumed.Corpus} < saved {corpusFiles}");
         Assert.True(resumed.Edges >= report.Edges * 9 / 10);
         Assert.Equal(report.Crashes.Select(c => c.Signature).Order(), resumed.Crashes.Select(c => c.Signature).Order().Take(report.Crashes.Count));

@@ -38,11 +38,22 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
+    public void Time_to_first_crash_median_counts_runs_without_a_crash_as_slowest()
+    {
+        Assert.Equal(3, Bench.EngineComparison.MedianTime([1, null, 3]));
+        Assert.Equal(3, Bench.EngineComparison.MedianTime([4, 2]));
+        Assert.Null(Bench.EngineComparison.MedianTime([null, 5, null])); // most runs found nothing: no finite median
+        Assert.Equal(2.5, Bench.EngineComparison.Median([4, 1, 2, 3]));
+    }
+
+    [Fact]
     public void Options_explain_what_is_wrong()
     {
         var error = Assert.Throws<ArgumentException>(() => new FuzzCampaignOptions { OutputDirectory = "x", Workers = 0 }.Validate());
         Assert.Contains("Workers", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => FuzzHarness.BuiltIn("no-such-parser"));
         Assert.Throws<ArgumentException>(() => FuzzHarness.Static("NoDot"));
+        Assert.Contains("BatchSize", Assert.Throws<ArgumentException>(() => new FuzzCampaignOptions { OutputDirectory = "x", BatchSize = 0 }.Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("Repeat", Assert.Throws<ArgumentException>(() => new Bench.FuzzBenchOptions { OutputDirectory = "x", Repeat = 0 }.Validate()).Message, StringComparison.Ordinal);
     }
 }

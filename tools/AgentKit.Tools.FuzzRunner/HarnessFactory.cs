@@ -40,9 +40,25 @@ internal static class HarnessFactory
             .Select(file => AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(Path.Combine(directory, file))))
             .ToList();
         var spec = manifest.Harness;
+        // The harness type is usually in an instrumented assembly, but a facade package can keep it in a dependency.
         var type = assemblies.Select(a => a.GetType(spec.TypeName, throwOnError: false)).FirstOrDefault(t => t is not null)
-                   ?? throw new InvalidOperationException($"type '{spec.TypeName}' not found in {string.Join(", ", manifest.Assemblies)}");
+                   ?? Directory.EnumerateFiles(directory, "*.dll").Order(StringComparer.Ordinal)
+                       .Where(f => !manifest.Assemblies.Contains(Path.GetFileName(f)))
+                       .Select(f => TryLoad(f)?.GetType(spec.TypeName, throwOnError: false)).FirstOrDefault(t => t is not null)
+                   ?? throw new InvalidOperationException($"type '{spec.TypeName}' not found in {string.Join(", ", manifest.Assemblies)} or their dependencies");
         return new Harness(Compile(type, spec), spec.ExpectedExceptions);
+    }
+
+    private static Assembly? TryLoad(string file)
+    {
+        try
+        {
+            return AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(file));
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or FileLoadException)
+        {
+            return null; // a native library or an assembly already loaded under another path
+        }
     }
 
     private static Action<byte[]> Compile(Type type, HarnessSpec spec)
@@ -86,33 +102,74 @@ internal static class HarnessFactory
         if (spec.Instance)
         {
             target = spec.Argument == "ctor"
-                ? Expression.New(type.GetConstructor([typeof(string)]) ?? throw new InvalidOperationException($"{type.FullName} has no (string) constructor"), text)
-                : Expression.New(type.GetConstructor(Type.EmptyTypes) ?? throw new InvalidOperationException($"{type.FullName} has no public parameterless constructor"));
+                ? NewWithDefaults(type, text) ?? throw new InvalidOperationException($"{type.FullName} has no public constructor taking a string (other parameters optional)")
+                : NewWithDefaults(type, null) ?? throw new InvalidOperationException($"{type.FullName} has no public parameterless constructor (or one whose parameters are all optional)");
+        }
+
+        if (spec.Receiver is not null)
+        {
+            // Extension method: a shared receiver instance goes first, the input second.
+            var receiverType = type.Assembly.GetType(spec.Receiver, throwOnError: false)
+                               ?? throw new InvalidOperationException($"receiver type '{spec.Receiver}' not found beside {type.FullName}");
+            var receiver = Activator.CreateInstance(receiverType)
+                           ?? throw new InvalidOperationException($"could not create {spec.Receiver}");
+            foreach (var method in methods.Where(m => m.IsStatic && m.GetParameters() is [var first, ..] && first.ParameterType.IsAssignableFrom(receiverType))
+                         .OrderBy(m => m.GetParameters().Length))
+            {
+                if (Arguments(method.GetParameters()[1..], argument) is { } rest)
+                    return Expression.Lambda<Action<byte[]>>(
+                        Expression.Block(typeof(void), Expression.Call(method, rest.Prepend(Expression.Constant(receiver, method.GetParameters()[0].ParameterType)))), input).Compile();
+            }
+            throw new InvalidOperationException($"no extension method {type.FullName}.{spec.MethodName}({spec.Receiver}, {spec.Argument}) with other parameters optional");
         }
 
         foreach (var method in methods.OrderBy(m => m.GetParameters().Length))
         {
-            var parameters = method.GetParameters();
-            var arguments = new List<Expression>();
-            var rest = parameters.AsEnumerable();
-            if (argument is not null)
-            {
-                if (parameters.Length == 0 || !parameters[0].ParameterType.IsAssignableFrom(argument.Type))
-                    continue;
-                arguments.Add(argument);
-                rest = parameters.Skip(1);
-            }
-
-            if (!rest.All(p => p.HasDefaultValue || p.IsOptional))
-                continue;
-            arguments.AddRange(rest.Select(p => p.DefaultValue is DBNull or null
-                ? (Expression)Expression.Default(p.ParameterType)
-                : Expression.Convert(Expression.Constant(p.DefaultValue), p.ParameterType)));
-            var call = Expression.Call(target, method, arguments);
-            return Expression.Lambda<Action<byte[]>>(Expression.Block(typeof(void), call), input).Compile();
+            var call = CallWithDefaults(target, method, argument);
+            if (call is not null)
+                return Expression.Lambda<Action<byte[]>>(Expression.Block(typeof(void), call), input).Compile();
         }
 
         throw new InvalidOperationException($"no overload of {type.FullName}.{spec.MethodName} takes a single {spec.Argument} input (other parameters must be optional)");
+    }
+
+    /// <summary><c>new T(first, defaults…)</c> with the shortest matching public constructor; null when none fits.</summary>
+    private static NewExpression? NewWithDefaults(Type type, Expression? first) =>
+        type.GetConstructors().OrderBy(c => c.GetParameters().Length)
+            .Select(c => Arguments(c.GetParameters(), first) is { } arguments ? Expression.New(c, arguments) : null)
+            .FirstOrDefault(e => e is not null);
+
+    private static MethodCallExpression? CallWithDefaults(Expression? target, MethodInfo method, Expression? argument) =>
+        Arguments(method.GetParameters(), argument) is { } arguments ? Expression.Call(target, method, arguments) : null;
+
+    private static bool HasImplicitConversion(Type from, Type to) =>
+        to.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Any(m => m.Name == "op_Implicit" && m.ReturnType == to && m.GetParameters() is [{ ParameterType: var p }] && p == from);
+
+    /// <summary>The input (if any) for the first parameter and default values for the rest; null when they do not fit.</summary>
+    private static List<Expression>? Arguments(ParameterInfo[] parameters, Expression? argument)
+    {
+        var arguments = new List<Expression>();
+        var rest = parameters.AsEnumerable();
+        if (argument is not null)
+        {
+            if (parameters.Length == 0)
+                return null;
+            var type = parameters[0].ParameterType;
+            if (type.IsAssignableFrom(argument.Type))
+                arguments.Add(argument);
+            else if (HasImplicitConversion(argument.Type, type))
+                arguments.Add(Expression.Convert(argument, type)); // e.g. GraphQL-Parser's ROM from string
+            else
+                return null;
+            rest = parameters.Skip(1);
+        }
+        if (!rest.All(p => p.HasDefaultValue || p.IsOptional))
+            return null;
+        arguments.AddRange(rest.Select(p => p.DefaultValue is DBNull or null
+            ? (Expression)Expression.Default(p.ParameterType)
+            : Expression.Convert(Expression.Constant(p.DefaultValue), p.ParameterType)));
+        return arguments;
     }
 }
 

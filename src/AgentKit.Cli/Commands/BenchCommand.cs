@@ -26,6 +26,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks: each prints its figures next to a peer measured in the same run.");
         // One line per benchmark; each lives in Commands/Bench<Name>Command.cs (or here for `generate`).
         // (bench subcommands register here)
+        command.Subcommands.Add(BenchFuzzCommand.Create());
         command.Subcommands.Add(BenchSandboxCommand.Create());
         command.Subcommands.Add(BenchServeCommand.Create());
         command.Subcommands.Add(BenchAgentCommand.Create());

@@ -24,11 +24,12 @@ internal static class FuzzCommand
         var seeds = new Option<string?>("--seeds") { Description = "Folder of seed inputs." };
         var timeout = new Option<int>("--timeout-ms") { Description = "Time one input may take before it is a hang.", DefaultValueFactory = _ => 1000 };
         var stopAfter = new Option<int?>("--stop-after-crashes") { Description = "Stop once this many distinct crashes are found (1 measures time to first crash)." };
+        var batch = new Option<int>("--batch") { Description = "builtin engine: mutants per worker round trip (1: one at a time).", DefaultValueFactory = _ => 16 };
         var expected = new Option<string?>("--expect") { Description = "For a user harness: comma-separated full names of exception types that are normal rejections, not crashes." };
         var json = CommonOptions.Json();
         var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
         {
-            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, expected, json,
+            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, json,
         };
         command.Subcommands.Add(Replay());
 
@@ -54,7 +55,7 @@ internal static class FuzzCommand
 
             var asJson = pr.GetValue(json);
             var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
-            var fuzzTarget = await ResolveTargetAsync(pr.GetValue(target)!, ct);
+            var fuzzTarget = await ResolveTargetAsync(pr.GetValue(target)!, fuzzHarness, ct);
             if (!asJson)
                 err.MarkupLine($"[grey]Instrumenting {Markup.Escape(fuzzTarget.Description)} ({fuzzTarget.Assemblies.Count} assembl{(fuzzTarget.Assemblies.Count == 1 ? "y" : "ies")})…[/]");
             var outDir = pr.GetValue(output)!;
@@ -63,6 +64,7 @@ internal static class FuzzCommand
             {
                 OutputDirectory = outDir, Duration = TimeSpan.FromSeconds(duration), Workers = workerCount, SeedDirectory = pr.GetValue(seeds),
                 ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), StopAfterCrashes = pr.GetValue(stopAfter),
+                BatchSize = pr.GetValue(batch),
             };
             try
             {
@@ -73,20 +75,21 @@ internal static class FuzzCommand
                 throw new CliUsageException(ex.Message);
             }
 
+            var useAfl = pr.GetValue(engine) == "afl";
+            if (useAfl && AflCampaign.FindAflFuzz() is null)
+                throw new CliUsageException("--engine afl needs afl-fuzz on PATH: install the Debian package afl++ (apt-get install afl++).");
+            Task<FuzzReport> Run(IProgress<FuzzProgress>? live) => useAfl
+                ? AflCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct)
+                : FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct);
+
             FuzzReport report;
-            if (pr.GetValue(engine) == "afl")
+            if (asJson)
             {
-                if (!asJson)
-                    err.MarkupLine($"[grey]afl-fuzz on {instrumented.Probes.Count} probes for {duration} s…[/]");
-                report = await AflCampaign.RunAsync(options, ct);
-            }
-            else if (asJson)
-            {
-                report = await FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, null, ct);
+                report = await Run(null);
             }
             else
             {
-                err.MarkupLine($"[grey]{instrumented.Probes.Count} probes{(instrumented.FromCache ? " (cached)" : "")}; {workerCount} worker(s); campaign in {Markup.Escape(Path.GetFullPath(outDir))}[/]");
+                err.MarkupLine($"[grey]{(useAfl ? "afl++" : "builtin engine")}: {instrumented.Probes.Count} probes{(instrumented.FromCache ? " (cached)" : "")}; {workerCount} worker(s); campaign in {Markup.Escape(Path.GetFullPath(outDir))}[/]");
                 report = await err.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
                     .StartAsync(async context =>
                     {
@@ -96,7 +99,7 @@ internal static class FuzzCommand
                             task.Value = Math.Min(duration, p.Elapsed.TotalSeconds);
                             task.Description = $"{p.ExecsPerSecond:F0} execs/s, {p.Edges} edges, corpus {p.Corpus}, crashes {p.Crashes}, hangs {p.Hangs}";
                         });
-                        var result = await FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct);
+                        var result = await Run(live);
                         task.Value = duration;
                         return result;
                     });
@@ -111,14 +114,17 @@ internal static class FuzzCommand
         return command;
     }
 
-    internal static async Task<FuzzTarget> ResolveTargetAsync(string target, CancellationToken ct)
+    internal static async Task<FuzzTarget> ResolveTargetAsync(string target, FuzzHarness harness, CancellationToken ct)
     {
         if (FuzzTarget.IsPackageReference(target))
         {
             var at = target.LastIndexOf('@');
             if (at <= 0 || at == target.Length - 1)
                 throw new CliUsageException($"--target '{target}' must be Id@Version or a path to a .dll");
-            return await FuzzTarget.FromNuGetAsync(target[..at], target[(at + 1)..], FuzzTarget.DefaultCacheDirectory, ct);
+            var id = target[..at];
+            // A built-in adapter's family packages are instrumented only when fuzzing the package the adapter is for.
+            var family = string.Equals(id, harness.PackageId, StringComparison.OrdinalIgnoreCase) ? harness.AlsoInstrument : [];
+            return await FuzzTarget.FromNuGetAsync(id, target[(at + 1)..], FuzzTarget.DefaultCacheDirectory, family, ct);
         }
         var paths = target.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var path in paths)
@@ -166,6 +172,8 @@ internal static class FuzzCommand
         table.AddRow("crashes (distinct)", report.Crashes.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("hangs", report.Hangs.ToString(CultureInfo.InvariantCulture));
         table.AddRow("first crash after", report.FirstCrashSeconds is { } s ? $"{s:F1} s" : "-");
+        if (report.UnreproducedCrashes is { } unreproduced)
+            table.AddRow("afl crashes not reproduced", unreproduced.ToString(CultureInfo.InvariantCulture));
         console.Write(table);
         foreach (var crash in report.Crashes)
             console.MarkupLine($"[red]{Markup.Escape(crash.Kind)}[/] {Markup.Escape(crash.Signature)}\n    {Markup.Escape(crash.File)}");

@@ -87,37 +87,89 @@ internal sealed class WorkerProcess : IDisposable
             _writer.Write(input.Length);
             _writer.Write(input);
             _writer.Flush();
-            var status = (RunStatus)_reader.ReadByte();
-            var count = _reader.ReadInt32();
-            if (count is < 0 or > WorkerProtocol.MapSize)
-                throw new InvalidDataException($"worker sent {count} map cells");
-            var hits = new (ushort, byte)[count];
-            for (var i = 0; i < count; i++)
-                hits[i] = (_reader.ReadUInt16(), _reader.ReadByte());
-            if (status == RunStatus.Ok)
-                return new ExecResult(ExecKind.Ok, hits);
-            var type = WorkerProtocol.ReadString(_reader);
-            var message = WorkerProtocol.ReadString(_reader);
-            var stack = WorkerProtocol.ReadString(_reader);
-            return new ExecResult(ExecKind.Crash, hits, type, message, stack);
+            return ReadResult();
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException)
         {
-            // The process is gone (or was killed by the watchdog): the input in flight is the culprit.
-            _process.WaitForExit(5000);
-            _process.WaitForExit(); // drains the stderr reader
-            var stderr = StderrTail();
-            // A deep recursion can outlive the timeout while the runtime is still printing its stack-overflow
-            // report: what the process said decides, not the watchdog.
-            var overflowed = stderr.Contains("Stack overflow", StringComparison.Ordinal);
-            return _timedOut && !overflowed
-                ? new ExecResult(ExecKind.Hang, ExecResult.NoHits, Stderr: stderr)
-                : new ExecResult(ExecKind.Died, ExecResult.NoHits, ExitCode: SafeExitCode(), Stderr: stderr);
+            return Dead(); // the input in flight is the culprit
         }
         finally
         {
             _deadline = 0;
         }
+    }
+
+    /// <summary>The process is gone (or was killed by the watchdog): what happened to the input in flight.</summary>
+    private ExecResult Dead()
+    {
+        _process.WaitForExit(5000);
+        _process.WaitForExit(); // drains the stderr reader
+        var stderr = StderrTail();
+        // A deep recursion can outlive the timeout while the runtime is still printing its stack-overflow
+        // report: what the process said decides, not the watchdog.
+        var overflowed = stderr.Contains("Stack overflow", StringComparison.Ordinal);
+        return _timedOut && !overflowed
+            ? new ExecResult(ExecKind.Hang, ExecResult.NoHits, Stderr: stderr)
+            : new ExecResult(ExecKind.Died, ExecResult.NoHits, ExitCode: SafeExitCode(), Stderr: stderr);
+    }
+
+    /// <summary>
+    /// Runs several inputs with one write: the worker answers each as it finishes, so the inputs run back to back while
+    /// this side reads. Every input gets its own <paramref name="timeout"/>. Results come in input order and stop at an
+    /// input that killed or hung the worker (its <see cref="ExecKind.Died"/> or <see cref="ExecKind.Hang"/> result is
+    /// the last one): the inputs after it did not run, and the worker must be replaced.
+    /// </summary>
+    public List<ExecResult> ExecuteBatch(IReadOnlyList<byte[]> inputs, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (inputs.Count is < 1 or > WorkerProtocol.MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(inputs), $"a batch holds 1 to {WorkerProtocol.MaxBatch} inputs");
+        var results = new List<ExecResult>(inputs.Count);
+        var ticks = (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        try
+        {
+            // The worker reads the whole batch before it runs any, so this write cannot block on a full pipe for long.
+            _deadline = _time.GetTimestamp() + ticks;
+            _writer.Write(WorkerProtocol.Batch);
+            _writer.Write(inputs.Count);
+            foreach (var input in inputs)
+            {
+                _writer.Write(input.Length);
+                _writer.Write(input);
+            }
+            _writer.Flush();
+            while (results.Count < inputs.Count)
+            {
+                results.Add(ReadResult());
+                _deadline = _time.GetTimestamp() + ticks; // the next input's own time starts now
+            }
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException)
+        {
+            results.Add(Dead());
+        }
+        finally
+        {
+            _deadline = 0;
+        }
+        return results;
+    }
+
+    private ExecResult ReadResult()
+    {
+        var status = (RunStatus)_reader.ReadByte();
+        var count = _reader.ReadInt32();
+        if (count is < 0 or > WorkerProtocol.MapSize)
+            throw new InvalidDataException($"worker sent {count} map cells");
+        var hits = new (ushort, byte)[count];
+        for (var i = 0; i < count; i++)
+            hits[i] = (_reader.ReadUInt16(), _reader.ReadByte());
+        if (status == RunStatus.Ok)
+            return new ExecResult(ExecKind.Ok, hits);
+        var type = WorkerProtocol.ReadString(_reader);
+        var message = WorkerProtocol.ReadString(_reader);
+        var stack = WorkerProtocol.ReadString(_reader);
+        return new ExecResult(ExecKind.Crash, hits, type, message, stack);
     }
 
     private void Watch()
@@ -126,7 +178,9 @@ internal sealed class WorkerProcess : IDisposable
         {
             Thread.Sleep(10);
             var deadline = Interlocked.Read(ref _deadline);
-            if (deadline != 0 && _time.GetTimestamp() > deadline)
+            // Re-read after the clock: on a loaded machine this thread can be descheduled between the two reads, and a
+            // deadline read before that may belong to an input that has since finished (killing would blame the next one).
+            if (deadline != 0 && _time.GetTimestamp() > deadline && Interlocked.Read(ref _deadline) == deadline)
             {
                 _timedOut = true;
                 Kill();

@@ -15,30 +15,32 @@ public sealed record Probe(int Id, string Assembly, string Method, uint IlOffset
 /// </summary>
 public sealed class ProbeMap
 {
-    private readonly Dictionary<int, Probe> _byId;
+    private readonly List<Probe> _all;
+    private readonly Dictionary<int, Probe> _byId = new();
 
     /// <summary>Creates a map from the probes found in instrumented assemblies.</summary>
-    /// <exception cref="ArgumentException">Two probes share an id (the instrumentation would be ambiguous).</exception>
     public ProbeMap(IEnumerable<Probe> probes)
     {
-        _byId = new Dictionary<int, Probe>();
-        foreach (var probe in probes)
-            if (!_byId.TryAdd(probe.Id, probe))
-                throw new ArgumentException($"probe id {probe.Id} appears twice: {_byId[probe.Id].Method} and {probe.Method}", nameof(probes));
+        _all = probes.ToList();
+        foreach (var probe in _all)
+            _byId.TryAdd(probe.Id, probe);
     }
 
     /// <summary>All probes.</summary>
-    public IReadOnlyCollection<Probe> Probes => _byId.Values;
+    public IReadOnlyCollection<Probe> Probes => _all;
 
     /// <summary>Number of probes.</summary>
-    public int Count => _byId.Count;
+    public int Count => _all.Count;
 
-    /// <summary>The probe with <paramref name="id"/>, or null.</summary>
+    /// <summary>Probes that share their id with an earlier one: zero unless the target has more probes than the 64 KiB map has cells.</summary>
+    public int Collisions => _all.Count - _byId.Count;
+
+    /// <summary>The (first) probe with <paramref name="id"/>, or null.</summary>
     public Probe? Find(int id) => _byId.GetValueOrDefault(id);
 
     /// <summary>Writes the map as tab-separated lines: id, assembly, IL offset, method.</summary>
     public void Save(string path) =>
-        File.WriteAllLines(path, _byId.Values.OrderBy(p => p.Id).Select(p =>
+        File.WriteAllLines(path, _all.OrderBy(p => p.Id).Select(p =>
             string.Join('\t', p.Id.ToString(CultureInfo.InvariantCulture), p.Assembly, p.IlOffset.ToString(CultureInfo.InvariantCulture), p.Method)));
 
     /// <summary>Reads a map written by <see cref="Save"/>.</summary>

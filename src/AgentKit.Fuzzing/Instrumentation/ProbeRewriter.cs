@@ -5,8 +5,9 @@ namespace AgentKit.Fuzzing.Instrumentation;
 
 /// <summary>
 /// Finds SharpFuzz probes in instrumented IL (<c>ldsfld Trace::SharedMem; ldc.i4 id; …; ldc.i4 id&gt;&gt;1; stsfld Trace::PrevLocation</c>)
-/// and, where an id is already taken by another assembly, rewrites both constants to a free id. SharpFuzz draws ids
-/// without knowing about other assemblies, so separately instrumented assemblies collide; this makes ids unique across the set.
+/// and, where an id is already taken, rewrites both constants to a free id. SharpFuzz draws ids without knowing about
+/// other assemblies, so separately instrumented assemblies collide; this makes ids unique across the set, as long as the
+/// 64 KiB map has free ids (a target with more probes than that, such as Jint, keeps its surplus collisions).
 /// Also collects the string literals of the target as dictionary tokens.
 /// </summary>
 internal static class ProbeRewriter
@@ -35,9 +36,8 @@ internal static class ProbeRewriter
                         if (!IsTraceField(instructions[i], Code.Ldsfld, "SharedMem") || !instructions[i + 1].IsLdcI4())
                             continue;
                         var id = instructions[i + 1].GetLdcI4Value();
-                        if (!used.Add(id))
+                        if (!used.Add(id) && FreeId(used, random) is var fresh and >= 0)
                         {
-                            var fresh = FreeId(used, random);
                             SetLdcI4(instructions[i + 1], fresh);
                             var store = FindPrevLocationStore(instructions, i);
                             if (store > 0 && instructions[store - 1].IsLdcI4())
@@ -83,10 +83,11 @@ internal static class ProbeRewriter
     private static bool IsTraceField(Instruction instruction, Code code, string field) =>
         instruction.OpCode.Code == code && instruction.Operand is IField f && f.Name == field && f.DeclaringType?.FullName == TraceType;
 
+    /// <summary>An unused id, or -1 when all 65536 are taken (a very large target: it then keeps colliding ids, as afl does).</summary>
     private static int FreeId(HashSet<int> used, Random random)
     {
         if (used.Count >= 65536)
-            throw new InvalidOperationException("more than 65536 probes: the coverage map cannot hold the instrumented code; instrument fewer types.");
+            return -1;
         int id;
         do
             id = random.Next(65536);

@@ -4,7 +4,8 @@ namespace AgentKit.Fuzzing.Shared;
 
 /// <summary>
 /// The wire format between the engine and a worker over the worker's stdin/stdout (little-endian).
-/// Engine → worker: <c>int32 length</c> then the input bytes; length -1 asks the worker to exit.
+/// Engine → worker: <c>int32 length</c> then the input bytes; length -1 asks the worker to exit; length -2 starts a
+/// batch: <c>int32 count</c>, then count × (<c>int32 length</c>, bytes), answered by count results in order, sent together.
 /// Worker → engine: one status byte, <c>int32 n</c>, then n pairs of <c>uint16 map index, uint8 hit count</c>;
 /// a crash adds three strings (exception type, message, stack trace).
 /// The worker writes <see cref="Ready"/> once the target is loaded, before the first input.
@@ -20,6 +21,12 @@ internal static class WorkerProtocol
 
     /// <summary>Length value that tells the worker to exit.</summary>
     public const int Quit = -1;
+
+    /// <summary>Length value that announces a batch of inputs (one pipe round trip for all of them).</summary>
+    public const int Batch = -2;
+
+    /// <summary>Most inputs one batch may carry.</summary>
+    public const int MaxBatch = 1024;
 
     /// <summary>Exit code a worker uses when the target or harness cannot be loaded (a setup error, not a finding).</summary>
     public const int SetupFailedExitCode = 3;
