@@ -41,6 +41,7 @@ internal static class AtlasCommand
         command.Subcommands.Add(Questions());
         command.Subcommands.Add(Teach());
         command.Subcommands.Add(AtlasEvalCommand.Create());
+        command.Subcommands.Add(AtlasSynthesizeCommand.Create());
         return command;
     }
 

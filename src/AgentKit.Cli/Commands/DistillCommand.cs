@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
-/// <c>agentkit distill</c>: the whole distillation recipe in one command: teacher trajectories → SFT data →
-/// tokenizer → SFT → GGUF, resumable, into a work folder, ending with <c>distill-report.json</c>.
+/// <c>agentkit distill</c>: the whole distillation recipe in one command: teacher trajectories (over the real
+/// atlas, and over an invented one when the recipe has a <c>synthetic</c> section) → SFT data → tokenizer → SFT → GGUF, resumable, into a work folder, ending with <c>distill-report.json</c>.
 /// </summary>
 internal static class DistillCommand
 {
@@ -66,7 +66,11 @@ internal static class DistillCommand
         var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("stages", Markup.Escape(string.Join(", ", report.Stages.Select(s => s.Seconds is double d ? $"{s.Stage} {d.ToString("F1", c)} s" : $"{s.Stage} {s.Status}"))));
         table.AddRow("teacher runs (correct)", $"{report.Teacher.Runs:N0} ({report.Teacher.Correct:N0})");
-        table.AddRow("SFT examples", report.SftData.Examples.ToString("N0", c));
+        if (report.SyntheticTeacher is { } synthetic)
+            table.AddRow("invented-atlas runs (correct)", $"{synthetic.Runs:N0} ({synthetic.Correct:N0})");
+        table.AddRow("SFT examples", report.SftData.SyntheticExamples is int invented
+            ? $"{report.SftData.Examples.ToString("N0", c)} ({invented.ToString("N0", c)} invented)"
+            : report.SftData.Examples.ToString("N0", c));
         table.AddRow("tokens per epoch", report.Sft.TokensPerEpoch.ToString("N0", c));
         table.AddRow("steps", report.Sft.Steps.ToString(c));
         table.AddRow("train loss first → last", string.Create(c, $"{report.Sft.FirstTrainLoss:F4} → {report.Sft.FinalTrainLoss:F4}"));

@@ -18,6 +18,12 @@ internal static class WorkFiles
     /// <summary>Teacher trajectories (JSONL).</summary>
     public const string Teacher = "teacher-train.jsonl";
 
+    /// <summary>The invented-atlas agent folder (optional stage <c>synthetic</c>).</summary>
+    public const string SyntheticAgent = "synthetic";
+
+    /// <summary>Teacher trajectories over the invented atlas (JSONL).</summary>
+    public const string SyntheticTeacher = "teacher-synthetic.jsonl";
+
     /// <summary>SFT chat examples (JSONL).</summary>
     public const string SftData = "sft.jsonl";
 

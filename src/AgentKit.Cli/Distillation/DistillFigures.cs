@@ -11,7 +11,8 @@ internal sealed record TeacherFigures(int Runs, int Correct, int? Questions, int
 /// <param name="Runs">Runs read.</param>
 /// <param name="Examples">SFT examples written.</param>
 /// <param name="UnreadableLines">Trajectory lines skipped as unreadable.</param>
-internal sealed record SftDataFigures(int Runs, int Examples, int UnreadableLines);
+/// <param name="SyntheticExamples">Of <paramref name="Examples"/>, those from the invented atlas (null without one); they follow the real ones.</param>
+internal sealed record SftDataFigures(int Runs, int Examples, int UnreadableLines, int? SyntheticExamples = null);
 
 /// <summary>The tokenizer stage's figures.</summary>
 /// <param name="VocabSize">Tokens in the vocabulary.</param>
@@ -41,3 +42,9 @@ internal sealed record SftFigures(long Parameters, int TrainRows, long TokensPer
 /// <param name="Bytes">File size.</param>
 /// <param name="Parameters">Parameters written.</param>
 internal sealed record GgufFigures(string Path, string Type, long Bytes, long Parameters);
+
+/// <summary>The synthetic stage's figures.</summary>
+/// <param name="Countries">Invented countries.</param>
+/// <param name="Passages">Corpus passages about them.</param>
+/// <param name="Questions">Training questions about them.</param>
+internal sealed record SyntheticFigures(int Countries, int Passages, int Questions);

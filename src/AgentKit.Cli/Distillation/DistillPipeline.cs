@@ -3,38 +3,47 @@ using System.Text.Json.Nodes;
 namespace AgentKit.Cli.Distillation;
 
 /// <summary>
-/// Runs the stages of a recipe in order in one work folder: teacher → SFT data → tokenizer → SFT → GGUF, then
-/// copies the GGUF to the export path and writes <c>distill-report.json</c>.
+/// Runs the stages of a recipe in order in one work folder: teacher → [synthetic → teacher-synthetic] → SFT data
+/// → tokenizer → SFT → GGUF, then copies the GGUF to the export path and writes <c>distill-report.json</c>.
 /// <para>
-/// Resumable: a stage whose output is complete is skipped, a partial one is continued (teacher, SFT). The
+/// Resumable: a stage whose output is complete is skipped, a partial one is continued (teachers, SFT). The
 /// ledger (<c>stages.json</c>) ties every output to the settings it was made with; when they differ from the
 /// recipe's, the run stops before doing anything and names the differences: an output is never silently
-/// reused for other settings. A stage that runs or resumes makes every later output stale, so those are
-/// deleted and remade.
+/// reused for other settings. A stage that runs or resumes makes the outputs made from it stale, so those are
+/// deleted and remade; the two teachers do not depend on each other, so resuming one never redoes the other.
 /// </para>
 /// </summary>
 internal sealed class DistillPipeline : IDisposable
 {
     private readonly DistillContext _context;
-    private readonly IReadOnlyList<IDistillStage> _stages;
+    private readonly IReadOnlyList<PlannedStage> _stages;
 
     /// <summary>Builds the stages; throws <see cref="DistillConfigurationException"/> when an input the teacher needs is missing.</summary>
     public DistillPipeline(DistillContext context)
     {
         _context = context;
-        IDistillStage teacher;
-        IReadOnlyList<string>? taskOrder = null;
-        if (context.Recipe.Recipe.Teacher.Kind == TeacherRecipe.Atlas)
+        var stages = new List<PlannedStage>();
+        ITeacherStage teacher = context.Recipe.Recipe.Teacher.Kind == TeacherRecipe.Atlas
+            ? AtlasTeacherStage.ForRecipe(context)
+            : new RecordedTeacherStage(context);
+        stages.Add(new PlannedStage(teacher, []));
+        List<ITeacherStage> teachers = [teacher];
+        if (context.Recipe.Recipe.Synthetic is { } synthetic)
         {
-            var atlas = new AtlasTeacherStage(context);
-            taskOrder = [.. atlas.Runnable.Select(q => q.Id)];
-            teacher = atlas;
+            var world = new SyntheticAtlasStage(context, synthetic);
+            var syntheticTeacher = AtlasTeacherStage.ForSyntheticAgent(context);
+            stages.Add(new PlannedStage(world, []));
+            stages.Add(new PlannedStage(syntheticTeacher, [world.Name]));
+            teachers.Add(syntheticTeacher);
         }
-        else
-        {
-            teacher = new RecordedTeacherStage(context);
-        }
-        _stages = [teacher, new SftDataStage(context, taskOrder), new TokenizerStage(context), new SftStage(context), new GgufStage(context)];
+        var sftData = new SftDataStage(context, teachers);
+        var tokenizer = new TokenizerStage(context);
+        var sft = new SftStage(context);
+        stages.Add(new PlannedStage(sftData, [.. teachers.Select(t => t.Name)]));
+        stages.Add(new PlannedStage(tokenizer, [sftData.Name]));
+        stages.Add(new PlannedStage(sft, [sftData.Name, tokenizer.Name]));
+        stages.Add(new PlannedStage(new GgufStage(context), [sft.Name]));
+        _stages = stages;
     }
 
     /// <summary>Runs (or skips) every stage and copies the GGUF to <paramref name="exportPath"/>.</summary>
@@ -46,13 +55,14 @@ internal sealed class DistillPipeline : IDisposable
         PrepareWorkFolder();
         var ledger = StageLedger.Open(_context.WorkFolder);
         var plans = Plan(ledger);
-        foreach (var (stage, plan) in _stages.Zip(plans))
+        var stages = _stages.Select(s => s.Stage).ToList();
+        foreach (var (stage, plan) in stages.Zip(plans))
         {
             if (plan != StagePlan.Skip)
                 stage.Preflight();
         }
         // Outputs remade from scratch go first, before any stage runs: a stale "done" must never outlive new input.
-        foreach (var (stage, plan) in _stages.Zip(plans))
+        foreach (var (stage, plan) in stages.Zip(plans))
         {
             if (plan != StagePlan.Run)
                 continue;
@@ -62,7 +72,7 @@ internal sealed class DistillPipeline : IDisposable
 
         var timings = new List<StageTiming>();
         var results = new Dictionary<string, JsonNode>();
-        foreach (var (stage, plan) in _stages.Zip(plans))
+        foreach (var (stage, plan) in stages.Zip(plans))
         {
             if (plan == StagePlan.Skip)
             {
@@ -95,24 +105,25 @@ internal sealed class DistillPipeline : IDisposable
         var report = new DistillReport(_context.Recipe.Path, _context.WorkFolder, Path.GetFullPath(exportPath),
             Math.Round(_context.Time.GetElapsedTime(started).TotalSeconds, 2), timings,
             StageFiles.FromNode<TeacherFigures>(results["teacher"]), StageFiles.FromNode<SftDataFigures>(results["sft-data"]),
-            StageFiles.FromNode<TokenizerFigures>(results["tokenizer"]), StageFiles.FromNode<SftFigures>(results["sft"]), gguf);
+            StageFiles.FromNode<TokenizerFigures>(results["tokenizer"]), StageFiles.FromNode<SftFigures>(results["sft"]), gguf,
+            results.TryGetValue("synthetic", out var synthetic) ? StageFiles.FromNode<SyntheticFigures>(synthetic) : null,
+            results.TryGetValue("teacher-synthetic", out var syntheticTeacher) ? StageFiles.FromNode<TeacherFigures>(syntheticTeacher) : null);
         File.WriteAllText(_context.Work(WorkFiles.Report), System.Text.Json.JsonSerializer.Serialize(report, JsonOutput.Options));
         return report;
     }
 
     /// <summary>
-    /// What each stage will do. A stage with output is checked against its recorded settings; after the first
-    /// stage that is not skipped, every later one is remade (its input changes).
+    /// What each stage will do. A stage with output is checked against its recorded settings; a stage any of whose
+    /// inputs is not skipped is remade (its input changes), without that check.
     /// </summary>
     private List<StagePlan> Plan(StageLedger ledger)
     {
-        var plans = new List<StagePlan>();
-        var upstreamChanged = false;
-        foreach (var stage in _stages)
+        var plans = new Dictionary<string, StagePlan>();
+        foreach (var (stage, inputs) in _stages)
         {
-            if (upstreamChanged)
+            if (inputs.Any(input => plans[input] != StagePlan.Skip))
             {
-                plans.Add(StagePlan.Run);
+                plans[stage.Name] = StagePlan.Run;
                 continue;
             }
             var record = ledger.Get(stage.Name);
@@ -123,13 +134,11 @@ internal sealed class DistillPipeline : IDisposable
                     throw new DistillConfigurationException(
                         $"stage '{stage.Name}' in {_context.WorkFolder} was made with other settings than the recipe's (recorded → recipe):\n  " +
                         string.Join("\n  ", differences) +
-                        $"\nRestore the recorded settings, pass another --work folder, or delete {stage.Output} from the work folder to remake it and every later stage.");
+                        $"\nRestore the recorded settings, pass another --work folder, or delete {stage.Output} from the work folder to remake it and every stage made from it.");
             }
-            var plan = stage.Assess(record);
-            plans.Add(plan);
-            upstreamChanged = plan != StagePlan.Skip;
+            plans[stage.Name] = stage.Assess(record);
         }
-        return plans;
+        return [.. _stages.Select(s => plans[s.Stage.Name])];
     }
 
     private void PrepareWorkFolder()
@@ -155,7 +164,10 @@ internal sealed class DistillPipeline : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var stage in _stages.OfType<IDisposable>())
+        foreach (var stage in _stages.Select(s => s.Stage).OfType<IDisposable>())
             stage.Dispose();
     }
+
+    /// <summary>A stage and the names of the earlier stages whose outputs it is made from.</summary>
+    private sealed record PlannedStage(IDistillStage Stage, IReadOnlyList<string> Inputs);
 }

@@ -15,6 +15,12 @@ internal sealed record DistillRecipe
     /// <summary>Where the teacher trajectories come from.</summary>
     public required TeacherRecipe Teacher { get; init; }
 
+    /// <summary>
+    /// The training-only invented atlas whose teacher runs are appended to the real ones (optional): it teaches the
+    /// student to copy names from the question rather than memorise the training countries.
+    /// </summary>
+    public SyntheticRecipe? Synthetic { get; init; }
+
     /// <summary>Train only on runs the scorer marked correct (default true).</summary>
     public bool OnlyCorrect { get; init; } = true;
 
@@ -42,6 +48,7 @@ internal sealed record DistillRecipe
         Section(Sft, "sft");
         Section(Export, "export");
         Teacher.Validate();
+        Synthetic?.Validate();
         Tokenizer.Validate();
         try
         {
@@ -125,6 +132,40 @@ internal sealed record TeacherRecipe
             default:
                 throw new ArgumentException($"teacher.kind must be \"{Atlas}\" or \"{Trajectories}\", got \"{Kind}\".");
         }
+    }
+}
+
+/// <summary>
+/// The invented atlas: <c>{"countries": 400, "per_family": 600, "seed": 11}</c>, written into the work folder as an
+/// agent folder (<see cref="AgentKit.Atlas.Data.SyntheticAgentWriter"/>) whose questions the atlas teacher answers
+/// for real. Facts are drawn from the country files in <see cref="Source"/>.
+/// </summary>
+internal sealed record SyntheticRecipe
+{
+    /// <summary>Invented countries (default 400).</summary>
+    public int Countries { get; init; } = 400;
+
+    /// <summary>Training questions per answerable family (default 600).</summary>
+    public int PerFamily { get; init; } = 600;
+
+    /// <summary>Seed of the invented names, facts and questions (default 11).</summary>
+    public int Seed { get; init; } = 11;
+
+    /// <summary>Folder of the real country-json files, relative to the recipe (default <c>data/source</c>).</summary>
+    public string Source { get; init; } = "data/source";
+
+    /// <summary>The writer's options.</summary>
+    public AgentKit.Atlas.Data.SyntheticAgentOptions ToOptions() => new() { Countries = Countries, PerFamily = PerFamily, Seed = Seed };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Countries is < 10 or > 5_000)
+            throw new ArgumentException($"synthetic.countries must be between 10 and 5000, got {Countries}.");
+        if (PerFamily is < 1 or > 100_000)
+            throw new ArgumentException($"synthetic.per_family must be between 1 and 100000, got {PerFamily}.");
+        if (string.IsNullOrWhiteSpace(Source))
+            throw new ArgumentException("synthetic.source must be a folder path.");
     }
 }
 

@@ -17,5 +17,8 @@ internal sealed record StageTiming(string Stage, string Status, object Seconds);
 /// <param name="Tokenizer">Tokenizer size.</param>
 /// <param name="Sft">Training figures.</param>
 /// <param name="Gguf">The exported file.</param>
+/// <param name="Synthetic">The invented atlas (null when the recipe has none).</param>
+/// <param name="SyntheticTeacher">Teacher runs and correct runs over the invented atlas (null when the recipe has none).</param>
 internal sealed record DistillReport(string Recipe, string Work, string Model, double Seconds, IReadOnlyList<StageTiming> Stages,
-    TeacherFigures Teacher, SftDataFigures SftData, TokenizerFigures Tokenizer, SftFigures Sft, GgufFigures Gguf);
+    TeacherFigures Teacher, SftDataFigures SftData, TokenizerFigures Tokenizer, SftFigures Sft, GgufFigures Gguf,
+    SyntheticFigures? Synthetic = null, TeacherFigures? SyntheticTeacher = null);

@@ -6,7 +6,7 @@ namespace AgentKit.Cli.Distillation;
 /// Uses trajectories recorded elsewhere (for example by <c>agentkit record</c> with a large teacher model):
 /// copies the file into the work folder, so the work folder holds everything the student was made from.
 /// </summary>
-internal sealed class RecordedTeacherStage : IDistillStage
+internal sealed class RecordedTeacherStage : ITeacherStage
 {
     private readonly DistillContext _context;
     private readonly string _source;
@@ -26,6 +26,8 @@ internal sealed class RecordedTeacherStage : IDistillStage
     public string Output => WorkFiles.Teacher;
 
     public JsonObject Parameters { get; }
+
+    public IReadOnlyList<string>? TaskOrder => null;
 
     public bool HasOutput => File.Exists(OutputPath);
 

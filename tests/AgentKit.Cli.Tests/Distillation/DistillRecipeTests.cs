@@ -23,7 +23,10 @@ public sealed class DistillRecipeTests
         Assert.Equal((2048, 192, 512, 4, 6, 2, 1024), (recipe.Model.VocabSize, recipe.Model.HiddenSize, recipe.Model.IntermediateSize,
             recipe.Model.NumHiddenLayers, recipe.Model.NumAttentionHeads, recipe.Model.NumKeyValueHeads, recipe.Model.MaxPositionEmbeddings));
         var sft = recipe.Sft;
-        Assert.Equal((2, 2e-3, 30, 8, 512, 0.03, 100, 100, 0.01, null), (sft.Epochs, sft.Lr, sft.Warmup, sft.BatchSize, sft.SeqLen, sft.ValFraction,
+        Assert.Equal((400, 600, 11), (recipe.Synthetic!.Countries, recipe.Synthetic.PerFamily, recipe.Synthetic.Seed));
+        Assert.Equal(Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "data", "source"), loaded.FromRecipe(recipe.Synthetic.Source));
+        Assert.True(Directory.Exists(loaded.FromRecipe(recipe.Synthetic.Source)));
+        Assert.Equal((2, 2e-3, 30, 8, 512, 0.03, 100, 100, 0.01, 1300), (sft.Epochs, sft.Lr, sft.Warmup, sft.BatchSize, sft.SeqLen, sft.ValFraction,
             sft.EvalEvery, sft.SaveEvery, sft.WeightDecay, sft.MaxSteps));
         Assert.Equal(("f16", Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "model.gguf")), (recipe.Export.Type, loaded.DefaultExportPath));
     }
@@ -44,6 +47,7 @@ public sealed class DistillRecipeTests
     [InlineData("sft", "learning_rate", "unknown key \"learning_rate\"")]
     [InlineData("model", "num_hiden_layers", "unknown key \"num_hiden_layers\"")]
     [InlineData("teacher", "parallelism", "unknown key \"parallelism\"")]
+    [InlineData("synthetic", "languages", "unknown key \"languages\"")]
     public void Unknown_keys_are_rejected_wherever_they_are(string section, string key, string expected)
     {
         var recipe = TinyDistillAgent.Recipe();
@@ -69,6 +73,9 @@ public sealed class DistillRecipeTests
         { "sft.val_fraction", 1.5, "sft: ValidationFraction must be in [0, 1)" },
         { "export.type", "q4_k", "export.type must be \"f32\", \"f16\" or \"q8_0\"" },
         { "sft", null, "\"sft\" must be an object, not null" },
+        { "synthetic.countries", 5, "synthetic.countries must be between 10 and 5000, got 5" },
+        { "synthetic.per_family", 0, "synthetic.per_family must be between 1 and 100000, got 0" },
+        { "synthetic.source", " ", "synthetic.source must be a folder path" },
     };
 
     [Theory]
@@ -97,6 +104,33 @@ public sealed class DistillRecipeTests
         recipe["teacher"]!["timeout_ms"] = 1000;
         var ex = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Parse(recipe.ToJsonString()));
         Assert.Contains("belong to kind \"atlas\"", ex.Message);
+    }
+
+    [Fact]
+    public void The_synthetic_section_is_optional_and_its_keys_have_the_verbs_defaults()
+    {
+        var recipe = TinyDistillAgent.Recipe();
+        recipe.Remove("synthetic");
+        Assert.Null(DistillRecipeLoader.Parse(recipe.ToJsonString()).Synthetic);
+
+        recipe["synthetic"] = new JsonObject();
+        var synthetic = DistillRecipeLoader.Parse(recipe.ToJsonString()).Synthetic!;
+        Assert.Equal((400, 600, 11, "data/source"), (synthetic.Countries, synthetic.PerFamily, synthetic.Seed, synthetic.Source));
+    }
+
+    [Fact]
+    public async Task A_missing_synthetic_source_folder_exits_2_before_anything_runs()
+    {
+        var folder = TinyDistillAgent.Create();
+        var recipe = TinyDistillAgent.Recipe();
+        recipe["synthetic"]!["source"] = "no-such-folder";
+        var path = TinyDistillAgent.WriteRecipe(folder, recipe);
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path, "--work", Path.Combine(folder, "work"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("synthetic.source: folder of country files not found", stderr);
+        Assert.False(Directory.Exists(Path.Combine(folder, "work")));
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace AgentKit.Cli.Tests.Distillation;
 
 /// <summary>
 /// A temporary copy of the atlas agent (definition, prompt, corpus) with six training questions, one per
-/// family, and a tiny recipe: vocabulary 300, a one-layer 32-wide student, three SFT steps.
+/// family, and a tiny recipe: an invented atlas of 10 countries with 2 questions per family, vocabulary 300, a
+/// one-layer 32-wide student, three SFT steps.
 /// </summary>
 internal static class TinyDistillAgent
 {
@@ -34,6 +35,7 @@ internal static class TinyDistillAgent
     public static JsonObject Recipe() => new()
     {
         ["teacher"] = new JsonObject { ["kind"] = "atlas", ["questions"] = "questions/train.jsonl", ["parallel"] = 2, ["timeout_ms"] = 20000 },
+        ["synthetic"] = new JsonObject { ["countries"] = 10, ["per_family"] = 2, ["seed"] = 11, ["source"] = SourceFolder },
         ["only_correct"] = true,
         ["tokenizer"] = new JsonObject { ["vocab_size"] = 300 },
         ["model"] = new JsonObject
@@ -48,6 +50,9 @@ internal static class TinyDistillAgent
         },
         ["export"] = new JsonObject { ["type"] = "f16", ["out"] = "model.gguf" },
     };
+
+    /// <summary>The real country files the invented atlas draws its facts from (the test agent folder has no copy).</summary>
+    public static string SourceFolder => Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "data", "source");
 
     public static string WriteRecipe(string folder, JsonObject recipe, string name = RecipeFile)
     {
