@@ -1,0 +1,33 @@
+using System.Text.Json;
+using AgentKit.Core.Trajectories;
+
+namespace AgentKit.Cli.Tests;
+
+/// <summary>The shipped default agent end to end: its own GGUF through LLamaSharp, its Search index, the sandbox.</summary>
+[Collection(AgentCli.Collection)]
+public sealed class ShippedAtlasTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("agentkit-cli-atlas-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task The_shipped_model_writes_well_formed_actions_that_run()
+    {
+        var trajectory = Path.Combine(_dir, "run.jsonl");
+        var (exit, stdout, stderr) = await AgentCli.RunAsync(
+            "run", "--agent", Path.Combine(AgentCli.RepoRoot(), "agents", "atlas"), "--temperature", "0", "--max-steps", "2",
+            "--trajectory", trajectory, "--json", "What is the population of Chile?");
+
+        Assert.True(exit == 0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("answer").GetString()));
+        var run = Assert.Single(JsonlTrajectoryReader.Read(trajectory).Records);
+        var actions = run.Steps.OfType<AgentKit.Abstractions.Trajectories.ActionStep>().ToList();
+        Assert.NotEmpty(actions);
+        // The distilled model has learned the action format: its first action parses and calls Search.
+        var first = actions[0].Candidates[actions[0].ChosenIndex];
+        Assert.True(first.Parsed, first.Text);
+        Assert.Contains("Search(", first.Code);
+    }
+}
