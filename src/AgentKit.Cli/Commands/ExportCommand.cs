@@ -36,14 +36,14 @@ internal static class ExportCommand
             var tokenizerPath = Path.Combine(directory, TokenizerLoader.FileName);
             if (!File.Exists(tokenizerPath))
                 throw new CliUsageException($"'{directory}' has no {TokenizerLoader.FileName}; the GGUF needs the tokenizer.");
-            var exportType = pr.GetValue(type) switch { "f32" => GgufExportType.F32, "q8_0" => GgufExportType.Q8_0, _ => GgufExportType.F16 };
+            var exportType = GgufExportOptions.ParseType(pr.GetValue(type)!);
             var path = pr.GetValue(output)!;
             var started = Stopwatch.StartNew();
             using var model = CheckpointIO.Load(directory);
             if (model.HasLora)
                 model.MergeLora();
             var tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
-            var preTokenizer = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(tokenizerPath))?["pre_tokenizer"]?["type"]?.ToString() == "ByteLevel" ? "gpt-2" : model.Config.ModelType;
+            var preTokenizer = GgufExportOptions.PreTokenizerFor(tokenizerPath, model.Config.ModelType);
             GgufExporter.Export(model, tokenizer, path, new GgufExportOptions
             {
                 Type = exportType, PreTokenizer = preTokenizer, Threads = pr.GetValue(threads) ?? Environment.ProcessorCount,

@@ -33,13 +33,13 @@ internal sealed class GgufStage(DistillContext context) : IDistillStage
     {
         var checkpoint = Path.Combine(context.Work(WorkFiles.Sft), SftTrainer.FinalCheckpoint);
         using var model = CheckpointIO.Load(checkpoint);
-        var tokenizer = ByteLevelBpeTokenizer.Load(Path.Combine(checkpoint, TokenizerLoader.FileName));
+        var tokenizerPath = Path.Combine(checkpoint, TokenizerLoader.FileName);
+        var tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
         var staging = OutputPath + ".tmp";
         GgufExporter.Export(model, tokenizer, staging, new GgufExportOptions
         {
-            Type = _type switch { "f32" => GgufExportType.F32, "q8_0" => GgufExportType.Q8_0, _ => GgufExportType.F16 },
-            // The tokenizer stage always trains a byte-level BPE: llama.cpp pre-tokenizes it as gpt-2 (as 'agentkit export gguf' decides).
-            PreTokenizer = "gpt-2",
+            Type = GgufExportOptions.ParseType(_type),
+            PreTokenizer = GgufExportOptions.PreTokenizerFor(tokenizerPath, model.Config.ModelType),
             Threads = context.Threads ?? Environment.ProcessorCount,
         });
         File.Move(staging, OutputPath, overwrite: true);

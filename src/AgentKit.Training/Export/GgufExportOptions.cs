@@ -28,4 +28,23 @@ public sealed record GgufExportOptions
 
     /// <summary>Threads for the q8_0 quantizer (default: all cores).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The storage type named <c>f32</c>, <c>f16</c> or <c>q8_0</c>.</summary>
+    /// <exception cref="ArgumentException">Any other name.</exception>
+    public static GgufExportType ParseType(string name) => name switch
+    {
+        "f32" => GgufExportType.F32,
+        "f16" => GgufExportType.F16,
+        "q8_0" => GgufExportType.Q8_0,
+        _ => throw new ArgumentException($"GGUF type must be f32, f16 or q8_0, got '{name}'.", nameof(name)),
+    };
+
+    /// <summary>
+    /// The <see cref="PreTokenizer"/> for a checkpoint's <c>tokenizer.json</c>: <c>gpt-2</c> for a byte-level one
+    /// (what <see cref="Tokenization.ByteLevelBpeTokenizer"/> implements), else <paramref name="modelType"/>.
+    /// </summary>
+    public static string PreTokenizerFor(string tokenizerJsonPath, string modelType) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(tokenizerJsonPath))?["pre_tokenizer"]?["type"]?.ToString() == "ByteLevel"
+            ? "gpt-2"
+            : modelType;
 }
