@@ -43,7 +43,7 @@ public sealed class Agent
         _sandbox = sandbox;
         _tools = tools;
         _options = options ?? new AgentRunOptions();
-        _prompts = new PromptBuilder(definition.Instructions, tools.Select(t => t.Definition).ToList(), definition.PromptStyle);
+        _prompts = new PromptBuilder(definition.Instructions, tools.Select(t => t.Definition).ToList(), definition.PromptStyle, definition.TaskVariable);
     }
 
     /// <summary>The agent's definition.</summary>
@@ -74,6 +74,7 @@ public sealed class Agent
         try
         {
             await using var session = await _sandbox.OpenSessionAsync(_tools, cancellationToken).ConfigureAwait(false);
+            await DeclareTaskVariableAsync(session, task.Question, cancellationToken).ConfigureAwait(false);
             answer = await LoopAsync(run, model, session, settings, cancellationToken).ConfigureAwait(false);
             outcome = run.Memory[^1] is FinalAnswerStep { Source: FinalAnswerSource.Code } ? RunOutcome.Answered : RunOutcome.StepLimit;
         }
@@ -90,6 +91,15 @@ public sealed class Agent
             throw;
         }
         return new AgentRunResult(await FinishAsync(run, answer, outcome, error).ConfigureAwait(false));
+    }
+
+    private async Task DeclareTaskVariableAsync(ICodeSession session, string question, CancellationToken cancellationToken)
+    {
+        if (_definition.TaskVariable is not { } name)
+            return;
+        var result = await session.ExecuteAsync(TaskVariable.Declaration(name, question), cancellationToken).ConfigureAwait(false);
+        if (result.Status != ExecutionStatus.Ok)
+            throw new InvalidOperationException($"Could not declare the task variable '{name}' in the code session ({result.Status}): {result.Error}");
     }
 
     private async Task<string?> LoopAsync(RunState run, ModelCall model, ICodeSession session, AgentRunSettings? settings, CancellationToken cancellationToken)

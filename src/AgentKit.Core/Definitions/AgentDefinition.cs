@@ -54,6 +54,12 @@ public sealed record AgentDefinition
     /// <summary>Longest code block the grammar allows, in characters (default 1500).</summary>
     public int GrammarMaxCodeChars { get; init; } = 1500;
 
+    /// <summary>
+    /// Name of a C# string variable that holds the task text in the agent's code session (default none). Code can
+    /// then take names and numbers from the task instead of retyping them, which small models do unreliably.
+    /// </summary>
+    public string? TaskVariable { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> explaining the first thing that is wrong; returns this otherwise.</summary>
     public AgentDefinition Validate()
     {
@@ -84,8 +90,13 @@ public sealed record AgentDefinition
             throw new ArgumentException($"grammar_max_thought_chars must be between 1 and 4000, got {GrammarMaxThoughtChars}.");
         if (GrammarMaxCodeChars is < 1 or > 8000)
             throw new ArgumentException($"grammar_max_code_chars must be between 1 and 8000, got {GrammarMaxCodeChars}.");
+        if (TaskVariable is not null && !IsIdentifier(TaskVariable))
+            throw new ArgumentException($"task_variable must be a C# identifier (letters, digits and '_', not starting with a digit), got \"{TaskVariable}\".");
         return this;
     }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length is > 0 and <= 64 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>The parts of the definition a trajectory records.</summary>
     public AgentSnapshot ToSnapshot() => new(Name, Instructions, Tools, MaxSteps, PlanningInterval, ObservationMaxChars);

@@ -14,14 +14,19 @@ public sealed class PromptBuilder
 {
     private readonly string _systemPrompt;
 
-    /// <summary>Builds the system prompt once from the instructions and the tools' signatures.</summary>
-    public PromptBuilder(string instructions, IReadOnlyList<ToolDefinition> tools, PromptStyle style = PromptStyle.Full)
+    /// <summary>
+    /// Builds the system prompt once from the instructions and the tools' signatures; when
+    /// <paramref name="taskVariable"/> is set, the prompt says that code can read the task text from it.
+    /// </summary>
+    public PromptBuilder(string instructions, IReadOnlyList<ToolDefinition> tools, PromptStyle style = PromptStyle.Full, string? taskVariable = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instructions);
         ArgumentNullException.ThrowIfNull(tools);
         if (!Enum.IsDefined(style))
             throw new ArgumentOutOfRangeException(nameof(style), style, "Unknown prompt style.");
-        _systemPrompt = style == PromptStyle.Compact ? BuildCompactSystemPrompt(instructions, tools) : BuildSystemPrompt(instructions, tools);
+        _systemPrompt = style == PromptStyle.Compact
+            ? BuildCompactSystemPrompt(instructions, tools, taskVariable)
+            : BuildSystemPrompt(instructions, tools, taskVariable);
     }
 
     /// <summary>The system prompt: instructions, callable functions (with their types), action format.</summary>
@@ -72,7 +77,7 @@ public sealed class PromptBuilder
             messages.Add(new PromptMessage(role, content));
     }
 
-    private static string BuildSystemPrompt(string instructions, IReadOnlyList<ToolDefinition> tools)
+    private static string BuildSystemPrompt(string instructions, IReadOnlyList<ToolDefinition> tools, string? taskVariable)
     {
         var sb = new StringBuilder();
         sb.Append(instructions.Trim()).Append("\n\n");
@@ -83,11 +88,13 @@ public sealed class PromptBuilder
         var types = tools.Select(t => t.TypeDeclarations?.Trim()).Where(t => !string.IsNullOrEmpty(t)).Distinct().ToList();
         if (types.Count > 0)
             sb.Append("Types they use:\n").Append(string.Join('\n', types)).Append('\n');
+        if (taskVariable is not null)
+            sb.Append("Code can read the task text from the variable `string ").Append(taskVariable).Append("`.\n");
         sb.Append('\n').Append(PromptTexts.ActionFormat.Trim());
         return sb.ToString();
     }
 
-    private static string BuildCompactSystemPrompt(string instructions, IReadOnlyList<ToolDefinition> tools)
+    private static string BuildCompactSystemPrompt(string instructions, IReadOnlyList<ToolDefinition> tools, string? taskVariable)
     {
         var sb = new StringBuilder();
         sb.Append(instructions.Trim()).Append("\n\n");
@@ -95,6 +102,8 @@ public sealed class PromptBuilder
         sb.AppendJoin("; ", tools.Select(t => t.Signature).Append(PromptTexts.FinalAnswerSignature)).Append('\n');
         foreach (var types in tools.Select(t => t.TypeDeclarations?.Trim()).Where(t => !string.IsNullOrEmpty(t)).Distinct())
             sb.Append(types).Append('\n');
+        if (taskVariable is not null)
+            sb.Append("Variable: string ").Append(taskVariable).Append(" (the task text)\n");
         sb.Append(PromptTexts.CompactActionFormat);
         return sb.ToString();
     }

@@ -33,6 +33,7 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
               "grammar": false,
               "observation_max_chars": 500,
               "prompt_style": "compact",
+              "task_variable": "task",
             }
             """, "prompt.md", "  Answer questions.\n");
         var loaded = AgentDefinitionLoader.Load(_dir);
@@ -49,6 +50,7 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         Assert.Equal(2, d.PlanningInterval);
         Assert.False(d.Grammar);
         Assert.Equal(AgentKit.Core.Prompts.PromptStyle.Compact, d.PromptStyle);
+        Assert.Equal("task", d.TaskVariable);
         Assert.Equal(Path.Combine(_dir, "model.gguf"), loaded.ModelPath);
     }
 
