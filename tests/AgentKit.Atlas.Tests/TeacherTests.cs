@@ -20,7 +20,7 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
             .GroupBy(q => q.Kind).Select(g => g.First()).ToList();
         var sink = new MemorySink();
 
-        var results = await new TeachingRun(real.Definition, real.Sandbox, [real.Search]).RunAsync(questions, sink, parallelism: 2);
+        var results = await new TeachingRun(real.Definition, real.Sandbox, real.Tools).RunAsync(questions, sink, parallelism: 2);
 
         var failures = results.Where(r => !r.Correct && r.Skipped is null)
             .Select(r => $"{r.Question.Kind}: {r.Question.Question} => {r.Answer ?? r.Error} (gold {r.Question.Answer})").ToList();
@@ -31,19 +31,34 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
     }
 
     [Fact]
+    public void Teacher_code_never_spells_a_name_from_the_question()
+    {
+        // The student copies nothing: names come from Mentions(task, …) and observations, thresholds from task.
+        var teacher = new AtlasTeacher();
+        foreach (var question in atlas.Questions.Where(q => q.Family != "bad").GroupBy(q => q.Kind).SelectMany(g => g.Take(5)))
+        {
+            var code = teacher.NextAction(question, []);
+            code = code[code.IndexOf("```", StringComparison.Ordinal)..];
+            Assert.Contains("task", code);
+            foreach (var entity in question.Entities.Concat(question.Params.Where(p => p.Key is "capital" or "city").Select(p => p.Value)))
+                Assert.False(code.Contains(entity, StringComparison.Ordinal), $"{question.Kind}: the code spells \"{entity}\":\n{code}");
+        }
+    }
+
+    [Fact]
     public async Task Recorded_steps_are_in_the_runtime_action_format_with_genuine_observations()
     {
         var question = atlas.Questions.First(q => q.Kind == "bridge-capital" && q.Split == QuestionSplits.Test);
         var sink = new MemorySink();
 
-        await new TeachingRun(real.Definition, real.Sandbox, [real.Search]).RunAsync([question], sink);
+        await new TeachingRun(real.Definition, real.Sandbox, real.Tools).RunAsync([question], sink);
 
         var actions = sink.Records.Single().Steps.OfType<ActionStep>().ToList();
         Assert.Equal(3, actions.Count);
         Assert.All(actions, a => Assert.Equal(a.Action, ActionParser.Parse(a.Action).ToCanonicalText()));
         // The first observation is what the code printed after reading the capital passage from the index.
         Assert.Equal($"{question.Param("capital")} is the capital of {question.Entities[0]}", actions[0].Observation);
-        Assert.Contains($"Search(\"{question.Entities[0]} ", actions[1].Action); // step 2 reads the bridge country from it
+        Assert.Contains("Search(country + ", actions[1].Action); // step 2 searches for the bridge country the code read
         Assert.Equal(question.Answer, actions[2].FinalAnswer);
     }
 
@@ -53,12 +68,12 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
         var question = atlas.Questions.First(q => q.Kind == "bad-fake-country");
         var sink = new MemorySink();
 
-        var result = (await new TeachingRun(real.Definition, real.Sandbox, [real.Search]).RunAsync([question], sink)).Single();
+        var result = (await new TeachingRun(real.Definition, real.Sandbox, real.Tools).RunAsync([question], sink)).Single();
 
         Assert.True(result.Correct, result.Answer);
         var actions = sink.Records.Single().Steps.OfType<ActionStep>().ToList();
         Assert.True(actions[0].IsError);
-        Assert.Contains("no matching element", actions[0].Observation);
+        Assert.Contains("Index was outside the bounds of the array", actions[0].Observation); // Mentions found no country
         Assert.Equal("not found", actions[^1].FinalAnswer);
     }
 
@@ -70,7 +85,7 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
         var first = await generator.GenerateAsync(new CandidateRequest { Messages = [new(ChatRole.System, "sys"), new(ChatRole.User, $"Task: {question.Question}")], N = 2 });
         Assert.Equal(2, first.Candidates.Count);
         Assert.True(ActionParser.Parse(first.Candidates[0].Text).Succeeded);
-        Assert.Contains("Search(", first.Candidates[0].Text);
+        Assert.Contains("Mentions(task, \"country/\")", first.Candidates[0].Text);
 
         var second = await generator.GenerateAsync(new CandidateRequest
         {
@@ -96,7 +111,7 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
         // A real error (the city has no passage) is an answer about the atlas: no retry.
         Assert.Contains("FinalAnswer(\"not found\")", teacher.NextAction(question, ["Error (exception): Sequence contains no matching element"]));
         var second = teacher.NextAction(question, [$"{question.Param("city")} is a city in {question.Entities[0]}"]);
-        Assert.Contains($"Search(\"{question.Entities[0]} ", second);
+        Assert.Contains("Search(country + ", second);
     }
 
     [Theory]

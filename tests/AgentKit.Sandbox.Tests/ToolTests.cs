@@ -97,6 +97,30 @@ public sealed class ToolTests(SandboxFixture fixture)
         Assert.Contains("do not compile", error.Message);
     }
 
+    [Fact]
+    public async Task ToolsSharingATypeDeclaration_CompileItOnce_AndReturnTheSameType()
+    {
+        // Search and Mentions both declare the same Passage record; declaring it twice would not compile.
+        await using var session = await fixture.Sandbox.OpenSessionAsync([new PassageSearchTool(), new TitleLookupTool()]);
+
+        var result = await session.ExecuteAsync("Passage[] both = [.. Search(\"Peru\", 1), .. Mentions(\"Chile\")];\nstring.Join(\"|\", both.Select(p => p.Title))");
+
+        Assert.Equal(ExecutionStatus.Ok, result.Status);
+        Assert.Equal("Peru|Chile", result.ReturnValue);
+    }
+
+    /// <summary>Declares the record of <see cref="PassageSearchTool"/> again (with different surrounding white space).</summary>
+    private sealed class TitleLookupTool : IAgentTool
+    {
+        public ToolDefinition Definition { get; } = new(
+            "Mentions", "Passages titled with the text.", [new ToolParameter("text", "string", "a title")], "Passage[]",
+            "\n" + new PassageSearchTool().Definition.TypeDeclarations + "\n");
+
+        public ValueTask<System.Text.Json.Nodes.JsonNode?> InvokeAsync(IReadOnlyList<System.Text.Json.JsonElement> arguments, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<System.Text.Json.Nodes.JsonNode?>(new System.Text.Json.Nodes.JsonArray(
+                new System.Text.Json.Nodes.JsonObject { ["title"] = arguments[0].GetString(), ["text"] = "" }));
+    }
+
     private sealed class NamedTool(string name, string? typeDeclarations = null) : IAgentTool
     {
         public ToolDefinition Definition { get; } = new(name, "test", [], "int", typeDeclarations);

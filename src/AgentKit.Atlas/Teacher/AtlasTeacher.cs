@@ -6,10 +6,10 @@ namespace AgentKit.Atlas.Teacher;
 
 /// <summary>
 /// The programmatic teacher: for a question and the observations so far, writes the next ideal action
-/// (a <c>Thought:</c> line and one <c>csharp</c> block calling <c>Search</c> and <c>FinalAnswer</c>). It plans
-/// from the question's kind and slots, never from its gold answer: in two-hop questions it reads the bridge
-/// country from the first observation, and when an observation shows an error or an empty value it ends
-/// with an honest "not found". Every plan ends with a <c>FinalAnswer</c> call.
+/// (a <c>Thought:</c> line and one <c>csharp</c> block calling <c>Mentions</c>, <c>Search</c> and
+/// <c>FinalAnswer</c>). It plans from the question's kind, never from its gold answer, and its code never spells a
+/// name from the question: it reads the question through the <c>task</c> variable (see <see cref="TeacherCode"/>).
+/// When an observation shows an error or an empty value it ends with an honest "not found".
 /// </summary>
 public sealed partial class AtlasTeacher
 {
@@ -29,83 +29,91 @@ public sealed partial class AtlasTeacher
         // again, as if it had not happened, up to MaxRetries times.
         var retries = observations.Count(IsInfrastructureError);
         if (retries > MaxRetries)
-            return GiveUp(question, observations[^1]);
+            return GiveUp(observations[^1]);
         observations = [.. observations.Where(o => !IsInfrastructureError(o))];
         var step = observations.Count;
         if (step > 0 && IsFailure(observations[^1]))
-            return GiveUp(question, observations[^1]);
+            return GiveUp(observations[^1]);
         return question.Kind switch
         {
-            "lookup" or "bad-fake-country" => Lookup(question, step, observations),
-            "bridge-capital" => Bridge(question, step, observations, question.Param("capital"), $"{question.Param("capital")} capital", AtlasLinkFacts.CapitalOfPattern, "is the capital of"),
-            "bridge-city" => Bridge(question, step, observations, question.Param("city"), question.Param("city"), AtlasLinkFacts.CityInPattern, "is a city in"),
-            var kind when kind.StartsWith("compare-", StringComparison.Ordinal) => Compare(question, step, observations),
+            "lookup" or "bad-fake-country" => Lookup(question, step),
+            "bridge-capital" => Bridge(question, step, observations, "capital", AtlasLinkFacts.CapitalOfPattern, "is the capital of"),
+            "bridge-city" => Bridge(question, step, observations, "city", AtlasLinkFacts.CityInPattern, "is a city in"),
+            var kind when kind.StartsWith("compare-", StringComparison.Ordinal) => Compare(question, step),
             "density" or "population-sum" or "population-difference" or "area-ratio" or "independence-gap" => Arithmetic(question, step),
             "count-continent" or "count-population" or "count-independence" => Count(question, step, observations),
-            "bad-gibberish" or "bad-foreign" or "bad-empty" => Unanswerable(question, step),
+            "bad-gibberish" or "bad-foreign" or "bad-empty" => Unanswerable(step),
             _ => throw new InvalidDataException($"Question {question.Id}: the teacher has no plan for kind \"{question.Kind}\"."),
         };
     }
 
-    private static string Lookup(AtlasQuestion q, int step, IReadOnlyList<string> observations)
+    private static string Lookup(AtlasQuestion q, int step)
     {
         var fact = AtlasFact.ByKey(q.Param("fact"));
-        var country = q.Param("country");
         if (step == 0)
         {
             return TeacherCode.Action(
-                $"I need the {FactPhrases.Plain(fact)} of {country}. I will search for {country} and read it from its passage.",
-                FetchFact(fact, country, "t", fact.Variable).Append($"Console.WriteLine({TeacherCode.Literal($"{fact.Key} of {country}: ")} + {fact.Variable});"));
+                $"I take the passage of the country the task names and read its {FactPhrases.Plain(fact)}.",
+                [
+                    $"var c = {TeacherCode.Mentioned("country")}[0];",
+                    $"var {fact.Variable} = {TeacherCode.Read(fact, "c.Text")};",
+                    $"Console.WriteLine({TeacherCode.Literal(fact.Key + " of ")} + c.Title + \": \" + {fact.Variable});",
+                ]);
         }
-        var value = ValueAfterColon(observations[0]);
-        return TeacherCode.Action($"The passage says the {FactPhrases.Plain(fact)} of {country} is {value}.", [$"FinalAnswer({fact.Variable});"]);
+        return TeacherCode.Action($"The passage gives the {FactPhrases.Plain(fact)}.", [$"FinalAnswer({fact.Variable});"]);
     }
 
-    private static string Bridge(AtlasQuestion q, int step, IReadOnlyList<string> observations, string place, string query, string pattern, string relation)
+    private static string Bridge(AtlasQuestion q, int step, IReadOnlyList<string> observations, string kind, string pattern, string relation)
     {
         var fact = AtlasFact.ByKey(q.Param("fact"));
         switch (step)
         {
             case 0:
                 return TeacherCode.Action(
-                    $"First I find the country: I will search for {place} and read which country it belongs to.",
+                    $"First I find the country: I take the passage of the {kind} the task names and read which country it {(kind == "capital" ? "is the capital of" : "is in")}.",
                     [
-                        $"var t1 = {TeacherCode.FetchByTitle(query, place)};",
-                        $"var country = Regex.Match(t1, @\"{pattern}\").Groups[1].Value;",
-                        $"Console.WriteLine({TeacherCode.Literal($"{place} {relation} ")} + country);",
+                        $"var p = {TeacherCode.Mentioned(kind)}[0];",
+                        $"var country = Regex.Match(p.Text, @\"{pattern}\").Groups[1].Value;",
+                        $"Console.WriteLine(p.Title + {TeacherCode.Literal($" {relation} ")} + country);",
                     ]);
             case 1:
-                var prefix = $"{place} {relation} ";
-                var line = LastLine(observations[0]);
-                var country = line.StartsWith(prefix, StringComparison.Ordinal) ? line[prefix.Length..].Trim() : "";
+                var country = LastLine(observations[0]) is var line && line.IndexOf($" {relation} ", StringComparison.Ordinal) is var at and >= 0
+                    ? line[(at + relation.Length + 2)..].Trim()
+                    : "";
                 if (country.Length == 0)
-                    return GiveUp(q, observations[0]);
+                    return GiveUp(observations[0]);
                 return TeacherCode.Action(
-                    $"{place} {relation} {country}. Now I need the {FactPhrases.Plain(fact)} of {country}.",
-                    FetchFact(fact, country, "t2", fact.Variable).Append($"Console.WriteLine({TeacherCode.Literal($"{fact.Key} of {country}: ")} + {fact.Variable});"));
+                    $"Now I search for that country and read its {FactPhrases.Plain(fact)}.",
+                    [
+                        $"var c = Search(country + {TeacherCode.Literal(" " + fact.SearchWords)}, {TeacherCode.K}).First(x => x.Title == country);",
+                        $"var {fact.Variable} = {TeacherCode.Read(fact, "c.Text")};",
+                        $"Console.WriteLine({TeacherCode.Literal(fact.Key + " of ")} + country + \": \" + {fact.Variable});",
+                    ]);
             default:
-                var value = ValueAfterColon(observations[1]);
-                return TeacherCode.Action($"The {FactPhrases.Plain(fact)} is {value}.", [$"FinalAnswer({fact.Variable});"]);
+                return TeacherCode.Action($"The passage gives the {FactPhrases.Plain(fact)}.", [$"FinalAnswer({fact.Variable});"]);
         }
     }
 
-    private static string Compare(AtlasQuestion q, int step, IReadOnlyList<string> observations)
+    /// <summary>Reads <paramref name="fact"/> of the two countries the task names, in order of mention, into <c>…A</c> and <c>…B</c>.</summary>
+    private static string ReadBoth(AtlasFact fact, string thought)
+    {
+        var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
+        return TeacherCode.Action(
+            thought,
+            [
+                $"var m = {TeacherCode.Mentioned("country")};",
+                $"var {va} = {TeacherCode.Read(fact, "m[0].Text")};",
+                $"var {vb} = {TeacherCode.Read(fact, "m[1].Text")};",
+                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb});",
+            ]);
+    }
+
+    private static string Compare(AtlasQuestion q, int step)
     {
         var fact = AtlasFact.ByKey(q.Param("fact"));
         var larger = q.Param("direction") == "max";
-        var (a, b) = (q.Param("a"), q.Param("b"));
-        var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         if (step == 0)
-        {
-            return TeacherCode.Action(
-                $"I need the {FactPhrases.Plain(fact)} of {a} and of {b}. I will read both from their passages.",
-                [
-                    .. FetchFact(fact, a, "a", va),
-                    .. FetchFact(fact, b, "b", vb),
-                    $"Console.WriteLine({TeacherCode.Literal($"{a}: ")} + {va} + {TeacherCode.Literal($", {b}: ")} + {vb});",
-                ]);
-        }
-        var comparison = larger ? ">" : "<";
+            return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names.");
         var word = (fact.Key, larger) switch
         {
             ("independence", true) => "later",
@@ -113,28 +121,26 @@ public sealed partial class AtlasTeacher
             (_, true) => "larger",
             _ => "smaller",
         };
+        var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         return TeacherCode.Action(
-            $"{observations[0].Trim()}. The country with the {word} {FactPhrases.Plain(fact)} is the answer.",
-            [$"FinalAnswer({va} {comparison} {vb} ? {TeacherCode.Literal(a)} : {TeacherCode.Literal(b)});"]);
+            $"The country with the {word} {FactPhrases.Plain(fact)} is the answer.",
+            [$"FinalAnswer({va} {(larger ? ">" : "<")} {vb} ? m[0].Title : m[1].Title);"]);
     }
 
     private static string Arithmetic(AtlasQuestion q, int step)
     {
-        var a = q.Param("a");
-        var b = q.Params.GetValueOrDefault("b");
-        switch (q.Kind)
+        if (q.Kind == "density")
         {
-            case "density" when step == 0:
-                return TeacherCode.Action(
-                    $"Population density is population divided by surface area. I will read both for {a}.",
-                    [
-                        $"var t = {TeacherCode.FetchByTitle($"{a} population surface area", a)};",
-                        $"var population = {TeacherCode.Read(AtlasFact.Population, "t")};",
-                        $"var area = {TeacherCode.Read(AtlasFact.Area, "t")};",
-                        $"Console.WriteLine({TeacherCode.Literal("population: ")} + population + {TeacherCode.Literal(", area: ")} + area);",
-                    ]);
-            case "density":
+            if (step > 0)
                 return TeacherCode.Action("I divide the population by the area and round to 2 decimals.", ["FinalAnswer(Math.Round(population / area, 2));"]);
+            return TeacherCode.Action(
+                "Population density is population divided by surface area. I read both from the passage of the country the task names.",
+                [
+                    $"var c = {TeacherCode.Mentioned("country")}[0];",
+                    $"var population = {TeacherCode.Read(AtlasFact.Population, "c.Text")};",
+                    $"var area = {TeacherCode.Read(AtlasFact.Area, "c.Text")};",
+                    "Console.WriteLine(c.Title + \": population \" + population + \", area \" + area);",
+                ]);
         }
         var fact = q.Kind switch
         {
@@ -142,88 +148,67 @@ public sealed partial class AtlasTeacher
             "independence-gap" => AtlasFact.Independence,
             _ => AtlasFact.Population,
         };
-        var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         if (step == 0)
-        {
-            return TeacherCode.Action(
-                $"I need the {FactPhrases.Plain(fact)} of {a} and of {b}.",
-                [
-                    .. FetchFact(fact, a, "a", va),
-                    .. FetchFact(fact, b!, "b", vb),
-                    $"Console.WriteLine({TeacherCode.Literal($"{a}: ")} + {va} + {TeacherCode.Literal($", {b}: ")} + {vb});",
-                ]);
-        }
+            return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names.");
+        var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         return q.Kind switch
         {
             "population-sum" => TeacherCode.Action("I add the two populations.", [$"FinalAnswer({va} + {vb});"]),
             "population-difference" => TeacherCode.Action("I subtract the smaller population from the larger one.", [$"FinalAnswer(Math.Abs({va} - {vb}));"]),
-            "area-ratio" => TeacherCode.Action($"I divide the area of {a} by the area of {b} and round to 2 decimals.", [$"FinalAnswer(Math.Round({va} / {vb}, 2));"]),
+            "area-ratio" => TeacherCode.Action("I divide the first area by the second and round to 2 decimals.", [$"FinalAnswer(Math.Round({va} / {vb}, 2));"]),
             _ => TeacherCode.Action("The number of years between them is the difference of the two years.", [$"FinalAnswer(Math.Abs({va} - {vb}));"]),
         };
     }
 
     private static string Count(AtlasQuestion q, int step, IReadOnlyList<string> observations)
     {
-        var names = q.Param("countries").Split('|');
-        var value = q.Param("value");
         if (step > 0)
         {
-            var count = ValueAfterColon(observations[0]);
-            return TeacherCode.Action($"{count} of the {names.Length} countries match.", ["FinalAnswer(count);"]);
+            return TeacherCode.Action("The count is the answer.", ["FinalAnswer(count);"]);
         }
-        var (fact, test, what) = q.Kind switch
+        var (fact, target, test, what) = q.Kind switch
         {
-            "count-continent" => (AtlasFact.Continent, $"continent == {TeacherCode.Literal(value)}", $"are in {value}"),
-            "count-population" => (AtlasFact.Population, $"population > {value}000000", $"have more than {value} million inhabitants"),
-            _ => (AtlasFact.Independence, $"year < {value}", $"became independent before {value}"),
+            "count-continent" => (AtlasFact.Continent, $"var target = {TeacherCode.Continents}.First(x => task.Contains(x));", "continent == target", "are in the continent the task names"),
+            "count-population" => (AtlasFact.Population, "var limit = long.Parse(Regex.Match(task, @\"\\d+\").Value) * 1000000;", "population > limit", "have more inhabitants than the task says"),
+            _ => (AtlasFact.Independence, "var limit = int.Parse(Regex.Match(task, @\"\\d+\").Value);", "year < limit", "became independent before the year the task gives"),
         };
         return TeacherCode.Action(
-            $"I will read the {FactPhrases.Plain(fact)} of each country and count those that {what}.",
+            $"I read the {FactPhrases.Plain(fact)} of each country the task names and count those that {what}.",
             [
-                $"var names = new[] {{ {string.Join(", ", names.Select(TeacherCode.Literal))} }};",
+                target,
                 "var count = 0;",
-                "foreach (var n in names)",
+                $"foreach (var c in {TeacherCode.Mentioned("country")})",
                 "{",
-                $"    var t = Search(n + {TeacherCode.Literal(" " + fact.SearchWords)}, {TeacherCode.K}).First(x => x.Title == n).Text;",
-                $"    var {fact.Variable} = {TeacherCode.Read(fact, "t")};",
-                $"    Console.WriteLine(n + \": \" + {fact.Variable});",
+                $"    var {fact.Variable} = {TeacherCode.Read(fact, "c.Text")};",
+                $"    Console.WriteLine(c.Title + \": \" + {fact.Variable});",
                 $"    if ({test}) count++;",
                 "}",
                 "Console.WriteLine(\"count: \" + count);",
             ]);
     }
 
-    private static string Unanswerable(AtlasQuestion q, int step)
+    private static string Unanswerable(int step)
     {
-        var query = q.Params.GetValueOrDefault("query") ?? q.Question;
         if (step == 0)
         {
             return TeacherCode.Action(
-                "I will search the atlas for this question and look at the titles of the passages found.",
+                "I look for the countries the task names.",
                 [
-                    $"var p = Search({TeacherCode.Literal(query)}, {TeacherCode.K});",
-                    "Console.WriteLine(p.Length + \" passages: \" + string.Join(\" | \", p.Select(x => x.Title)));",
+                    $"var m = {TeacherCode.Mentioned("country")};",
+                    "Console.WriteLine(\"countries named: \" + string.Join(\", \", m.Select(x => x.Title)));",
                 ]);
         }
-        return TeacherCode.Action("None of these passages is about what the question asks, so the atlas has no answer.", [$"FinalAnswer({TeacherCode.Literal(NotFound)});"]);
+        return TeacherCode.Action("The task names no country of the atlas, so the atlas has no answer.", [$"FinalAnswer({TeacherCode.Literal(NotFound)});"]);
     }
 
     /// <summary>After an observation that shows an error or an empty value: the honest end.</summary>
-    private static string GiveUp(AtlasQuestion q, string observation)
+    private static string GiveUp(string observation)
     {
-        var subject = q.Params.GetValueOrDefault("country") ?? q.Params.GetValueOrDefault("capital") ?? q.Params.GetValueOrDefault("city") ?? "it";
-        var reason = observation.Contains("no matching element", StringComparison.OrdinalIgnoreCase)
-            ? $"There is no passage titled {subject} in the atlas"
-            : "The atlas does not state what the question needs";
-        return TeacherCode.Action($"{reason}, so I cannot answer from the atlas.", [$"FinalAnswer({TeacherCode.Literal(NotFound)});"]);
+        var reason = observation.Contains("Index was outside", StringComparison.Ordinal) || observation.Contains("no matching element", StringComparison.Ordinal)
+            ? "The atlas has no passage for what the task names"
+            : "The atlas does not state what the task needs";
+        return TeacherCode.Action($"{reason}, so I cannot answer from it.", [$"FinalAnswer({TeacherCode.Literal(NotFound)});"]);
     }
-
-    /// <summary>The statements that fetch <paramref name="country"/>'s passage into <paramref name="textVariable"/> and read <paramref name="fact"/> into <paramref name="valueVariable"/>.</summary>
-    private static IEnumerable<string> FetchFact(AtlasFact fact, string country, string textVariable, string valueVariable) =>
-    [
-        $"var {textVariable} = {TeacherCode.FetchByTitle($"{country} {fact.SearchWords}", country)};",
-        $"var {valueVariable} = {TeacherCode.Read(fact, textVariable)};",
-    ];
 
     /// <summary>An observation of a run the machine cut short (timeout, worker crash, memory limit), not a fact about the code.</summary>
     internal static bool IsInfrastructureError(string observation) =>

@@ -3,24 +3,27 @@ using AgentKit.Atlas.Corpus;
 namespace AgentKit.Atlas.Teacher;
 
 /// <summary>
-/// The C# idioms of the teacher's code, kept few and regular so a small model can imitate them:
-/// <c>var t = Search("Peru capital", 3).First(x =&gt; x.Title == "Peru").Text;</c> to fetch a passage by title,
-/// and one <c>Regex.Match</c> per fact with the pattern of <see cref="AtlasFact"/>.
+/// The C# idioms of the teacher's code, kept few and regular so a small model can imitate them. The code never
+/// spells a name from the question: it takes the passages the question mentions
+/// (<c>Mentions(task, "country/")</c>), reads facts with one <c>Regex.Match</c> per fact, and takes thresholds
+/// from the question text, so the model only has to choose the right idiom, never to copy a name.
 /// </summary>
 internal static class TeacherCode
 {
-    /// <summary>Passages per search: enough for the title match to be among them.</summary>
+    /// <summary>Passages per search in the second hop of a bridge: enough for the title match to be among them.</summary>
     public const int K = 3;
+
+    /// <summary>The continents in the order a question's text is tested against them: no continent name is part of an earlier one, and "Africa" (part of country names) comes last.</summary>
+    public const string Continents = "new[] { \"North America\", \"South America\", \"Europe\", \"Asia\", \"Oceania\", \"Antarctica\", \"Africa\" }";
 
     /// <summary>A C# string literal for <paramref name="text"/>.</summary>
     public static string Literal(string text) =>
         "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
 
-    /// <summary><c>Search("Peru capital", 3).First(x =&gt; x.Title == "Peru").Text</c>.</summary>
-    public static string FetchByTitle(string query, string title) =>
-        $"Search({Literal(query)}, {K}).First(x => x.Title == {Literal(title)}).Text";
+    /// <summary><c>Mentions(task, "country/")</c>: the passages of the given kind the question mentions, in order.</summary>
+    public static string Mentioned(string kind) => $"Mentions(task, {Literal(kind + "/")})";
 
-    /// <summary>The expression reading <paramref name="fact"/> from the passage text in variable <paramref name="text"/>.</summary>
+    /// <summary>The expression reading <paramref name="fact"/> from the passage text expression <paramref name="text"/>.</summary>
     public static string Read(AtlasFact fact, string text)
     {
         var match = $"Regex.Match({text}, @\"{fact.Pattern}\").Groups[1].Value";

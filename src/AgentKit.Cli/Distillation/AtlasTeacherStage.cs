@@ -210,6 +210,7 @@ internal sealed class AtlasTeacherStage : ITeacherStage, IDisposable
             ["max_steps"] = d.MaxSteps,
             ["planning_interval"] = d.PlanningInterval,
             ["observation_max_chars"] = d.ObservationMaxChars,
+            ["task_variable"] = d.TaskVariable,
         };
         var corpus = d.ToolSettings.FirstOrDefault(kv => string.Equals(kv.Key, "Search", StringComparison.OrdinalIgnoreCase)).Value?
             .GetValueOrDefault("corpus");

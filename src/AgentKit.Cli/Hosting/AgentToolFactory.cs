@@ -7,16 +7,24 @@ using AgentKit.Retrieval.Tools;
 namespace AgentKit.Cli.Hosting;
 
 /// <summary>
-/// Builds the tools an agent definition names. Known tools: <c>Search</c>, configured by
-/// <c>tool_settings.Search</c>: <c>index</c> (a Lucene index folder) or, when that folder holds no index,
-/// <c>corpus</c> (a JSONL corpus indexed into a temporary folder for this process).
+/// Builds the tools an agent definition names. Known tools: <c>Search</c> (BM25 search) and <c>Mentions</c>
+/// (passages whose titles a text names), configured by <c>tool_settings.Search</c> / <c>tool_settings.Mentions</c>:
+/// <c>index</c> (a Lucene index folder) or, when that folder holds no index, <c>corpus</c> (a JSONL corpus indexed
+/// into a temporary folder for this process). Tools naming the same index or corpus share one opened index.
 /// </summary>
+/// <remarks>Not thread-safe: hosts build their tools once, before running agents.</remarks>
 internal sealed class AgentToolFactory : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
     private readonly List<string> _tempFolders = [];
+    // Keyed by the resolved index folder or corpus file, so Search and Mentions over one corpus open it once.
+    private readonly Dictionary<string, LuceneSearcher> _searchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<LuceneSearcher, TitleMentionFinder> _finders = [];
 
-    public static readonly IReadOnlyList<string> KnownTools = ["Search"];
+    public static readonly IReadOnlyList<string> KnownTools = ["Search", "Mentions"];
+
+    /// <summary>Indexes opened so far (tests check that tools over one corpus share it).</summary>
+    internal int OpenedIndexCount => _searchers.Count;
 
     public IReadOnlyList<IAgentTool> Create(LoadedAgent agent)
     {
@@ -25,7 +33,8 @@ internal sealed class AgentToolFactory : IDisposable
         {
             tools.Add(name.ToLowerInvariant() switch
             {
-                "search" => CreateSearch(agent, Settings(agent, name)),
+                "search" => new SearchTool(OpenSearcher(agent, "Search", Settings(agent, name))),
+                "mentions" => new MentionsTool(FinderFor(OpenSearcher(agent, "Mentions", Settings(agent, name)))),
                 _ => throw new InvalidDataException($"Agent '{agent.Definition.Name}' names unknown tool '{name}'; known tools: {string.Join(", ", KnownTools)}."),
             });
         }
@@ -36,30 +45,42 @@ internal sealed class AgentToolFactory : IDisposable
         agent.Definition.ToolSettings.FirstOrDefault(kv => string.Equals(kv.Key, tool, StringComparison.OrdinalIgnoreCase)).Value
         ?? new Dictionary<string, string>();
 
-    private SearchTool CreateSearch(LoadedAgent agent, IReadOnlyDictionary<string, string> settings)
+    private TitleMentionFinder FinderFor(LuceneSearcher searcher)
+    {
+        if (!_finders.TryGetValue(searcher, out var finder))
+            _finders[searcher] = finder = new TitleMentionFinder(searcher.AllPassages());
+        return finder;
+    }
+
+    private LuceneSearcher OpenSearcher(LoadedAgent agent, string tool, IReadOnlyDictionary<string, string> settings)
     {
         var index = settings.TryGetValue("index", out var i) ? agent.ResolvePath(i) : null;
         var corpus = settings.TryGetValue("corpus", out var c) ? agent.ResolvePath(c) : null;
-        string folder;
         if (index is not null && LuceneSearcher.IsIndex(index))
+            return Cached("index:" + index, () => index);
+        if (corpus is not null && File.Exists(corpus))
         {
-            folder = index;
+            return Cached("corpus:" + corpus, () =>
+            {
+                var folder = Path.Combine(Path.GetTempPath(), "agentkit-index-" + Guid.NewGuid().ToString("N"));
+                _tempFolders.Add(folder);
+                new LuceneIndexBuilder().BuildFromFile(corpus, folder);
+                return folder;
+            });
         }
-        else if (corpus is not null && File.Exists(corpus))
-        {
-            folder = Path.Combine(Path.GetTempPath(), "agentkit-index-" + Guid.NewGuid().ToString("N"));
-            _tempFolders.Add(folder);
-            new LuceneIndexBuilder().BuildFromFile(corpus, folder);
-        }
-        else
-        {
-            throw new InvalidDataException(
-                $"Agent '{agent.Definition.Name}': the Search tool needs tool_settings.Search.index (an index folder, built with 'agentkit index') " +
-                $"or tool_settings.Search.corpus (a JSONL corpus); found neither (index: {index ?? "not set"}, corpus: {corpus ?? "not set"}).");
-        }
-        var searcher = LuceneSearcher.Open(folder);
+        throw new InvalidDataException(
+            $"Agent '{agent.Definition.Name}': the {tool} tool needs tool_settings.{tool}.index (an index folder, built with 'agentkit index') " +
+            $"or tool_settings.{tool}.corpus (a JSONL corpus); found neither (index: {index ?? "not set"}, corpus: {corpus ?? "not set"}).");
+    }
+
+    private LuceneSearcher Cached(string key, Func<string> indexFolder)
+    {
+        if (_searchers.TryGetValue(key, out var searcher))
+            return searcher;
+        searcher = LuceneSearcher.Open(indexFolder());
         _owned.Add(searcher);
-        return new SearchTool(searcher);
+        _searchers[key] = searcher;
+        return searcher;
     }
 
     public void Dispose()

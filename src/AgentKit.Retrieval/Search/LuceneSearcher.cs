@@ -11,7 +11,7 @@ namespace AgentKit.Retrieval.Search;
 /// Searches an index built by <see cref="LuceneIndexBuilder"/>, read-only, with BM25 over title (boosted) and
 /// text. One instance serves any number of concurrent searches; dispose it to release the index files.
 /// </summary>
-public sealed class LuceneSearcher : IPassageSearcher, IDisposable
+public sealed class LuceneSearcher : IPassageSearcher, IPassageCatalog, IDisposable
 {
     private readonly FSDirectory _directory;
     private readonly DirectoryReader _reader;
@@ -95,6 +95,26 @@ public sealed class LuceneSearcher : IPassageSearcher, IDisposable
             passages[i] = new Passage(doc.Get(IndexFields.Id), doc.Get(IndexFields.Title) ?? "", doc.Get(IndexFields.Text) ?? "", hit.Score);
         }
         return passages;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Enumerates the stored fields document by document; deleted documents are skipped.</remarks>
+    public IEnumerable<Passage> AllPassages()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Enumerate();
+
+        IEnumerable<Passage> Enumerate()
+        {
+            var liveDocs = MultiFields.GetLiveDocs(_reader); // null when the index has no deletions
+            for (var i = 0; i < _reader.MaxDoc; i++)
+            {
+                if (liveDocs is not null && !liveDocs.Get(i))
+                    continue;
+                var doc = _reader.Document(i);
+                yield return new Passage(doc.Get(IndexFields.Id), doc.Get(IndexFields.Title) ?? "", doc.Get(IndexFields.Text) ?? "", 0);
+            }
+        }
     }
 
     /// <inheritdoc />

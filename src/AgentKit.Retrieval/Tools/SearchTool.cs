@@ -57,19 +57,6 @@ public sealed class SearchTool : IAgentTool
             throw new ToolException($"Search: k must be at least 1, got {k}.");
 
         var hits = _searcher.Search(arguments[0].GetString()!, Math.Min(k, _options.MaxK));
-        var result = new JsonArray();
-        foreach (var hit in hits)
-        {
-            result.Add(new JsonObject
-            {
-                ["Id"] = hit.Id,
-                ["Title"] = hit.Title,
-                ["Text"] = Cut(hit.Text),
-                ["Score"] = Math.Round(hit.Score, 4),
-            });
-        }
-        return ValueTask.FromResult<JsonNode?>(result);
+        return ValueTask.FromResult<JsonNode?>(PassageJson.ToArray(hits, _options.MaxTextChars));
     }
-
-    private string Cut(string text) => text.Length <= _options.MaxTextChars ? text : string.Concat(text.AsSpan(0, _options.MaxTextChars), "…");
 }

@@ -9,7 +9,7 @@ using AgentKit.Sandbox;
 
 namespace AgentKit.Atlas.Tests.Support;
 
-/// <summary>The real components the teacher runs against: a Lucene index of the atlas corpus, the Search tool, the out-of-process sandbox and the shipped agent definition.</summary>
+/// <summary>The real components the teacher runs against: a Lucene index of the atlas corpus, the Search and Mentions tools, the out-of-process sandbox and the shipped agent definition.</summary>
 public sealed class TeachingFixture : IAsyncLifetime
 {
     private readonly DirectoryInfo _indexFolder = Directory.CreateTempSubdirectory("atlas-index-");
@@ -17,6 +17,8 @@ public sealed class TeachingFixture : IAsyncLifetime
 
     public CodeSandbox Sandbox { get; private set; } = null!;
     public SearchTool Search { get; private set; } = null!;
+    /// <summary>The tools the atlas agent names: Search and Mentions over the same index.</summary>
+    public IReadOnlyList<AgentKit.Abstractions.Tools.IAgentTool> Tools { get; private set; } = null!;
     public AgentDefinition Definition { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -26,6 +28,7 @@ public sealed class TeachingFixture : IAsyncLifetime
         new LuceneIndexBuilder().Build(passages.Select(p => new CorpusDocument(p.Id, p.Title, p.Text)), _indexFolder.FullName);
         _searcher = LuceneSearcher.Open(_indexFolder.FullName);
         Search = new SearchTool(_searcher);
+        Tools = [Search, new MentionsTool(_searcher)];
         Definition = AgentDefinitionLoader.Load(Path.Combine(AtlasFixture.RepositoryRoot(), "agents", "atlas")).Definition;
         Sandbox = await CodeSandbox.StartAsync(new SandboxOptions { PoolSize = 2, Timeout = TimeSpan.FromSeconds(10) });
     }
