@@ -94,8 +94,12 @@ public sealed partial class AtlasTeacher
         }
     }
 
-    /// <summary>Reads <paramref name="fact"/> of the two countries the task names, in order of mention, into <c>…A</c> and <c>…B</c>.</summary>
-    private static string ReadBoth(AtlasFact fact, string thought)
+    /// <summary>
+    /// Reads <paramref name="fact"/> of the two countries the task names, in order of mention, into <c>…A</c> and
+    /// <c>…B</c>, and works out <c>answer</c> in the same step: the decision the question asks for (which one, which
+    /// operation) is taken next to the question, and the step after it is always <c>FinalAnswer(answer)</c>.
+    /// </summary>
+    private static string ReadBoth(AtlasFact fact, string thought, string answer, string label)
     {
         var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         return TeacherCode.Action(
@@ -104,7 +108,8 @@ public sealed partial class AtlasTeacher
                 $"var m = {TeacherCode.Mentioned("country")};",
                 $"var {va} = {TeacherCode.Read(fact, "m[0].Text")};",
                 $"var {vb} = {TeacherCode.Read(fact, "m[1].Text")};",
-                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb});",
+                $"var answer = {answer};",
+                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb} + {TeacherCode.Literal($"; {label}: ")} + answer);",
             ]);
     }
 
@@ -112,8 +117,6 @@ public sealed partial class AtlasTeacher
     {
         var fact = AtlasFact.ByKey(q.Param("fact"));
         var larger = q.Param("direction") == "max";
-        if (step == 0)
-            return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names.");
         var word = (fact.Key, larger) switch
         {
             ("independence", true) => "later",
@@ -121,43 +124,40 @@ public sealed partial class AtlasTeacher
             (_, true) => "larger",
             _ => "smaller",
         };
+        if (step > 0)
+            return TeacherCode.Action($"The answer is the country with the {word} {FactPhrases.Plain(fact)}.", ["FinalAnswer(answer);"]);
         var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
-        return TeacherCode.Action(
-            $"The country with the {word} {FactPhrases.Plain(fact)} is the answer.",
-            [$"FinalAnswer({va} {(larger ? ">" : "<")} {vb} ? m[0].Title : m[1].Title);"]);
+        return ReadBoth(
+            fact,
+            $"I read the {FactPhrases.Plain(fact)} of the two countries the task names and keep the one with the {word}.",
+            $"{va} {(larger ? ">" : "<")} {vb} ? m[0].Title : m[1].Title",
+            word);
     }
 
     private static string Arithmetic(AtlasQuestion q, int step)
     {
+        if (step > 0)
+            return TeacherCode.Action("The result is the answer.", ["FinalAnswer(answer);"]);
         if (q.Kind == "density")
         {
-            if (step > 0)
-                return TeacherCode.Action("I divide the population by the area and round to 2 decimals.", ["FinalAnswer(Math.Round(population / area, 2));"]);
             return TeacherCode.Action(
-                "Population density is population divided by surface area. I read both from the passage of the country the task names.",
+                "Population density is population divided by surface area: I read both for the country the task names and divide, rounding to 2 decimals.",
                 [
                     $"var c = {TeacherCode.Mentioned("country")}[0];",
                     $"var population = {TeacherCode.Read(AtlasFact.Population, "c.Text")};",
                     $"var area = {TeacherCode.Read(AtlasFact.Area, "c.Text")};",
-                    "Console.WriteLine(c.Title + \": population \" + population + \", area \" + area);",
+                    "var answer = Math.Round(population / area, 2);",
+                    "Console.WriteLine(c.Title + \": population \" + population + \", area \" + area + \"; density: \" + answer);",
                 ]);
         }
-        var fact = q.Kind switch
+        var (fact, thought, answer, label) = q.Kind switch
         {
-            "area-ratio" => AtlasFact.Area,
-            "independence-gap" => AtlasFact.Independence,
-            _ => AtlasFact.Population,
+            "population-sum" => (AtlasFact.Population, "add them", "populationA + populationB", "sum"),
+            "population-difference" => (AtlasFact.Population, "subtract the smaller from the larger", "Math.Abs(populationA - populationB)", "difference"),
+            "area-ratio" => (AtlasFact.Area, "divide the first by the second, rounding to 2 decimals", "Math.Round(areaA / areaB, 2)", "ratio"),
+            _ => (AtlasFact.Independence, "take the years between them", "Math.Abs(yearA - yearB)", "years"),
         };
-        if (step == 0)
-            return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names.");
-        var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
-        return q.Kind switch
-        {
-            "population-sum" => TeacherCode.Action("I add the two populations.", [$"FinalAnswer({va} + {vb});"]),
-            "population-difference" => TeacherCode.Action("I subtract the smaller population from the larger one.", [$"FinalAnswer(Math.Abs({va} - {vb}));"]),
-            "area-ratio" => TeacherCode.Action("I divide the first area by the second and round to 2 decimals.", [$"FinalAnswer(Math.Round({va} / {vb}, 2));"]),
-            _ => TeacherCode.Action("The number of years between them is the difference of the two years.", [$"FinalAnswer(Math.Abs({va} - {vb}));"]),
-        };
+        return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names and {thought}.", answer, label);
     }
 
     private static string Count(AtlasQuestion q, int step, IReadOnlyList<string> observations)
