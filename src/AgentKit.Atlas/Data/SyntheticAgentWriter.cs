@@ -16,7 +16,7 @@ public sealed record SyntheticAgentSummary(int Countries, int Passages, int Ques
 /// Writes a training-only agent folder over an invented atlas (<see cref="SyntheticAtlas"/>): the atlas agent's
 /// definition and prompt, a corpus of invented countries built like the real one, and training questions about
 /// them. The programmatic teacher run over that folder records genuine trajectories over names the student has
-/// never seen, which teaches it to copy names from the question instead of memorising them. Deterministic for
+/// never seen, which teaches it to act on a question's wording rather than on the names it memorised. Deterministic for
 /// the same real atlas, agent and options.
 /// </summary>
 public static class SyntheticAgentWriter

@@ -3,9 +3,9 @@ namespace AgentKit.Atlas.Data;
 /// <summary>
 /// An invented atlas for training only: countries, capitals and cities with made-up names whose facts are
 /// drawn from the real countries' values. A student trained on the real atlas alone meets its ~200 training
-/// countries so often that it memorises their names instead of learning to copy a name from the question into
-/// its code, and then fails on every held-out country. Trajectories over thousands of invented names (run for
-/// real against an index of this corpus, so every observation is genuine) teach the copying. Names are checked
+/// countries so often that their names steer its choice of action, and unseen names on held-out questions throw
+/// it off. Trajectories over many invented names (run for real against an index of this corpus, so every
+/// observation is genuine) teach it to act on the question's wording and leave names to the code. Names are checked
 /// against every word of the real atlas, so no invented place shadows a real one. Deterministic for a seed.
 /// </summary>
 public static class SyntheticAtlas

@@ -9,8 +9,8 @@ namespace AgentKit.Cli.Commands;
 /// <c>agentkit atlas synthesize</c>: writes a training-only agent folder over an invented atlas
 /// (<see cref="SyntheticAtlas"/>): the atlas agent's definition and prompt, a corpus of invented countries built
 /// like the real one, and questions about them. <c>atlas teach --agent DIR --questions DIR/questions/train.jsonl</c>
-/// then records genuine trajectories over thousands of names the student has never seen, which teaches it to
-/// copy names instead of memorising them.
+/// then records genuine trajectories over thousands of names the student has never seen, which teaches it to act
+/// on a question's wording rather than on memorised names.
 /// </summary>
 internal static class AtlasSynthesizeCommand
 {
@@ -25,7 +25,7 @@ internal static class AtlasSynthesizeCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the invented names, facts and questions.", DefaultValueFactory = _ => 11 };
         var source = new Option<string>("--source") { Description = "Folder of the real country-json files (facts are drawn from their values; names avoid theirs).", DefaultValueFactory = _ => Path.Combine("agents", "atlas", "data", "source") };
         var json = CommonOptions.Json();
-        var command = new Command("synthesize", "Write a training-only atlas agent over invented countries (teaches a student to copy names, not memorise them).")
+        var command = new Command("synthesize", "Write a training-only atlas agent over invented countries (teaches a student to act on wording, not on memorised names).")
             { output, agentOption, countries, perFamily, seed, source, json };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {

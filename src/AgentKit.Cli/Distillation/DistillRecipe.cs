@@ -17,7 +17,7 @@ internal sealed record DistillRecipe
 
     /// <summary>
     /// The training-only invented atlas whose teacher runs are appended to the real ones (optional): it teaches the
-    /// student to copy names from the question rather than memorise the training countries.
+    /// student to act on a question's wording rather than on the training countries' names.
     /// </summary>
     public SyntheticRecipe? Synthetic { get; init; }
 
