@@ -96,10 +96,11 @@ public sealed partial class AtlasTeacher
 
     /// <summary>
     /// Reads <paramref name="fact"/> of the two countries the task names, in order of mention, into <c>…A</c> and
-    /// <c>…B</c>, and works out <c>answer</c> in the same step: the decision the question asks for (which one, which
-    /// operation) is taken next to the question, and the step after it is always <c>FinalAnswer(answer)</c>.
+    /// <c>…B</c>, and works out the result in the same step, into a variable named after it (<c>larger</c>,
+    /// <c>sum</c>…): the decision the question asks for is taken next to the question, the operator is written right
+    /// after the word that chooses it, and the next step is <c>FinalAnswer</c> of that variable.
     /// </summary>
-    private static string ReadBoth(AtlasFact fact, string thought, string answer, string label)
+    private static string ReadBoth(AtlasFact fact, string thought, string result, string label)
     {
         var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         return TeacherCode.Action(
@@ -108,8 +109,8 @@ public sealed partial class AtlasTeacher
                 $"var m = {TeacherCode.Mentioned("country")};",
                 $"var {va} = {TeacherCode.Read(fact, "m[0].Text")};",
                 $"var {vb} = {TeacherCode.Read(fact, "m[1].Text")};",
-                $"var answer = {answer};",
-                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb} + {TeacherCode.Literal($"; {label}: ")} + answer);",
+                $"var {label} = {result};",
+                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb} + {TeacherCode.Literal($"; {label}: ")} + {label});",
             ]);
     }
 
@@ -125,7 +126,7 @@ public sealed partial class AtlasTeacher
             _ => "smaller",
         };
         if (step > 0)
-            return TeacherCode.Action($"The answer is the country with the {word} {FactPhrases.Plain(fact)}.", ["FinalAnswer(answer);"]);
+            return TeacherCode.Action($"The answer is the country with the {word} {FactPhrases.Plain(fact)}.", [$"FinalAnswer({word});"]);
         var (va, vb) = (fact.Variable + "A", fact.Variable + "B");
         return ReadBoth(
             fact,
@@ -136,8 +137,16 @@ public sealed partial class AtlasTeacher
 
     private static string Arithmetic(AtlasQuestion q, int step)
     {
+        var (fact, thought, result, label) = q.Kind switch
+        {
+            "density" => (AtlasFact.Population, "", "", "density"),
+            "population-sum" => (AtlasFact.Population, "add them", "populationA + populationB", "sum"),
+            "population-difference" => (AtlasFact.Population, "subtract the smaller from the larger", "Math.Abs(populationA - populationB)", "difference"),
+            "area-ratio" => (AtlasFact.Area, "divide the first by the second, rounding to 2 decimals", "Math.Round(areaA / areaB, 2)", "ratio"),
+            _ => (AtlasFact.Independence, "take the years between them", "Math.Abs(yearA - yearB)", "years"),
+        };
         if (step > 0)
-            return TeacherCode.Action("The result is the answer.", ["FinalAnswer(answer);"]);
+            return TeacherCode.Action($"The {label} is the answer.", [$"FinalAnswer({label});"]);
         if (q.Kind == "density")
         {
             return TeacherCode.Action(
@@ -146,18 +155,11 @@ public sealed partial class AtlasTeacher
                     $"var c = {TeacherCode.Mentioned("country")}[0];",
                     $"var population = {TeacherCode.Read(AtlasFact.Population, "c.Text")};",
                     $"var area = {TeacherCode.Read(AtlasFact.Area, "c.Text")};",
-                    "var answer = Math.Round(population / area, 2);",
-                    "Console.WriteLine(c.Title + \": population \" + population + \", area \" + area + \"; density: \" + answer);",
+                    "var density = Math.Round(population / area, 2);",
+                    "Console.WriteLine(c.Title + \": population \" + population + \", area \" + area + \"; density: \" + density);",
                 ]);
         }
-        var (fact, thought, answer, label) = q.Kind switch
-        {
-            "population-sum" => (AtlasFact.Population, "add them", "populationA + populationB", "sum"),
-            "population-difference" => (AtlasFact.Population, "subtract the smaller from the larger", "Math.Abs(populationA - populationB)", "difference"),
-            "area-ratio" => (AtlasFact.Area, "divide the first by the second, rounding to 2 decimals", "Math.Round(areaA / areaB, 2)", "ratio"),
-            _ => (AtlasFact.Independence, "take the years between them", "Math.Abs(yearA - yearB)", "years"),
-        };
-        return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names and {thought}.", answer, label);
+        return ReadBoth(fact, $"I read the {FactPhrases.Plain(fact)} of the two countries the task names and {thought}.", result, label);
     }
 
     private static string Count(AtlasQuestion q, int step, IReadOnlyList<string> observations)
