@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AgentKit.Atlas.Corpus;
 using AgentKit.Atlas.Questions;
+using AgentKit.Core.Actions;
 
 namespace AgentKit.Atlas.Teacher;
 
@@ -57,7 +58,7 @@ public sealed partial class AtlasTeacher
                 [
                     $"var c = {TeacherCode.Mentioned("country")}[0];",
                     $"var {fact.Variable} = {TeacherCode.Read(fact, "c.Text")};",
-                    $"Console.WriteLine({TeacherCode.Literal(fact.Key + " of ")} + c.Title + \": \" + {fact.Variable});",
+                    $"Console.WriteLine({CSharpLiteral.Of(fact.Key + " of ")} + c.Title + \": \" + {fact.Variable});",
                 ]);
         }
         return TeacherCode.Action($"The passage gives the {FactPhrases.Plain(fact)}.", [$"FinalAnswer({fact.Variable});"]);
@@ -74,7 +75,7 @@ public sealed partial class AtlasTeacher
                     [
                         $"var p = {TeacherCode.Mentioned(kind)}[0];",
                         $"var country = Regex.Match(p.Text, @\"{pattern}\").Groups[1].Value;",
-                        $"Console.WriteLine(p.Title + {TeacherCode.Literal($" {relation} ")} + country);",
+                        $"Console.WriteLine(p.Title + {CSharpLiteral.Of($" {relation} ")} + country);",
                     ]);
             case 1:
                 var country = LastLine(observations[0]) is var line && line.IndexOf($" {relation} ", StringComparison.Ordinal) is var at and >= 0
@@ -85,9 +86,9 @@ public sealed partial class AtlasTeacher
                 return TeacherCode.Action(
                     $"Now I search for that country and read its {FactPhrases.Plain(fact)}.",
                     [
-                        $"var c = Search(country + {TeacherCode.Literal(" " + fact.SearchWords)}, {TeacherCode.K}).First(x => x.Title == country);",
+                        $"var c = Search(country + {CSharpLiteral.Of(" " + fact.SearchWords)}, {TeacherCode.K}).First(x => x.Title == country);",
                         $"var {fact.Variable} = {TeacherCode.Read(fact, "c.Text")};",
-                        $"Console.WriteLine({TeacherCode.Literal(fact.Key + " of ")} + country + \": \" + {fact.Variable});",
+                        $"Console.WriteLine({CSharpLiteral.Of(fact.Key + " of ")} + country + \": \" + {fact.Variable});",
                     ]);
             default:
                 return TeacherCode.Action($"The passage gives the {FactPhrases.Plain(fact)}.", [$"FinalAnswer({fact.Variable});"]);
@@ -110,7 +111,7 @@ public sealed partial class AtlasTeacher
                 $"var {va} = {TeacherCode.Read(fact, "m[0].Text")};",
                 $"var {vb} = {TeacherCode.Read(fact, "m[1].Text")};",
                 $"var {label} = {result};",
-                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb} + {TeacherCode.Literal($"; {label}: ")} + {label});",
+                $"Console.WriteLine(m[0].Title + \": \" + {va} + \", \" + m[1].Title + \": \" + {vb} + {CSharpLiteral.Of($"; {label}: ")} + {label});",
             ]);
     }
 
@@ -200,7 +201,7 @@ public sealed partial class AtlasTeacher
                     "Console.WriteLine(\"countries named: \" + string.Join(\", \", m.Select(x => x.Title)));",
                 ]);
         }
-        return TeacherCode.Action("The task names no country of the atlas, so the atlas has no answer.", [$"FinalAnswer({TeacherCode.Literal(NotFound)});"]);
+        return TeacherCode.Action("The task names no country of the atlas, so the atlas has no answer.", [$"FinalAnswer({CSharpLiteral.Of(NotFound)});"]);
     }
 
     /// <summary>After an observation that shows an error or an empty value: the honest end.</summary>
@@ -209,7 +210,7 @@ public sealed partial class AtlasTeacher
         var reason = observation.Contains("Index was outside", StringComparison.Ordinal) || observation.Contains("no matching element", StringComparison.Ordinal)
             ? "The atlas has no passage for what the task names"
             : "The atlas does not state what the task needs";
-        return TeacherCode.Action($"{reason}, so I cannot answer from it.", [$"FinalAnswer({TeacherCode.Literal(NotFound)});"]);
+        return TeacherCode.Action($"{reason}, so I cannot answer from it.", [$"FinalAnswer({CSharpLiteral.Of(NotFound)});"]);
     }
 
     /// <summary>An observation of a run the machine cut short (timeout, worker crash, memory limit), not a fact about the code.</summary>

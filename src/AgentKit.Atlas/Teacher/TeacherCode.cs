@@ -1,4 +1,5 @@
 using AgentKit.Atlas.Corpus;
+using AgentKit.Core.Actions;
 
 namespace AgentKit.Atlas.Teacher;
 
@@ -16,12 +17,8 @@ internal static class TeacherCode
     /// <summary>The continents in the order a question's text is tested against them: no continent name is part of an earlier one, and "Africa" (part of country names) comes last.</summary>
     public const string Continents = "new[] { \"North America\", \"South America\", \"Europe\", \"Asia\", \"Oceania\", \"Antarctica\", \"Africa\" }";
 
-    /// <summary>A C# string literal for <paramref name="text"/>.</summary>
-    public static string Literal(string text) =>
-        "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
-
     /// <summary><c>Mentions(task, "country/")</c>: the passages of the given kind the question mentions, in order.</summary>
-    public static string Mentioned(string kind) => $"Mentions(task, {Literal(kind + "/")})";
+    public static string Mentioned(string kind) => $"Mentions(task, {CSharpLiteral.Of(kind + "/")})";
 
     /// <summary>The expression reading <paramref name="fact"/> from the passage text expression <paramref name="text"/>.</summary>
     public static string Read(AtlasFact fact, string text)
