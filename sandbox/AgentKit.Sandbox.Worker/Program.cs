@@ -1,5 +1,5 @@
 // The sandbox worker: started by AgentKit.Sandbox's pool, never by hand.
-//   dotnet AgentKit.Sandbox.Worker.dll --max-output-chars 20000 --regex-timeout-ms 1000 --memory-limit-mb 512
+//   dotnet AgentKit.Sandbox.Worker.dll --max-output-chars 20000 --regex-timeout-ms 1000 --memory-limit-mb 512 --max-tool-argument-chars 100000
 // Speaks line-delimited JSON on stdin/stdout (see Protocol/WorkerProtocol.cs).
 using AgentKit.Sandbox.Protocol;
 using AgentKit.Sandbox.Worker;

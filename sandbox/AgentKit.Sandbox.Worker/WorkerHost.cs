@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentKit.Sandbox.Protocol;
+using AgentKit.Sandbox.Scripting;
 using AgentKit.Sandbox.Worker.Output;
 using AgentKit.Sandbox.Worker.Protocol;
 using AgentKit.Sandbox.Worker.Scripting;
@@ -8,7 +9,8 @@ namespace AgentKit.Sandbox.Worker;
 
 /// <summary>
 /// The worker's request loop: one request at a time, each answered by exactly one result message
-/// (with tool calls to the host in between while a snippet runs).
+/// (with tool calls to the host in between while a snippet runs). It decides nothing: the host compiled and
+/// checked every submission, authorises every tool call, and enforces the limits from outside.
 /// </summary>
 internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, WorkerSettings settings) : IToolInvoker
 {
@@ -39,10 +41,10 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
     private WorkerReply Open(WorkerRequest request)
     {
         if (_contexts.Remove(request.ContextId, out var stale)) Unload(stale);
-        var context = new ScriptContext(request.ContextId, this, settings.MaxOutputChars);
+        var context = NewContext(request.ContextId);
         _contexts[request.ContextId] = context;
-        if (string.IsNullOrWhiteSpace(request.Prelude)) return Ok();
-        var reply = _runner.Run(context, request.Prelude, trusted: true);
+        if (request.Submission is not { } prelude) return Ok();
+        var reply = _runner.Run(context, prelude);
         if (reply.Status != WorkerProtocol.Statuses.Ok)
         {
             _contexts.Remove(request.ContextId);
@@ -53,14 +55,14 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
 
     private WorkerReply Run(WorkerRequest request)
     {
-        if (request.Code is null) return Failure("A run request needs code.");
+        if (request.Submission is not { } submission) return Failure("A run request needs a submission.");
         if (request.ContextId == 0)
         {
             // Context 0 is a throwaway: one-shot snippets and the warm-up.
-            var scratch = new ScriptContext(0, this, settings.MaxOutputChars);
+            var scratch = NewContext(0);
             try
             {
-                return _runner.Run(scratch, request.Code, trusted: false);
+                return _runner.Run(scratch, submission);
             }
             finally
             {
@@ -68,9 +70,11 @@ internal sealed class WorkerHost(HostChannel channel, CappedWriter capture, Work
             }
         }
         return _contexts.TryGetValue(request.ContextId, out var context)
-            ? _runner.Run(context, request.Code, trusted: false)
+            ? _runner.Run(context, submission)
             : Failure($"Unknown context {request.ContextId}.");
     }
+
+    private ScriptContext NewContext(long id) => new(id, this, settings.MaxOutputChars, settings.MaxToolArgumentChars);
 
     private WorkerReply Close(long[] contextIds)
     {

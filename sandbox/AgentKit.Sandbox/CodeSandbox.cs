@@ -1,8 +1,6 @@
 using AgentKit.Abstractions.Execution;
 using AgentKit.Abstractions.Tools;
-using AgentKit.Sandbox.Logging;
 using AgentKit.Sandbox.Pool;
-using AgentKit.Sandbox.Protocol;
 using AgentKit.Sandbox.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,10 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AgentKit.Sandbox;
 
 /// <summary>
-/// Runs untrusted C# snippets out of process. A pool of pre-warmed worker processes compiles each snippet with
-/// Roslyn, refuses it if it names anything outside the allow-list, and runs it under a wall-clock limit, a heap
-/// limit, an output cap and (where the machine allows) in a network namespace of its own. See sandbox/README.md
-/// for what this does and does not protect against.
+/// Runs untrusted C# snippets out of process. This process compiles each snippet with Roslyn and refuses it if it
+/// names anything outside the allow-list; a fresh worker process, confined by the operating system where the machine
+/// allows it, loads and runs the checked image under a wall-clock limit, a heap limit and output caps, and is killed
+/// when its run ends. See sandbox/README.md for what each layer does and does not protect against.
 /// </summary>
 /// <example>
 /// <code>
@@ -27,30 +25,37 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
     private readonly WorkerPool _pool;
     private readonly SnippetExecutor _executor;
 
-    private CodeSandbox(SandboxOptions options, WorkerPool pool, bool networkIsolated)
+    private CodeSandbox(SandboxOptions options, WorkerPool pool)
     {
         Options = options;
         _pool = pool;
         _executor = new SnippetExecutor(pool, options);
-        NetworkIsolated = networkIsolated;
     }
 
     /// <summary>The settings this sandbox runs with.</summary>
     public SandboxOptions Options { get; }
 
     /// <summary>True when workers run in their own network namespace; false when only the policy keeps code off the network.</summary>
-    public bool NetworkIsolated { get; }
+    public bool NetworkIsolated => _pool.Launch.NetworkIsolated;
+
+    /// <summary>True when workers run under OS confinement (<see cref="SandboxOptions.OsConfinement"/>).</summary>
+    public bool OsConfined => _pool.Launch.Confined;
+
+    /// <summary>A one-line account of the confinement in force (for logs and reports).</summary>
+    public string Confinement => _pool.Launch.Description;
+
+    /// <summary>How workers are started (tests start other programs under the same confinement).</summary>
+    internal WorkerLaunch Launch => _pool.Launch;
 
     /// <summary>Starts <see cref="SandboxOptions.PoolSize"/> workers and returns once all of them are warm.</summary>
-    /// <exception cref="InvalidOperationException">The worker cannot be found or started, or network isolation is required but unavailable.</exception>
+    /// <exception cref="InvalidOperationException">The worker cannot be found or started, or confinement or network isolation is required but unavailable.</exception>
     public static async Task<CodeSandbox> StartAsync(SandboxOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CodeSandbox>();
-        var launch = WorkerLaunch.Create(options, out var isolationUnavailable);
-        if (isolationUnavailable) SandboxLog.NetworkIsolationUnavailable(logger);
+        var launch = WorkerLaunch.Create(options, logger);
         var pool = await WorkerPool.StartAsync(options, launch, logger, cancellationToken).ConfigureAwait(false);
-        return new CodeSandbox(options, pool, launch.NetworkIsolated);
+        return new CodeSandbox(options, pool);
     }
 
     /// <inheritdoc />
@@ -61,33 +66,28 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
         return await CodeSession.OpenAsync(_executor, tools, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs one snippet in a throwaway state (no tools, nothing kept), on the least busy worker.</summary>
+    /// <summary>Runs one snippet in a throwaway state (no tools, nothing kept), in a fresh worker that is killed afterwards.</summary>
     public async Task<ExecutionResult> RunAsync(string code, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(code);
-        using var lease = await _pool.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
-        return await _executor.RunAsync(lease, 0, code, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A snapshot of the pool's worker processes (ids, replacements, memory).</summary>
-    public IReadOnlyList<SandboxWorkerInfo> GetWorkers() =>
-        _pool.Slots.Select(slot => slot.Worker.IsCompletedSuccessfully
-                ? new SandboxWorkerInfo(slot.Index, slot.Worker.Result.ProcessId, slot.Generation, slot.Worker.Result.SnippetsRun, slot.Worker.Result.ResidentBytes())
-                : new SandboxWorkerInfo(slot.Index, 0, slot.Generation, 0, null))
-            .ToArray();
-
-    /// <summary>Asks every worker for its own memory figures, after a full collection (diagnostics and leak tests).</summary>
-    internal async Task<IReadOnlyList<WorkerStats>> GetWorkerStatsAsync(CancellationToken cancellationToken = default)
-    {
-        var stats = new List<WorkerStats>();
-        foreach (var slot in _pool.Slots)
+        var started = _executor.Now();
+        var (compiled, refused) = _executor.Compile(code, null, started, cancellationToken);
+        if (refused is not null) return refused;
+        var spent = Options.TimeProvider.GetElapsedTime(started);
+        var worker = await _pool.TakeAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var lease = await _pool.AcquireAsync(slot, cancellationToken).ConfigureAwait(false);
-            var reply = await lease.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Stats }, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-            if (reply.Stats is { } worker) stats.Add(worker);
+            return await _executor.RunAsync(worker, 0, compiled!.Image, null, spent, cancellationToken).ConfigureAwait(false);
         }
-        return stats;
+        finally
+        {
+            _pool.Retire(worker, "its run ended");
+        }
     }
+
+    /// <summary>A snapshot of the live worker processes: the warm ones waiting for a run and those serving one.</summary>
+    public IReadOnlyList<SandboxWorkerInfo> GetWorkers() =>
+        _pool.LiveWorkers.Select(w => new SandboxWorkerInfo(w.RuntimeProcessId, w.StartedAt, w.SnippetsRun, w.ResidentBytes())).ToArray();
 
     /// <summary>Kills every worker process.</summary>
     public ValueTask DisposeAsync() => _pool.DisposeAsync();

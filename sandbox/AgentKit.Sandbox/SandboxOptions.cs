@@ -5,7 +5,7 @@ namespace AgentKit.Sandbox;
 /// </summary>
 public sealed record SandboxOptions
 {
-    /// <summary>Wall-clock limit per snippet, including compilation and tool calls (default 5 s). A snippet past it has its worker killed.</summary>
+    /// <summary>Wall-clock limit per snippet, including its compilation (in the host) and tool calls (default 5 s). A snippet past it has its worker killed.</summary>
     public TimeSpan Timeout
     {
         get;
@@ -14,13 +14,13 @@ public sealed record SandboxOptions
             : throw new ArgumentOutOfRangeException(nameof(Timeout), value, "The snippet timeout must be positive and at most one hour.");
     } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Managed heap limit of each worker process in MiB (default 512); the worker's compiler shares it, so at least 128.</summary>
+    /// <summary>Managed heap limit of each worker process in MiB (default 512, at least 128).</summary>
     public int MemoryLimitMb
     {
         get;
         init => field = value is >= 128 and <= 1_048_576
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MemoryLimitMb), value, "The memory limit must be between 128 MiB (the compiler needs about 100) and 1 TiB.");
+            : throw new ArgumentOutOfRangeException(nameof(MemoryLimitMb), value, "The memory limit must be between 128 MiB and 1 TiB.");
     } = 512;
 
     /// <summary>Characters of printed output kept per snippet (default 20,000); the rest is dropped and the status says so.</summary>
@@ -32,7 +32,10 @@ public sealed record SandboxOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxOutputChars), value, "The output cap must be between 1 and 10,000,000 characters.");
     } = 20_000;
 
-    /// <summary>Number of pre-warmed worker processes, i.e. snippets run in parallel (default: one per core).</summary>
+    /// <summary>
+    /// Fresh worker processes kept warm (default: one per core), and the most workers one run uses in parallel for
+    /// candidates. A worker serves one run and is replaced after it.
+    /// </summary>
     public int PoolSize
     {
         get;
@@ -59,7 +62,67 @@ public sealed record SandboxOptions
             : throw new ArgumentOutOfRangeException(nameof(WorkerStartTimeout), value, "The worker start timeout must be positive.");
     } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Network namespace policy for workers (default <see cref="Sandbox.NetworkIsolation.Auto"/>).</summary>
+    /// <summary>
+    /// JSON characters of arguments one tool call may carry (default 100,000): agent code gets an error past it, and the
+    /// host refuses larger calls whatever the worker says.
+    /// </summary>
+    public int MaxToolArgumentChars
+    {
+        get;
+        init => field = value is > 0 and <= 100_000_000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxToolArgumentChars), value, "The tool argument cap must be between 1 and 100,000,000 characters.");
+    } = 100_000;
+
+    /// <summary>OS confinement of workers (default <see cref="Sandbox.OsConfinement.Auto"/>); see sandbox/README.md for what it holds.</summary>
+    public OsConfinement OsConfinement
+    {
+        get;
+        init => field = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(OsConfinement), value, "Unknown OS confinement mode.");
+    } = OsConfinement.Auto;
+
+    /// <summary>The unprivileged user id confined workers run as when the host is root (default 65534, nobody).</summary>
+    public int WorkerUserId
+    {
+        get;
+        init => field = value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(WorkerUserId), value, "Workers must not run as root (uid 0): give a positive user id.");
+    } = 65534;
+
+    /// <summary>The group id confined workers run as when the host is root (default 65534, nogroup).</summary>
+    public int WorkerGroupId
+    {
+        get;
+        init => field = value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(WorkerGroupId), value, "Workers must not run in group 0: give a positive group id.");
+    } = 65534;
+
+    /// <summary>
+    /// RLIMIT_NPROC of confined workers (default 1,024): processes and threads of the worker user, counted across all
+    /// its processes; a fork bomb stops here. A .NET worker uses about 20 threads.
+    /// </summary>
+    public int MaxWorkerProcesses
+    {
+        get;
+        init => field = value is >= 64 and <= 1_000_000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxWorkerProcesses), value, "The process limit must be between 64 (the runtime's own threads) and 1,000,000.");
+    } = 1_024;
+
+    /// <summary>Size of a confined worker's private /tmp and its largest file (RLIMIT_FSIZE), in bytes (default 64 MiB).</summary>
+    public long MaxScratchBytes
+    {
+        get;
+        init => field = value is >= 1_048_576 and <= 1L << 40
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxScratchBytes), value, "The scratch size must be between 1 MiB and 1 TiB.");
+    } = 64L * 1024 * 1024;
+
+    /// <summary>Network namespace policy for workers that are not confined (default <see cref="Sandbox.NetworkIsolation.Auto"/>); confined workers always have one.</summary>
     public NetworkIsolation NetworkIsolation
     {
         get;

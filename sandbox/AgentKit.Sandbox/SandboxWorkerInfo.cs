@@ -1,9 +1,8 @@
 namespace AgentKit.Sandbox;
 
-/// <summary>A snapshot of one pooled worker process, for monitoring and benchmarks.</summary>
-/// <param name="Slot">Position in the pool.</param>
-/// <param name="ProcessId">Operating-system process id.</param>
-/// <param name="Generation">How many times this slot's worker was replaced (timeouts, crashes, memory limit).</param>
-/// <param name="SnippetsRun">Snippets the current process ran, its warm-up included.</param>
+/// <summary>A snapshot of one live worker process (idle or serving a run), for monitoring and benchmarks.</summary>
+/// <param name="ProcessId">Operating-system id of the process that runs snippets (inside its confinement, if any), as the host sees it.</param>
+/// <param name="StartedAt">When it was started.</param>
+/// <param name="SnippetsRun">Snippets it ran, its warm-up included.</param>
 /// <param name="ResidentBytes">Resident memory of the process, when it could be read.</param>
-public sealed record SandboxWorkerInfo(int Slot, int ProcessId, int Generation, int SnippetsRun, long? ResidentBytes);
+public sealed record SandboxWorkerInfo(int ProcessId, DateTimeOffset StartedAt, int SnippetsRun, long? ResidentBytes);

@@ -10,9 +10,9 @@ public sealed class SandboxSetupTests
 
         Assert.True(File.Exists(Path.Combine(folder, "AgentKit.Sandbox.Worker.dll")));
         Assert.True(File.Exists(Path.Combine(folder, "AgentKit.Sandbox.Worker.runtimeconfig.json")));
-        Assert.True(File.Exists(Path.Combine(folder, "Microsoft.CodeAnalysis.CSharp.dll")));
-        // The worker's compiler stays in its folder and cannot clash with a consumer's own Roslyn.
-        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "Microsoft.CodeAnalysis.dll")));
+        Assert.True(File.Exists(Path.Combine(folder, "AgentKit.Sandbox.Scripting.dll")));
+        // The worker never compiles (the host does, in a process that never runs snippets): no compiler next to it.
+        Assert.False(File.Exists(Path.Combine(folder, "Microsoft.CodeAnalysis.dll")));
         Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "AgentKit.Sandbox.Worker.dll")));
     }
 

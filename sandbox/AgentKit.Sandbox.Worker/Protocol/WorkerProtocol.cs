@@ -59,11 +59,11 @@ internal sealed record WorkerRequest
     /// <summary>Contexts to unload (for <c>close</c>).</summary>
     public long[]? ContextIds { get; init; }
 
-    /// <summary>Trusted code (tool functions and their types) compiled into a new context, unchecked by the policy.</summary>
-    public string? Prelude { get; init; }
-
-    /// <summary>The snippet to run.</summary>
-    public string? Code { get; init; }
+    /// <summary>
+    /// For <c>run</c>: the submission to load and run, compiled and checked by the host. For <c>open</c>: the
+    /// optional prelude (tool functions and their types) run first in the new context.
+    /// </summary>
+    public SubmissionImage? Submission { get; init; }
 
     /// <summary>For <c>tool_result</c>: whether the tool succeeded.</summary>
     public bool Ok { get; init; }
@@ -99,6 +99,19 @@ internal sealed record WorkerReply
 
     /// <summary>For <c>stats</c>: the worker's view of its own memory.</summary>
     public WorkerStats? Stats { get; init; }
+}
+
+/// <summary>
+/// A compiled script submission as the host ships it: the worker only loads and runs it (it never compiles, so a
+/// compromised worker cannot weaken the policy that checked the code).
+/// </summary>
+/// <param name="Image">The submission assembly.</param>
+/// <param name="Symbols">Its portable PDB (line numbers in runtime errors); may be null.</param>
+/// <param name="EntryType">Metadata name of the submission class; null when the submission has no code to run.</param>
+/// <param name="EntryMethod">Metadata name of its factory method.</param>
+/// <param name="HasResult">True when the snippet's value (a trailing expression or a top-level <c>return</c>) is its result.</param>
+internal sealed record SubmissionImage(byte[] Image, byte[]? Symbols, string? EntryType, string? EntryMethod, bool HasResult)
+{
 }
 
 /// <summary>Memory figures the worker reports about itself (diagnostics and leak tests).</summary>

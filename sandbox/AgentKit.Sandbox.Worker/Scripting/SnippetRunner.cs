@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AgentKit.Sandbox.Protocol;
+using AgentKit.Sandbox.Scripting;
 using AgentKit.Sandbox.Worker.Output;
 
 namespace AgentKit.Sandbox.Worker.Scripting;
@@ -8,16 +9,12 @@ namespace AgentKit.Sandbox.Worker.Scripting;
 /// <summary>Runs one snippet in a context and turns whatever happened into a result message.</summary>
 internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings settings)
 {
-    /// <summary>Compiles and runs <paramref name="code"/>; never throws for anything the snippet does.</summary>
-    public WorkerReply Run(ScriptContext context, string code, bool trusted)
+    /// <summary>Loads and runs <paramref name="submission"/> (compiled and checked by the host); never throws for anything the snippet does.</summary>
+    public WorkerReply Run(ScriptContext context, SubmissionImage submission)
     {
         capture.Reset();
         context.Globals.ResetFinalAnswer();
         ResetAmbientState();
-
-        var compiled = context.Compile(code, trusted);
-        if (compiled.FailureStatus is { } failure)
-            return new WorkerReply { Kind = WorkerProtocol.Replies.Result, Status = failure, Error = compiled.Error, Line = compiled.Line, Column = compiled.Column };
 
         var status = WorkerProtocol.Statuses.Ok;
         object? value = null;
@@ -26,7 +23,7 @@ internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings setting
         var recycle = false;
         try
         {
-            value = context.Execute(compiled);
+            value = context.Execute(submission);
         }
         catch (FinalAnswerSignal)
         {
@@ -45,7 +42,7 @@ internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings setting
         {
             status = WorkerProtocol.Statuses.RuntimeError;
             (line, column) = SnippetPosition(ex);
-            error = Describe(ex, line);
+            error = TextCap.Cut(Describe(ex, line), settings.MaxOutputChars);
         }
 
         var output = capture.Reset();
@@ -54,7 +51,7 @@ internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings setting
         if (status == WorkerProtocol.Statuses.Ok && truncated) status = WorkerProtocol.Statuses.OutputTruncated;
         var finalAnswer = context.Globals.FinalAnswerText;
         string? returnValue = null;
-        if (status is WorkerProtocol.Statuses.Ok or WorkerProtocol.Statuses.OutputTruncated && finalAnswer is null && compiled.HasResult)
+        if (status is WorkerProtocol.Statuses.Ok or WorkerProtocol.Statuses.OutputTruncated && finalAnswer is null && submission.HasResult)
             returnValue = SafeRender(value);
 
         return new WorkerReply
@@ -106,7 +103,7 @@ internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings setting
         {
             foreach (var frame in new StackTrace(ex, fNeedFileInfo: true).GetFrames())
             {
-                if (frame.GetFileName() == SnippetCompiler.SnippetPath && frame.GetFileLineNumber() > 0)
+                if (frame.GetFileName() == SnippetSource.Path && frame.GetFileLineNumber() > 0)
                     return (frame.GetFileLineNumber(), frame.GetFileColumnNumber());
             }
         }

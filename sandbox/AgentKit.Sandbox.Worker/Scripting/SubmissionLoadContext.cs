@@ -14,7 +14,7 @@ namespace AgentKit.Sandbox.Worker.Scripting;
 internal sealed class SubmissionLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)
 {
     /// <summary>Loads a compiled submission with its debug symbols (for line numbers in runtime errors).</summary>
-    public Assembly Add(Stream image, Stream symbols) => LoadFromStream(image, symbols);
+    public Assembly Add(Stream image, Stream? symbols) => LoadFromStream(image, symbols);
 
     /// <summary>Submissions reference earlier ones by name; everything else comes from the default context.</summary>
     protected override Assembly? Load(AssemblyName assemblyName)

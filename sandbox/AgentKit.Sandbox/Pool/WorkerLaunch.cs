@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using AgentKit.Sandbox.Confinement;
+using AgentKit.Sandbox.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace AgentKit.Sandbox.Pool;
 
 /// <summary>
-/// How to start a worker process: the dotnet executable, the worker assembly, the network namespace wrapper,
-/// and a scrubbed environment. Worked out once per sandbox.
+/// How to start a worker process: the dotnet executable, the worker assembly, the confinement around it, and a
+/// scrubbed environment. Worked out (and probed) once per sandbox.
 /// </summary>
 internal sealed class WorkerLaunch
 {
@@ -14,27 +17,72 @@ internal sealed class WorkerLaunch
 
     private readonly string _dotnet;
     private readonly string _workerPath;
-    private readonly string[]? _namespaceWrapper;
     private readonly SandboxOptions _options;
+    private readonly ConfinementTools? _tools;
+    private readonly ConfinementSettings _settings;
+    private readonly string? _seccompFile;
+    private readonly string[]? _namespaceWrapper;
+    private string? _unconfinedReason;
 
-    private WorkerLaunch(SandboxOptions options, string dotnet, string workerPath, string[]? namespaceWrapper)
+    private WorkerLaunch(SandboxOptions options, string dotnet, string workerPath, ConfinementTools? tools, ConfinementSettings settings, string? seccompFile, string[]? namespaceWrapper)
     {
         _options = options;
         _dotnet = dotnet;
         _workerPath = workerPath;
+        _tools = tools;
+        _settings = settings;
+        _seccompFile = seccompFile;
         _namespaceWrapper = namespaceWrapper;
     }
 
-    /// <summary>True when workers start in a network namespace of their own.</summary>
-    public bool NetworkIsolated => _namespaceWrapper is not null;
+    /// <summary>True when workers run under OS confinement (unprivileged user, namespaces, read-only system, seccomp where available).</summary>
+    public bool Confined => _tools is not null;
 
-    /// <summary>Resolves paths and probes network namespaces; throws with a clear message when something is missing.</summary>
-    public static WorkerLaunch Create(SandboxOptions options, out bool isolationUnavailable)
+    /// <summary>True when workers have a network namespace of their own (part of confinement, or <c>unshare --net</c> alone).</summary>
+    public bool NetworkIsolated => Confined || _namespaceWrapper is not null;
+
+    /// <summary>True when a seccomp filter is in force.</summary>
+    public bool SeccompFiltered => Confined && _seccompFile is not null;
+
+    /// <summary>A one-line account of what confines workers, for logs and reports.</summary>
+    public string Description => Confined
+        ? $"confined: {(HostIsRoot ? $"uid {_settings.UserId}" : "host's uid")} in new user/mount/pid/net/ipc/uts namespaces, read-only system, private /tmp, no capabilities, {(SeccompFiltered ? "seccomp" : "no seccomp (architecture)")}"
+        : $"{(NetworkIsolated ? "network namespace only, " : "")}no OS confinement ({_unconfinedReason ?? "disabled"})";
+
+    /// <summary>The longest message the host reads from a worker; a worker that sends more is killed.</summary>
+    public int MaxMessageBytes => (int)Math.Min(int.MaxValue, (4L * _options.MaxOutputChars + _options.MaxToolArgumentChars) * 6 + 65_536);
+
+    private static bool HostIsRoot => Environment.IsPrivilegedProcess;
+
+    /// <summary>Resolves paths and probes confinement; throws with a clear message when something required is missing.</summary>
+    public static WorkerLaunch Create(SandboxOptions options, ILogger logger)
     {
         var workerPath = LocateWorker(options.WorkerPath);
         var dotnet = LocateDotnet();
+        var settings = new ConfinementSettings(
+            options.WorkerUserId, options.WorkerGroupId, options.MaxWorkerProcesses, 256, options.MaxScratchBytes,
+            [Path.GetDirectoryName(dotnet)!, Path.GetDirectoryName(workerPath)!]);
+
+        string? failureReason = null;
+        if (options.OsConfinement != OsConfinement.Disabled)
+        {
+            var (tools, missing) = ConfinementTools.Find();
+            string? seccompFile = null;
+            var failure = missing;
+            if (tools is not null)
+            {
+                seccompFile = WriteSeccompFilter();
+                var candidate = new WorkerLaunch(options, dotnet, workerPath, tools, settings, seccompFile, null);
+                failure = candidate.Probe();
+                if (failure is null) return candidate;
+            }
+            if (options.OsConfinement == OsConfinement.Required)
+                throw new InvalidOperationException($"OsConfinement.Required: sandbox workers cannot be confined here: {failure}. Use OsConfinement.Auto to run without it (see sandbox/README.md).");
+            failureReason = failure ?? "unknown";
+            SandboxLog.ConfinementUnavailable(logger, failureReason);
+        }
+
         string[]? wrapper = null;
-        isolationUnavailable = false;
         if (options.NetworkIsolation != NetworkIsolation.Disabled)
         {
             wrapper = NetworkNamespaceProbe.Wrapper;
@@ -42,51 +90,111 @@ internal sealed class WorkerLaunch
                 throw new InvalidOperationException(
                     "NetworkIsolation.Required: this machine cannot give sandbox workers a network namespace " +
                     "('unshare --net' needs root or unprivileged user namespaces, on Linux). Use NetworkIsolation.Auto to rely on the policy alone.");
-            isolationUnavailable = wrapper is null;
+            if (wrapper is null) SandboxLog.NetworkIsolationUnavailable(logger);
         }
-        return new WorkerLaunch(options, dotnet, workerPath, wrapper);
+        return new WorkerLaunch(options, dotnet, workerPath, null, settings, null, wrapper) { _unconfinedReason = failureReason };
     }
 
-    /// <summary>A start description for one worker whose working directory is <paramref name="workDirectory"/> (empty, its own).</summary>
-    public ProcessStartInfo CreateStartInfo(string workDirectory)
+    /// <summary>A scratch folder for an unconfined worker (under this host's swept root); null when confined (its /tmp is a tmpfs of its own).</summary>
+    public string? NewWorkDirectory()
     {
+        if (Confined) return null;
+        var directory = Path.Combine(ScratchRoot.Path, "w-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    /// <summary>A start description for one worker; <paramref name="workDirectory"/> is its own empty folder when unconfined.</summary>
+    public ProcessStartInfo CreateStartInfo(string? workDirectory)
+    {
+        var home = workDirectory ?? ConfinedCommand.ScratchPath;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // Nothing of the host's environment (secrets, tokens, paths) reaches the worker.
+            ["HOME"] = home,
+            ["TMPDIR"] = home,
+            ["DOTNET_GCHeapHardLimit"] = "0x" + ((long)_options.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture),
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_EnableDiagnostics"] = "0", // no debugger, profiler or diagnostics socket
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        string[] command =
+        [
+            _dotnet, _workerPath,
+            "--max-output-chars", Invariant(_options.MaxOutputChars),
+            "--regex-timeout-ms", Invariant((int)Math.Ceiling(_options.RegexMatchTimeout.TotalMilliseconds)),
+            "--memory-limit-mb", Invariant(_options.MemoryLimitMb),
+            "--max-tool-argument-chars", Invariant(_options.MaxToolArgumentChars),
+        ];
+        return CreateStartInfo(command, environment, workDirectory);
+    }
+
+    /// <summary>Starts any <paramref name="command"/> under the same confinement as a worker (the probe, and tests that play a compromised worker).</summary>
+    internal ProcessStartInfo CreateStartInfo(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string? workDirectory)
+    {
+        IReadOnlyList<string> argv = _tools is not null
+            ? ConfinedCommand.Build(_tools, _settings, _seccompFile, HostIsRoot, environment, command)
+            : _namespaceWrapper is null ? command : [.. _namespaceWrapper, "--", .. command];
         var start = new ProcessStartInfo
         {
-            FileName = _namespaceWrapper?[0] ?? _dotnet,
-            WorkingDirectory = workDirectory,
+            FileName = argv[0],
+            WorkingDirectory = workDirectory ?? ScratchRoot.Path,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardInputEncoding = new System.Text.UTF8Encoding(false),
-            StandardOutputEncoding = new System.Text.UTF8Encoding(false),
             StandardErrorEncoding = new System.Text.UTF8Encoding(false),
         };
-        if (_namespaceWrapper is not null)
-        {
-            foreach (var argument in _namespaceWrapper.Skip(1)) start.ArgumentList.Add(argument);
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(_dotnet);
-        }
-        start.ArgumentList.Add(_workerPath);
-        start.ArgumentList.Add("--max-output-chars");
-        start.ArgumentList.Add(_options.MaxOutputChars.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--regex-timeout-ms");
-        start.ArgumentList.Add(((int)Math.Ceiling(_options.RegexMatchTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--memory-limit-mb");
-        start.ArgumentList.Add(_options.MemoryLimitMb.ToString(CultureInfo.InvariantCulture));
-
-        // Nothing of the host's environment (secrets, tokens, paths) reaches the worker.
+        foreach (var argument in argv.Skip(1)) start.ArgumentList.Add(argument);
         start.Environment.Clear();
-        start.Environment["HOME"] = workDirectory;
-        start.Environment["TMPDIR"] = workDirectory;
-        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)_options.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
-        start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["DOTNET_EnableDiagnostics"] = "0"; // no debugger, profiler or diagnostics socket
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
+        if (_tools is null)
+        {
+            foreach (var (name, value) in environment) start.Environment[name] = value;
+        }
         return start;
     }
+
+    /// <summary>Runs a trivial command confined, to learn before any real start whether confinement works here.</summary>
+    private string? Probe()
+    {
+        var check = $"test -r '{_workerPath}' && test -x '{_dotnet}'";
+        var start = CreateStartInfo(["/bin/sh", "-c", check], new Dictionary<string, string>(), null);
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null) return "the confinement probe did not start";
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(15_000))
+            {
+                process.Kill(entireProcessTree: true);
+                return "the confinement probe did not finish within 15 s";
+            }
+            if (process.ExitCode == 0) return null;
+            var message = stderr.Wait(1_000) ? stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() : null;
+            return message is { Length: > 0 }
+                ? $"bwrap failed: {message}"
+                : $"the confined worker cannot read {_workerPath} or run {_dotnet} as uid {_settings.UserId} (make them readable by that user, or set SandboxOptions.WorkerUserId)";
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            return $"the confinement probe failed: {ex.Message}";
+        }
+    }
+
+    private static string? WriteSeccompFilter()
+    {
+        if (SeccompFilter.ForCurrentArchitecture() is not { } program) return null;
+        var path = Path.Combine(ScratchRoot.Path, "seccomp.bpf");
+        File.WriteAllBytes(path, program);
+        // Read through the inherited file descriptor by an unprivileged user.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        return path;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string LocateWorker(string? configured)
     {
@@ -124,7 +232,7 @@ internal sealed class WorkerLaunch
     }
 }
 
-/// <summary>Finds out once whether <c>unshare --net</c> works here, as root or through a user namespace.</summary>
+/// <summary>Finds out once whether <c>unshare --net</c> works here, as root or through a user namespace (the fallback when workers cannot be confined).</summary>
 internal static class NetworkNamespaceProbe
 {
     private static readonly Lazy<string[]?> LazyWrapper = new(Probe);

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using AgentKit.Sandbox.Compilation;
 using AgentKit.Sandbox.Logging;
 using AgentKit.Sandbox.Protocol;
 using Microsoft.Extensions.Logging;
@@ -6,39 +8,53 @@ using Microsoft.Extensions.Logging;
 namespace AgentKit.Sandbox.Pool;
 
 /// <summary>
-/// A fixed set of pre-warmed worker processes. Each start runs a warm-up snippet, so Roslyn's cold start
-/// (most of a second) is paid before the first real snippet, never on its clock.
+/// Fresh, pre-warmed worker processes, handed out once each. A worker serves one run (one session or one
+/// one-shot snippet) and is killed after it: nothing a snippet did to its process — memory it overwrote, process-wide
+/// settings it changed — can reach another run. Taking a worker starts its replacement, so the queue stays
+/// <see cref="SandboxOptions.PoolSize"/> long and a run rarely waits for a start.
 /// </summary>
 internal sealed class WorkerPool : IAsyncDisposable
 {
-    // Exercises parsing, binding, the policy walk, emit, loading, LINQ and output capture once.
+    // Loads, runs and unloads a submission that exercises LINQ, lambdas, string formatting and output capture, so
+    // the JIT cost of that path is paid before the worker is handed out.
     private const string WarmUpSnippet =
         "var squares = Enumerable.Range(1, 10).Select(i => i * i).Where(i => i % 2 == 0).ToList();\n" +
         "Console.WriteLine($\"{squares.Count} {string.Join(\",\", squares)}\");\n" +
         "squares.Sum()";
 
-    private readonly WorkerSlot[] _slots;
+    private static readonly Lazy<SubmissionImage> WarmUpImage = new(() =>
+        SubmissionCompiler.Compile(WarmUpSnippet, null, trusted: true, CancellationToken.None).Submission?.Image
+        ?? throw new InvalidOperationException("The sandbox's warm-up snippet does not compile."));
+
+    private readonly SandboxOptions _options;
+    private readonly WorkerLaunch _launch;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<Task<WorkerProcess>> _starts = new();
+    private readonly ConcurrentDictionary<WorkerProcess, byte> _live = new();
     private readonly CancellationTokenSource _stopping = new();
-    private long _nextContextId;
-    private int _roundRobin;
+    private int _disposed;
 
     private WorkerPool(SandboxOptions options, WorkerLaunch launch, ILogger logger)
     {
-        _slots = new WorkerSlot[options.PoolSize];
-        for (var i = 0; i < _slots.Length; i++)
-            _slots[i] = new WorkerSlot(i, ct => StartWorkerAsync(options, launch, logger, ct), logger, _stopping.Token);
+        _options = options;
+        _launch = launch;
+        _logger = logger;
     }
 
-    /// <summary>The slots, in order.</summary>
-    public IReadOnlyList<WorkerSlot> Slots => _slots;
+    /// <summary>How workers start (confinement in force).</summary>
+    public WorkerLaunch Launch => _launch;
 
-    /// <summary>Starts every worker and waits until all are warm.</summary>
+    /// <summary>Every worker started and not yet killed: the idle ones and those serving a run.</summary>
+    public IReadOnlyCollection<WorkerProcess> LiveWorkers => _live.Keys.Where(w => !w.HasExited).ToArray();
+
+    /// <summary>Starts <see cref="SandboxOptions.PoolSize"/> workers and waits until all are warm.</summary>
     public static async Task<WorkerPool> StartAsync(SandboxOptions options, WorkerLaunch launch, ILogger logger, CancellationToken cancellationToken)
     {
         var pool = new WorkerPool(options, launch, logger);
         try
         {
-            await Task.WhenAll(pool._slots.Select(s => s.Worker)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < options.PoolSize; i++) pool.StartOne();
+            await Task.WhenAll(pool._starts).WaitAsync(cancellationToken).ConfigureAwait(false);
             return pool;
         }
         catch
@@ -48,64 +64,91 @@ internal sealed class WorkerPool : IAsyncDisposable
         }
     }
 
-    /// <summary>A new id for a script context, unique in this pool (0 is reserved for one-shot snippets).</summary>
-    public long NewContextId() => Interlocked.Increment(ref _nextContextId);
-
-    /// <summary>Leases <paramref name="preferred"/>, or else the least loaded slot.</summary>
-    public Task<WorkerLease> AcquireAsync(WorkerSlot? preferred, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands out a warm worker that has never run a snippet; the caller owns it and must <see cref="WorkerProcess.Kill"/>
+    /// it when its run ends. One failed start is retried (a loaded machine can miss the start timeout).
+    /// </summary>
+    public async Task<WorkerProcess> TakeAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        if (preferred is not null) return preferred.AcquireAsync(cancellationToken);
-        var start = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)_slots.Length);
-        var best = _slots[start];
-        for (var i = 1; i < _slots.Length; i++)
+        for (var attempt = 0; ; attempt++)
         {
-            var slot = _slots[(start + i) % _slots.Length];
-            if (slot.Load < best.Load) best = slot;
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (!_starts.TryDequeue(out var start)) start = StartTask();
+            StartOne();
+            try
+            {
+                var worker = await start.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!worker.HasExited) return worker;
+                Forget(worker); // died while idle
+            }
+            catch (Exception ex) when (attempt == 0 && ex is InvalidOperationException or WorkerLostException)
+            {
+                SandboxLog.WorkerStartFailed(_logger, ex);
+            }
         }
-        return best.AcquireAsync(cancellationToken);
     }
 
-    /// <summary>Kills every worker.</summary>
+    /// <summary>Kills a worker whose run is over (or that was lost) and forgets it.</summary>
+    public void Retire(WorkerProcess worker, string reason)
+    {
+        if (!worker.HasExited) SandboxLog.WorkerRetired(_logger, worker.ProcessId, reason);
+        worker.Kill();
+        Forget(worker);
+    }
+
+    /// <summary>Kills every worker, idle or serving a run.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested) return;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var slot in _slots)
+        while (_starts.TryDequeue(out var start))
         {
             try
             {
-                (await slot.Worker.ConfigureAwait(false)).Kill();
+                (await start.ConfigureAwait(false)).Kill();
             }
             catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or WorkerLostException)
             {
                 // Never started; nothing to kill.
             }
         }
+        foreach (var worker in _live.Keys) worker.Kill();
+        _live.Clear();
         _stopping.Dispose();
     }
 
-    private static async Task<WorkerProcess> StartWorkerAsync(SandboxOptions options, WorkerLaunch launch, ILogger logger, CancellationToken cancellationToken)
+    private void Forget(WorkerProcess worker) => _live.TryRemove(worker, out _);
+
+    private void StartOne()
+    {
+        if (Volatile.Read(ref _disposed) == 0) _starts.Enqueue(StartTask());
+    }
+
+    private Task<WorkerProcess> StartTask() => Task.Run(() => StartWorkerAsync(_stopping.Token));
+
+    private async Task<WorkerProcess> StartWorkerAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var worker = await WorkerProcess.StartAsync(launch, options.WorkerStartTimeout, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        var worker = await WorkerProcess.StartAsync(_launch, _options.WorkerStartTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        _live[worker] = 0;
         try
         {
-            var warmUp = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, Code = WarmUpSnippet }, null, options.WorkerStartTimeout, cancellationToken)
+            var warmUp = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, Submission = WarmUpImage.Value }, null, _options.WorkerStartTimeout, cancellationToken)
                 .ConfigureAwait(false);
             if (warmUp.Status != WorkerProtocol.Statuses.Ok)
                 throw new InvalidOperationException($"The sandbox worker failed its warm-up snippet: {warmUp.Status} {warmUp.Error}");
         }
         catch (WorkerLostException ex)
         {
+            Forget(worker);
             throw new InvalidOperationException($"The sandbox worker died during its warm-up: {ex.Message}", ex);
         }
         catch
         {
-            worker.Kill();
+            Retire(worker, "its warm-up failed");
             throw;
         }
-        SandboxLog.WorkerReady(logger, worker.ProcessId, watch.Elapsed.TotalMilliseconds, launch.NetworkIsolated);
+        SandboxLog.WorkerReady(_logger, worker.ProcessId, watch.Elapsed.TotalMilliseconds, _launch.Description);
         return worker;
     }
 }

@@ -18,22 +18,27 @@ internal sealed class WorkerProcess
     private const int StderrKeptChars = 4_096;
 
     private readonly Process _process;
-    private readonly string _workDirectory;
+    private readonly BoundedLineReader _reader;
+    private readonly string? _workDirectory;
     private readonly TimeProvider _time;
     private readonly StringBuilder _stderr = new();
     private int _killed;
 
-    private WorkerProcess(Process process, string workDirectory, TimeProvider time)
+    private WorkerProcess(Process process, string? workDirectory, int maxMessageBytes, TimeProvider time)
     {
         _process = process;
+        _reader = new BoundedLineReader(process.StandardOutput.BaseStream, maxMessageBytes);
         _workDirectory = workDirectory;
         _time = time;
         ProcessId = process.Id;
         StartedAt = time.GetUtcNow();
     }
 
-    /// <summary>Operating-system id of the worker.</summary>
+    /// <summary>Operating-system id of the process the host started (the confinement's launcher when confined).</summary>
     public int ProcessId { get; }
+
+    /// <summary>Operating-system id (as the host sees it) of the process that runs snippets, inside its confinement.</summary>
+    public int RuntimeProcessId { get; private set; }
 
     /// <summary>When the worker was started.</summary>
     public DateTimeOffset StartedAt { get; }
@@ -47,8 +52,7 @@ internal sealed class WorkerProcess
     /// <summary>Starts a worker in a fresh empty directory and waits for its ready message.</summary>
     public static async Task<WorkerProcess> StartAsync(WorkerLaunch launch, TimeSpan startTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var workDirectory = Path.Combine(Path.GetTempPath(), "agentkit-sandbox", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(workDirectory);
+        var workDirectory = launch.NewWorkDirectory();
         var process = new Process { StartInfo = launch.CreateStartInfo(workDirectory), EnableRaisingEvents = true };
         try
         {
@@ -60,7 +64,7 @@ internal sealed class WorkerProcess
             throw new InvalidOperationException($"The sandbox worker process could not be started: {ex.Message}", ex);
         }
 
-        var worker = new WorkerProcess(process, workDirectory, time);
+        var worker = new WorkerProcess(process, workDirectory, launch.MaxMessageBytes, time);
         process.ErrorDataReceived += (_, e) => worker.KeepStderr(e.Data);
         process.BeginErrorReadLine();
         try
@@ -68,6 +72,7 @@ internal sealed class WorkerProcess
             var ready = await worker.ReadAsync(startTimeout, cancellationToken).ConfigureAwait(false);
             if (ready.Kind != WorkerProtocol.Replies.Ready)
                 throw new InvalidOperationException($"The sandbox worker sent '{ready.Kind}' instead of 'ready'.");
+            worker.RuntimeProcessId = ProcessTree.FindDescendant(worker.ProcessId, "/AgentKit.Sandbox.Worker.dll") ?? worker.ProcessId;
             return worker;
         }
         catch (WorkerLostException ex)
@@ -133,16 +138,16 @@ internal sealed class WorkerProcess
         _process.Dispose();
     }
 
-    /// <summary>Resident memory of the worker in bytes, or null when it is gone.</summary>
+    /// <summary>Resident memory of the process that runs snippets in bytes, or null when it is gone.</summary>
     public long? ResidentBytes()
     {
         try
         {
             if (HasExited) return null;
-            _process.Refresh();
-            return _process.WorkingSet64;
+            using var runtime = Process.GetProcessById(RuntimeProcessId);
+            return runtime.WorkingSet64;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
         {
             return null;
         }
@@ -168,8 +173,13 @@ internal sealed class WorkerProcess
         try
         {
             // Pipe reads do not observe cancellation everywhere; waiting on the task does, and a kill then ends the read.
-            line = await _process.StandardOutput.ReadLineAsync(CancellationToken.None).AsTask()
+            line = await _reader.ReadLineAsync(CancellationToken.None)
                 .WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MessageTooLargeException ex)
+        {
+            Kill();
+            throw new WorkerLostException(ExecutionStatus.Crashed, $"{ex.Message} It was killed.");
         }
         catch (TimeoutException)
         {
@@ -231,8 +241,9 @@ internal sealed class WorkerProcess
         }
     }
 
-    private static void TryDeleteDirectory(string directory)
+    private static void TryDeleteDirectory(string? directory)
     {
+        if (directory is null) return; // confined: the scratch tmpfs went with the worker's mount namespace
         try
         {
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);

@@ -1,48 +1,77 @@
 using AgentKit.Abstractions.Execution;
 using AgentKit.Abstractions.Tools;
+using AgentKit.Sandbox.Compilation;
 using AgentKit.Sandbox.Pool;
+using AgentKit.Sandbox.Protocol;
 
 namespace AgentKit.Sandbox.Sessions;
 
 /// <summary>
-/// One agent run's notebook state. The state is defined as the list of committed steps (code plus the tool answers
-/// each received); a live script context in some worker is only a cache of it. Whenever that cache is missing —
-/// its worker was killed, or a candidate other than the first is being tried — a fresh context replays the steps,
-/// answering tool calls from the log. Replay re-runs code, so values drawn from the clock or <c>Random</c> are
-/// drawn again.
+/// One agent run's notebook state. The state is defined as the list of committed steps (each step's compiled image
+/// plus the tool answers it received); a live script context is only a cache of it. The run has worker processes of
+/// its own, fresh from the pool and killed when it ends: no other run ever shares them. Whenever the cache is
+/// missing — its worker was killed, or a candidate other than the first is being tried — a fresh context replays
+/// the images, answering tool calls from the log. Replay re-runs code, so values drawn from the clock or
+/// <c>Random</c> are drawn again.
 /// </summary>
 internal sealed class CodeSession : ICodeSession
 {
     private readonly SnippetExecutor _executor;
     private readonly ToolDispatcher _tools;
-    private readonly string? _prelude;
+    private readonly CompiledSubmission? _prelude;
     private readonly List<CommittedStep> _history = [];
+    private readonly List<WorkerProcess> _workers = [];
+    private readonly Dictionary<WorkerProcess, List<long>> _pendingCloses = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ContextHandle? _live;
     private IReadOnlyList<CandidateRun>? _candidates;
+    private long _nextContextId;
     private bool _disposed;
 
-    private CodeSession(SnippetExecutor executor, ToolDispatcher tools, string? prelude)
+    private CodeSession(SnippetExecutor executor, ToolDispatcher tools, CompiledSubmission? prelude)
     {
         _executor = executor;
         _tools = tools;
         _prelude = prelude;
     }
 
-    /// <summary>Opens a session and its first context (which also checks that the tool declarations compile).</summary>
+    /// <summary>Compiles the tool prelude, takes the run's first worker and opens its context there.</summary>
     public static async Task<CodeSession> OpenAsync(SnippetExecutor executor, IReadOnlyList<IAgentTool> tools, CancellationToken cancellationToken)
     {
         var byName = ToolPrelude.Index(tools);
-        var session = new CodeSession(executor, new ToolDispatcher(byName), ToolPrelude.Build(tools));
-        using var lease = await executor.Pool.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
-        var (context, failure) = await executor.RestoreAsync(lease, session._prelude, [], session._tools, cancellationToken).ConfigureAwait(false);
-        // A worker lost while opening is not the caller's fault: the first step will open a context again.
-        session._live = failure is null ? context : null;
-        return session;
+        CompiledSubmission? prelude = null;
+        if (ToolPrelude.Build(tools) is { } code)
+        {
+            var (submission, failure) = SubmissionCompiler.Compile(code, null, trusted: true, cancellationToken);
+            prelude = submission ?? throw new ArgumentException($"The tools' generated declarations do not compile: {failure!.Error}", nameof(tools));
+        }
+        var session = new CodeSession(executor, new ToolDispatcher(byName, executor.Options.MaxToolArgumentChars), prelude);
+        try
+        {
+            // A failure here is not the caller's fault: the first step opens a context again.
+            await session.EnsureLiveAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Number of committed steps (the state a new context replays).</summary>
     internal int StepCount => _history.Count;
+
+    /// <summary>The worker processes this run holds now (diagnostics and tests).</summary>
+    internal IReadOnlyList<WorkerProcess> Workers
+    {
+        get
+        {
+            lock (_workers) return _workers.Where(w => !w.HasExited).ToArray();
+        }
+    }
+
+    private CompiledSubmission? Tip => _history.Count > 0 ? _history[^1].Submission : _prelude;
 
     public async Task<ExecutionResult> ExecuteAsync(string code, CancellationToken cancellationToken = default)
     {
@@ -52,17 +81,18 @@ internal sealed class CodeSession : ICodeSession
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             DiscardCandidates(keep: null);
-            var (lease, context, failure) = await LeaseLiveContextAsync(_live, cancellationToken).ConfigureAwait(false);
-            _live = context;
+            var started = _executor.Now();
+            var (compiled, refused) = _executor.Compile(code, Tip, started, cancellationToken);
+            if (refused is not null) return refused;
+            var spent = _executor.Options.TimeProvider.GetElapsedTime(started);
+            var (context, failure) = await EnsureLiveAsync(cancellationToken).ConfigureAwait(false);
             if (failure is not null) return failure;
-            using (lease)
-            {
-                var log = new List<ToolCallRecord>();
-                var result = await _executor.RunAsync(lease!, context!.Id, code, _tools.Live(log), cancellationToken).ConfigureAwait(false);
-                if (ResultMapper.ChangesState(result.Status)) _history.Add(new CommittedStep(code, log));
-                if (!context.IsAlive) _live = null; // killed: state falls back to the committed steps
-                return result;
-            }
+
+            var log = new List<ToolCallRecord>();
+            var result = await _executor.RunAsync(context!.Worker, context.Id, compiled!.Image, _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
+            if (ResultMapper.ChangesState(result.Status)) _history.Add(new CommittedStep(code, compiled, log));
+            if (!context.IsAlive) _live = null; // killed: the state falls back to the committed steps
+            return result;
         }
         finally
         {
@@ -80,20 +110,33 @@ internal sealed class CodeSession : ICodeSession
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             DiscardCandidates(keep: null);
-            // The first candidate may use the live context; the others replay the state in fresh ones. Either way the
-            // live context no longer matches the committed state afterwards, so the session lets go of it.
+            var runs = new CandidateRun?[candidates.Count];
+            var compiled = new (CompiledSubmission Submission, TimeSpan Spent)?[candidates.Count];
+            var tip = Tip;
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var started = _executor.Now();
+                var (submission, refused) = _executor.Compile(candidates[i], tip, started, cancellationToken);
+                if (refused is not null) runs[i] = new CandidateRun(candidates[i], null, null, refused, []);
+                else compiled[i] = (submission!, _executor.Options.TimeProvider.GetElapsedTime(started));
+            }
+
+            // The first runnable candidate may use the live context; the others replay the state in fresh contexts,
+            // spread over this run's workers. Either way the live context no longer matches the committed state.
             var live = _live;
             _live = null;
-            var runs = candidates.Select((code, i) => RunCandidateAsync(code, i == 0 ? live : null, cancellationToken)).ToArray();
+            var runnable = Enumerable.Range(0, candidates.Count).Where(i => compiled[i] is not null).ToList();
+            var queues = await PlanAsync(runnable, live, cancellationToken).ConfigureAwait(false);
             try
             {
-                _candidates = await Task.WhenAll(runs).ConfigureAwait(false);
+                await Task.WhenAll(queues.Select(queue => RunQueueAsync(queue.Worker, queue.Items, candidates, compiled, runs, cancellationToken))).ConfigureAwait(false);
             }
             catch
             {
-                foreach (var run in runs.Where(r => r.IsCompletedSuccessfully)) run.Result.Context?.Close();
+                foreach (var run in runs) ScheduleClose(run?.Context);
                 throw;
             }
+            _candidates = runs.Select(r => r!).ToArray();
             return _candidates.Select(c => c.Result).ToArray();
         }
         finally
@@ -112,7 +155,8 @@ internal sealed class CodeSession : ICodeSession
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, candidates.Count);
             var chosen = candidates[index];
-            if (ResultMapper.ChangesState(chosen.Result.Status)) _history.Add(new CommittedStep(chosen.Code, chosen.ToolCalls));
+            if (ResultMapper.ChangesState(chosen.Result.Status) && chosen.Submission is { } submission)
+                _history.Add(new CommittedStep(chosen.Code, submission, chosen.ToolCalls));
             // The chosen candidate's context already holds exactly the new state: adopt it, no re-run.
             _live = chosen.Context is { IsAlive: true } ? chosen.Context : null;
             DiscardCandidates(keep: index);
@@ -123,16 +167,20 @@ internal sealed class CodeSession : ICodeSession
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Asks each of the run's workers for its memory figures (leak tests).</summary>
+    internal async Task<IReadOnlyList<WorkerStats>> GetWorkerStatsAsync(CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_disposed) return;
-            _disposed = true;
-            DiscardCandidates(keep: null);
-            _live?.Close();
-            _live = null;
+            var stats = new List<WorkerStats>();
+            foreach (var worker in Workers)
+            {
+                await FlushClosesAsync(worker, cancellationToken).ConfigureAwait(false);
+                var reply = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Stats }, null, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+                if (reply.Stats is { } figures) stats.Add(figures);
+            }
+            return stats;
         }
         finally
         {
@@ -140,44 +188,122 @@ internal sealed class CodeSession : ICodeSession
         }
     }
 
-    private async Task<CandidateRun> RunCandidateAsync(string code, ContextHandle? context, CancellationToken cancellationToken)
+    /// <summary>Kills the run's workers: nothing of this run survives it.</summary>
+    public async ValueTask DisposeAsync()
     {
-        var (lease, ready, failure) = await LeaseLiveContextAsync(context, cancellationToken).ConfigureAwait(false);
-        if (failure is not null) return new CandidateRun(code, null, failure, []);
-        using (lease)
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            var log = new List<ToolCallRecord>();
-            var result = await _executor.RunAsync(lease!, ready!.Id, code, _tools.Live(log), cancellationToken).ConfigureAwait(false);
-            return new CandidateRun(code, ready.IsAlive ? ready : null, result, log);
+            if (_disposed) return;
+            _disposed = true;
+            _candidates = null;
+            _live = null;
+            lock (_workers)
+            {
+                foreach (var worker in _workers) _executor.Pool.Retire(worker, "its run ended");
+                _workers.Clear();
+            }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    /// <summary>
-    /// Leases the worker holding <paramref name="context"/> when it is still alive; otherwise leases the least loaded
-    /// worker and restores the committed state into a new context there.
-    /// </summary>
-    private async Task<(WorkerLease? Lease, ContextHandle? Context, ExecutionResult? Failure)> LeaseLiveContextAsync(
-        ContextHandle? context, CancellationToken cancellationToken)
+    /// <summary>The live context, restored into a new context of one of the run's workers when it is missing.</summary>
+    private async Task<(ContextHandle? Context, ExecutionResult? Failure)> EnsureLiveAsync(CancellationToken cancellationToken)
     {
-        if (context is { IsAlive: true })
-        {
-            var lease = await _executor.Pool.AcquireAsync(context.Slot, cancellationToken).ConfigureAwait(false);
-            if (lease.Generation == context.Generation) return (lease, context, null);
-            lease.Dispose(); // replaced while we waited
-        }
+        if (_live is { IsAlive: true }) return (_live, null);
+        _live = null;
+        var worker = AliveWorkers().FirstOrDefault() ?? await TakeWorkerAsync(cancellationToken).ConfigureAwait(false);
+        var (context, failure) = await RestoreAsync(worker, cancellationToken).ConfigureAwait(false);
+        _live = context;
+        return (context, failure);
+    }
 
-        var fresh = await _executor.Pool.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
-        try
+    private async Task<(ContextHandle? Context, ExecutionResult? Failure)> RestoreAsync(WorkerProcess worker, CancellationToken cancellationToken)
+    {
+        await FlushClosesAsync(worker, cancellationToken).ConfigureAwait(false);
+        var context = new ContextHandle(worker, Interlocked.Increment(ref _nextContextId));
+        var failure = await _executor.RestoreAsync(worker, context.Id, _prelude, _history, _tools, cancellationToken).ConfigureAwait(false);
+        return failure is null ? (context, null) : (null, failure);
+    }
+
+    /// <summary>Spreads candidates over at most <see cref="SandboxOptions.PoolSize"/> of the run's workers, taking fresh ones as needed.</summary>
+    private async Task<List<(WorkerProcess Worker, List<(int Index, ContextHandle? Context)> Items)>> PlanAsync(
+        List<int> runnable, ContextHandle? live, CancellationToken cancellationToken)
+    {
+        var queues = new List<(WorkerProcess Worker, List<(int Index, ContextHandle? Context)> Items)>();
+        if (runnable.Count == 0) return queues;
+        var workers = AliveWorkers();
+        if (live is { IsAlive: true })
         {
-            var (restored, failure) = await _executor.RestoreAsync(fresh, _prelude, _history, _tools, cancellationToken).ConfigureAwait(false);
-            if (failure is null) return (fresh, restored, null);
-            fresh.Dispose();
-            return (null, null, failure);
+            workers.Remove(live.Worker);
+            workers.Insert(0, live.Worker);
         }
-        catch
+        var wanted = Math.Min(runnable.Count, _executor.Options.PoolSize);
+        if (workers.Count < wanted)
         {
-            fresh.Dispose();
-            throw;
+            var taken = await Task.WhenAll(Enumerable.Range(0, wanted - workers.Count).Select(_ => TakeWorkerAsync(cancellationToken))).ConfigureAwait(false);
+            workers.AddRange(taken);
+        }
+        foreach (var worker in workers.Take(Math.Max(wanted, 1))) queues.Add((worker, []));
+        for (var i = 0; i < runnable.Count; i++)
+        {
+            var reuse = i == 0 && live is { IsAlive: true } ? live : null;
+            queues[i % queues.Count].Items.Add((runnable[i], reuse));
+        }
+        return queues;
+    }
+
+    private async Task RunQueueAsync(
+        WorkerProcess worker, List<(int Index, ContextHandle? Context)> items, IReadOnlyList<string> codes,
+        (CompiledSubmission Submission, TimeSpan Spent)?[] compiled, CandidateRun?[] runs, CancellationToken cancellationToken)
+    {
+        foreach (var (index, reuse) in items)
+        {
+            var code = codes[index];
+            var (submission, spent) = compiled[index]!.Value;
+            var context = reuse is { IsAlive: true } ? reuse : null;
+            if (context is null)
+            {
+                // A candidate killed its worker: the rest of this queue goes to a fresh one of the same run.
+                if (worker.HasExited) worker = await TakeWorkerAsync(cancellationToken).ConfigureAwait(false);
+                var (restored, failure) = await RestoreAsync(worker, cancellationToken).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    runs[index] = new CandidateRun(code, submission, null, failure, []);
+                    continue;
+                }
+                context = restored!;
+            }
+            var log = new List<ToolCallRecord>();
+            var result = await _executor.RunAsync(context.Worker, context.Id, submission.Image, _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
+            runs[index] = new CandidateRun(code, submission, context.IsAlive ? context : null, result, log);
+        }
+    }
+
+    private async Task<WorkerProcess> TakeWorkerAsync(CancellationToken cancellationToken)
+    {
+        var worker = await _executor.Pool.TakeAsync(cancellationToken).ConfigureAwait(false);
+        lock (_workers)
+        {
+            if (_disposed)
+            {
+                _executor.Pool.Retire(worker, "its run ended");
+                throw new ObjectDisposedException(nameof(CodeSession));
+            }
+            _workers.Add(worker);
+        }
+        return worker;
+    }
+
+    private List<WorkerProcess> AliveWorkers()
+    {
+        lock (_workers)
+        {
+            _workers.RemoveAll(w => w.HasExited);
+            return [.. _workers];
         }
     }
 
@@ -186,8 +312,37 @@ internal sealed class CodeSession : ICodeSession
         if (_candidates is null) return;
         for (var i = 0; i < _candidates.Count; i++)
         {
-            if (i != keep) _candidates[i].Context?.Close();
+            if (i != keep) ScheduleClose(_candidates[i].Context);
         }
         _candidates = null;
+    }
+
+    private void ScheduleClose(ContextHandle? context)
+    {
+        if (context is not { IsAlive: true }) return;
+        lock (_pendingCloses)
+        {
+            if (!_pendingCloses.TryGetValue(context.Worker, out var ids)) _pendingCloses[context.Worker] = ids = [];
+            ids.Add(context.Id);
+        }
+    }
+
+    /// <summary>Unloads contexts nobody will use again before the worker's next request, so a long run stays small.</summary>
+    private async Task FlushClosesAsync(WorkerProcess worker, CancellationToken cancellationToken)
+    {
+        long[] ids;
+        lock (_pendingCloses)
+        {
+            if (!_pendingCloses.Remove(worker, out var pending) || pending.Count == 0) return;
+            ids = [.. pending];
+        }
+        try
+        {
+            await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Close, ContextIds = ids }, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkerLostException ex)
+        {
+            _executor.Pool.Retire(worker, ex.Message); // its contexts died with it
+        }
     }
 }

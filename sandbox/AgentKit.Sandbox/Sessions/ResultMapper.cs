@@ -1,22 +1,28 @@
 using AgentKit.Abstractions.Execution;
 using AgentKit.Sandbox.Protocol;
+using AgentKit.Sandbox.Scripting;
 
 namespace AgentKit.Sandbox.Sessions;
 
-/// <summary>Turns a worker's result message into the public <see cref="ExecutionResult"/>.</summary>
+/// <summary>
+/// Turns a worker's result message into the public <see cref="ExecutionResult"/>. The worker caps its texts itself,
+/// but a worker is not trusted to: every text is cut again here.
+/// </summary>
 internal static class ResultMapper
 {
-    public static ExecutionResult ToResult(WorkerReply reply, double elapsedMs) => new()
+    public static ExecutionResult ToResult(WorkerReply reply, double elapsedMs, int maxChars) => new()
     {
         Status = ToStatus(reply.Status),
-        Output = reply.Output ?? "",
-        ReturnValue = reply.ReturnValue,
-        Error = reply.Error,
+        Output = Cap(reply.Output, maxChars) ?? "",
+        ReturnValue = Cap(reply.ReturnValue, maxChars),
+        Error = Cap(reply.Error, maxChars),
         Line = reply.Line,
         Column = reply.Column,
-        FinalAnswer = reply.FinalAnswer,
+        FinalAnswer = Cap(reply.FinalAnswer, maxChars),
         ElapsedMs = elapsedMs,
     };
+
+    private static string? Cap(string? text, int maxChars) => text is null ? null : TextCap.Cut(text, maxChars);
 
     public static ExecutionStatus ToStatus(string? status) => status switch
     {

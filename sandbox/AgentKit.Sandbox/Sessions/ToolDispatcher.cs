@@ -11,8 +11,11 @@ internal sealed record ToolCallRecord(string Tool, bool Ok, JsonElement? Value, 
     public WorkerRequest ToAnswer() => new() { Kind = WorkerProtocol.Requests.ToolResult, Ok = Ok, Value = Value, Error = Error };
 }
 
-/// <summary>Runs the host side of tool calls coming from a worker.</summary>
-internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> tools)
+/// <summary>
+/// Runs the host side of tool calls coming from a worker. The host decides here, not the worker: only the session's
+/// own tools exist, with their declared number of arguments, within the argument size cap.
+/// </summary>
+internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> tools, int maxArgumentChars)
 {
     /// <summary>Invokes tools for real and appends each answer to <paramref name="log"/>.</summary>
     public ToolCallHandler Live(List<ToolCallRecord> log) => async (call, cancellationToken) =>
@@ -44,6 +47,9 @@ internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> too
         var arguments = call.Arguments ?? [];
         if (arguments.Length != tool.Definition.Parameters.Count)
             return new ToolCallRecord(name, false, null, $"expects {tool.Definition.Parameters.Count} arguments, got {arguments.Length}");
+        var chars = arguments.Sum(a => (long)a.GetRawText().Length);
+        if (chars > maxArgumentChars)
+            return new ToolCallRecord(name, false, null, $"was called with {chars:N0} characters of arguments; the sandbox allows {maxArgumentChars:N0}");
         try
         {
             var result = await tool.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace AgentKit.Sandbox.Worker.Policy;
+namespace AgentKit.Sandbox.Policy;
 
 /// <summary>
 /// Checks a compiled snippet before it runs: walks every syntax node, resolves what it names with the semantic

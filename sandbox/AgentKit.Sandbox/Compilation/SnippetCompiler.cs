@@ -1,14 +1,15 @@
 using System.Collections.Immutable;
+using AgentKit.Sandbox.Scripting;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace AgentKit.Sandbox.Worker.Scripting;
+namespace AgentKit.Sandbox.Compilation;
 
 /// <summary>Compiler settings shared by every snippet: parse options, default usings, the referenced assemblies.</summary>
 internal static class SnippetCompiler
 {
     /// <summary>The file name compile errors and stack frames report for snippet code.</summary>
-    public const string SnippetPath = "snippet";
+    public const string SnippetPath = SnippetSource.Path;
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script);
 
@@ -60,7 +61,7 @@ internal static class SnippetCompiler
             var path = Path.Combine(frameworkDirectory, name + ".dll");
             if (File.Exists(path)) references.Add(MetadataReference.CreateFromFile(path));
         }
-        // The globals type (FinalAnswer, tool calls) lives in this assembly.
+        // The globals type (FinalAnswer, tool calls) lives in AgentKit.Sandbox.Scripting, which the worker loads too.
         references.Add(MetadataReference.CreateFromFile(typeof(ScriptGlobals).Assembly.Location));
         return references.ToImmutable();
     }

@@ -1,4 +1,4 @@
-namespace AgentKit.Sandbox.Worker.Policy;
+namespace AgentKit.Sandbox.Policy;
 
 /// <summary>
 /// What agent code may name. An allow-list decides (anything not listed is denied); the deny table only
@@ -126,7 +126,7 @@ internal static class PolicyRules
     };
 
     /// <summary>The globals type: its public members (FinalAnswer, tool calls) are the sandbox's API.</summary>
-    private const string GlobalsType = "AgentKit.Sandbox.Worker.Scripting.ScriptGlobals";
+    private const string GlobalsType = "AgentKit.Sandbox.Scripting.ScriptGlobals";
 
     /// <summary>Why a reference to type <paramref name="fullName"/> in <paramref name="ns"/> is denied; null when allowed.</summary>
     public static string? CheckType(string ns, string fullName, string metadataName)

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 
-namespace AgentKit.Sandbox.Worker.Output;
+namespace AgentKit.Sandbox.Scripting;
 
 /// <summary>
 /// Renders a snippet's return value (or final answer) as text the model can read: invariant culture,

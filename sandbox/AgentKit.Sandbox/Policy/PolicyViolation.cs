@@ -1,4 +1,4 @@
-namespace AgentKit.Sandbox.Worker.Policy;
+namespace AgentKit.Sandbox.Policy;
 
 /// <summary>The first thing in a snippet the policy refuses, with its 1-based position.</summary>
 /// <param name="Symbol">What was named, e.g. <c>System.IO.File.ReadAllText</c> or <c>unsafe</c>.</param>

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
-using AgentKit.Sandbox.Worker.Output;
 
-namespace AgentKit.Sandbox.Worker.Scripting;
+
+namespace AgentKit.Sandbox.Scripting;
 
 /// <summary>
 /// The globals object of every snippet: its public members are callable from agent code without qualification.
@@ -13,12 +13,14 @@ public sealed class ScriptGlobals
     private readonly IToolInvoker _tools;
     private readonly JsonSerializerOptions _json;
     private readonly int _maxChars;
+    private readonly int _maxToolArgumentChars;
 
-    internal ScriptGlobals(IToolInvoker tools, JsonSerializerOptions json, int maxChars)
+    internal ScriptGlobals(IToolInvoker tools, JsonSerializerOptions json, int maxChars, int maxToolArgumentChars)
     {
         _tools = tools;
         _json = json;
         _maxChars = maxChars;
+        _maxToolArgumentChars = maxToolArgumentChars;
     }
 
     /// <summary>The rendered final answer of the snippet that is running, if it gave one.</summary>
@@ -58,8 +60,15 @@ public sealed class ScriptGlobals
     private JsonElement? Invoke(string name, object?[] arguments)
     {
         var serialized = new JsonElement[arguments.Length];
+        var chars = 0L;
         for (var i = 0; i < arguments.Length; i++)
+        {
             serialized[i] = JsonSerializer.SerializeToElement(arguments[i], arguments[i]?.GetType() ?? typeof(object), _json);
+            chars += serialized[i].GetRawText().Length;
+        }
+        // The host refuses larger calls too; saying so here gives the agent an error it can read and catch.
+        if (chars > _maxToolArgumentChars)
+            throw new InvalidOperationException($"Tool '{name}' was called with {chars:N0} characters of arguments; the sandbox allows {_maxToolArgumentChars:N0}.");
         var outcome = _tools.Invoke(name, serialized);
         // A plain framework exception type, so agent code can catch it without naming anything denied.
         return outcome.Ok ? outcome.Value : throw new InvalidOperationException($"Tool '{name}' failed: {outcome.Error}");
