@@ -53,7 +53,12 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
     {
         options ??= new SandboxOptions();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CodeSandbox>();
-        var launch = WorkerLaunch.Create(options, logger);
+        return await StartAsync(options, WorkerLaunch.Create(options, logger), logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a sandbox whose workers start as <paramref name="launch"/> says (tests substitute the worker program).</summary>
+    internal static async Task<CodeSandbox> StartAsync(SandboxOptions options, WorkerLaunch launch, ILogger logger, CancellationToken cancellationToken)
+    {
         var pool = await WorkerPool.StartAsync(options, launch, logger, cancellationToken).ConfigureAwait(false);
         return new CodeSandbox(options, pool);
     }

@@ -200,7 +200,7 @@ public sealed class AdversarialTests(SandboxFixture fixture)
     public void Workers_HaveTheirOwnNetworkNamespace_WhenTheMachineAllowsIt()
     {
         if (!OperatingSystem.IsLinux()) return; // namespaces are Linux-only
-        Assert.Equal(Sandbox.OsConfined || Pool.NetworkNamespaceProbe.Wrapper is not null, Sandbox.NetworkIsolated);
+        Assert.Equal(Sandbox.OsConfined || AgentKit.Sandbox.Pool.NetworkNamespaceProbe.Wrapper is not null, Sandbox.NetworkIsolated);
         if (!Sandbox.NetworkIsolated) return;
         var hostNamespace = new FileInfo("/proc/self/ns/net").LinkTarget;
         foreach (var worker in Sandbox.GetWorkers())

@@ -23,6 +23,7 @@ internal sealed class WorkerLaunch
     private readonly string? _seccompFile;
     private readonly string[]? _namespaceWrapper;
     private string? _unconfinedReason;
+    private IReadOnlyList<string>? _commandOverride;
 
     private WorkerLaunch(SandboxOptions options, string dotnet, string workerPath, ConfinementTools? tools, ConfinementSettings settings, string? seccompFile, string[]? namespaceWrapper)
     {
@@ -119,7 +120,7 @@ internal sealed class WorkerLaunch
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
-        string[] command =
+        IReadOnlyList<string> command = _commandOverride ??
         [
             _dotnet, _workerPath,
             "--max-output-chars", Invariant(_options.MaxOutputChars),
@@ -129,6 +130,13 @@ internal sealed class WorkerLaunch
         ];
         return CreateStartInfo(command, environment, workDirectory);
     }
+
+    /// <summary>
+    /// The same launch with another program in the worker's place (tests play a compromised worker that lies on the
+    /// protocol, under the real confinement).
+    /// </summary>
+    internal WorkerLaunch WithWorkerCommand(IReadOnlyList<string> command) =>
+        new(_options, _dotnet, _workerPath, _tools, _settings, _seccompFile, _namespaceWrapper) { _unconfinedReason = _unconfinedReason, _commandOverride = command };
 
     /// <summary>Starts any <paramref name="command"/> under the same confinement as a worker (the probe, and tests that play a compromised worker).</summary>
     internal ProcessStartInfo CreateStartInfo(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string? workDirectory)
