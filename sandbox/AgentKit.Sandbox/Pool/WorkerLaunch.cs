@@ -24,6 +24,7 @@ internal sealed class WorkerLaunch
     private readonly string[]? _namespaceWrapper;
     private string? _unconfinedReason;
     private IReadOnlyList<string>? _commandOverride;
+    private int? _nonRootHostUser;
 
     private WorkerLaunch(SandboxOptions options, string dotnet, string workerPath, ConfinementTools? tools, ConfinementSettings settings, string? seccompFile, string[]? namespaceWrapper)
     {
@@ -53,7 +54,7 @@ internal sealed class WorkerLaunch
     /// <summary>The longest message the host reads from a worker; a worker that sends more is killed.</summary>
     public int MaxMessageBytes => (int)Math.Min(int.MaxValue, (4L * _options.MaxOutputChars + _options.MaxToolArgumentChars) * 6 + 65_536);
 
-    private static bool HostIsRoot => Environment.IsPrivilegedProcess;
+    private bool HostIsRoot => _nonRootHostUser is null && Environment.IsPrivilegedProcess;
 
     /// <summary>Resolves paths and probes confinement; throws with a clear message when something required is missing.</summary>
     public static WorkerLaunch Create(SandboxOptions options, ILogger logger)
@@ -136,7 +137,14 @@ internal sealed class WorkerLaunch
     /// protocol, under the real confinement).
     /// </summary>
     internal WorkerLaunch WithWorkerCommand(IReadOnlyList<string> command) =>
-        new(_options, _dotnet, _workerPath, _tools, _settings, _seccompFile, _namespaceWrapper) { _unconfinedReason = _unconfinedReason, _commandOverride = command };
+        new(_options, _dotnet, _workerPath, _tools, _settings, _seccompFile, _namespaceWrapper) { _unconfinedReason = _unconfinedReason, _commandOverride = command, _nonRootHostUser = _nonRootHostUser };
+
+    /// <summary>
+    /// The same launch as a host running as <paramref name="userId"/> would make it (tests run as root, and check the
+    /// non-root path through this): no setpriv inside, and the whole command started as that user.
+    /// </summary>
+    internal WorkerLaunch AsNonRootHost(int userId) =>
+        new(_options, _dotnet, _workerPath, _tools, _settings, _seccompFile, _namespaceWrapper) { _unconfinedReason = _unconfinedReason, _commandOverride = _commandOverride, _nonRootHostUser = userId };
 
     /// <summary>Starts any <paramref name="command"/> under the same confinement as a worker (the probe, and tests that play a compromised worker).</summary>
     internal ProcessStartInfo CreateStartInfo(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string? workDirectory)
@@ -144,6 +152,8 @@ internal sealed class WorkerLaunch
         IReadOnlyList<string> argv = _tools is not null
             ? ConfinedCommand.Build(_tools, _settings, _seccompFile, HostIsRoot, environment, command)
             : _namespaceWrapper is null ? command : [.. _namespaceWrapper, "--", .. command];
+        if (_nonRootHostUser is { } user && _tools is not null)
+            argv = [_tools.Setpriv, "--reuid=" + Invariant(user), "--regid=" + Invariant(user), "--clear-groups", "--", .. argv];
         var start = new ProcessStartInfo
         {
             FileName = argv[0],

@@ -134,6 +134,31 @@ public sealed class ConfinementTests(SandboxFixture fixture)
         Assert.Null(hostRoot);
     }
 
+    [Fact]
+    public async Task ANonRootHost_ConfinesItsWorkersToo()
+    {
+        // Tests run as root; the non-root path (no setpriv, bwrap through unprivileged user namespaces) is taken by
+        // starting the very same launch as an unprivileged host would.
+        if (!Sandbox.OsConfined || !Environment.IsPrivilegedProcess) return;
+        var options = SandboxFixture.Options with { PoolSize = 1 };
+        var launch = Sandbox.Launch.AsNonRootHost(65534);
+        await using var sandbox = await CodeSandbox.StartAsync(options, launch, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+
+        var result = await sandbox.RunAsync("Enumerable.Range(1, 3).Sum()");
+
+        Assert.Equal(ExecutionStatus.Ok, result.Status);
+        Assert.Equal("6", result.ReturnValue);
+        // The run's worker is gone; its replacement, started the same way, is the one to inspect.
+        for (var i = 0; i < 300 && sandbox.GetWorkers().Count == 0; i++) await Task.Delay(100);
+        var worker = Assert.Single(sandbox.GetWorkers());
+        var status = File.ReadAllLines($"/proc/{worker.ProcessId}/status").ToDictionary(l => l.Split(':')[0], l => l.Split(':', 2)[1].Trim());
+        Assert.All(status["Uid"].Split('\t', StringSplitOptions.RemoveEmptyEntries), uid => Assert.Equal("65534", uid));
+        Assert.Equal("1", status["NoNewPrivs"]);
+        Assert.Equal("2", status["Seccomp"]);
+        Assert.Equal("0000000000000000", status["CapEff"]);
+        Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{worker.ProcessId}/ns/net").LinkTarget);
+    }
+
     private async Task<(int Exit, string Output)> RunConfinedAsync(string script, string shell = "/bin/sh")
     {
         var start = Sandbox.Launch.CreateStartInfo([shell, "-c", script], new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin" }, null);
