@@ -180,11 +180,12 @@ public sealed class AdversarialTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public void Workers_RunWithScrubbedEnvironment_InEmptyDirectory()
+    public async Task Workers_RunWithScrubbedEnvironment_InEmptyDirectory()
     {
         if (!OperatingSystem.IsLinux()) return; // /proc is Linux-only
-        Assert.NotEmpty(Sandbox.GetWorkers());
-        foreach (var worker in Sandbox.GetWorkers())
+        var workers = await fixture.WorkersAsync();
+        Assert.NotEmpty(workers);
+        foreach (var worker in workers)
         {
             var environment = File.ReadAllText($"/proc/{worker.ProcessId}/environ").Split('\0');
             Assert.DoesNotContain(environment, v => v.StartsWith(SandboxFixture.HostSecretVariable, StringComparison.Ordinal));
@@ -197,13 +198,13 @@ public sealed class AdversarialTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public void Workers_HaveTheirOwnNetworkNamespace_WhenTheMachineAllowsIt()
+    public async Task Workers_HaveTheirOwnNetworkNamespace_WhenTheMachineAllowsIt()
     {
         if (!OperatingSystem.IsLinux()) return; // namespaces are Linux-only
         Assert.Equal(Sandbox.OsConfined || AgentKit.Sandbox.Pool.NetworkNamespaceProbe.Wrapper is not null, Sandbox.NetworkIsolated);
         if (!Sandbox.NetworkIsolated) return;
         var hostNamespace = new FileInfo("/proc/self/ns/net").LinkTarget;
-        foreach (var worker in Sandbox.GetWorkers())
+        foreach (var worker in await fixture.WorkersAsync())
         {
             var workerNamespace = new FileInfo($"/proc/{worker.ProcessId}/ns/net").LinkTarget;
             Assert.StartsWith("net:[", workerNamespace);

@@ -6,8 +6,8 @@ namespace AgentKit.Sandbox.Tests;
 [Collection(SandboxCollection.Name)]
 public sealed class MemoryTests(SandboxFixture fixture)
 {
-    private const int Rounds = 250;
-    private const int WarmUpRounds = 40;
+    private const int Rounds = 150;
+    private const int WarmUpRounds = 30;
 
     [Fact]
     public async Task ManyCandidateRoundsInOneRun_DoNotGrowWorkerMemory()

@@ -31,6 +31,16 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Sandbox.DisposeAsync();
 
+    /// <summary>
+    /// The live workers, once at least one is up: right after a run its worker is retired and the replacement may still
+    /// be starting.
+    /// </summary>
+    public async Task<IReadOnlyList<SandboxWorkerInfo>> WorkersAsync()
+    {
+        for (var i = 0; i < 600 && Sandbox.GetWorkers().Count == 0; i++) await Task.Delay(100);
+        return Sandbox.GetWorkers();
+    }
+
     /// <summary>The sandbox still works after an attack: a fresh snippet runs and returns the right value.</summary>
     public async Task AssertHealthyAsync()
     {

@@ -39,7 +39,7 @@ internal static class ConfinedCommand
         args.AddRange([
             tools.Prlimit,
             Invariant($"--nproc={settings.MaxProcesses}"), Invariant($"--nofile={settings.MaxOpenFiles}"),
-            Invariant($"--fsize={settings.MaxFileBytes}"), "--core=0", "--",
+            Invariant($"--fsize={settings.MaxFileBytes}"), Invariant($"--as={settings.MaxAddressSpaceBytes}"), "--core=0", "--",
         ]);
         if (hostIsRoot)
         {

@@ -63,6 +63,9 @@ internal sealed class WorkerLaunch
         var dotnet = LocateDotnet();
         var settings = new ConfinementSettings(
             options.WorkerUserId, options.WorkerGroupId, options.MaxWorkerProcesses, 256, options.MaxScratchBytes,
+            // .NET reserves address space up front (1 GiB is too little to start); four times the heap limit plus
+            // 2 GiB leaves the runtime room and still bounds native allocations the heap limit does not count.
+            (4L * options.MemoryLimitMb + 2048) * 1024 * 1024,
             [Path.GetDirectoryName(dotnet)!, Path.GetDirectoryName(workerPath)!]);
 
         string? failureReason = null;

@@ -25,11 +25,12 @@ public sealed class ConfinementTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public void Workers_RunUnprivileged_WithNoNewPrivs_NoCapabilities_AndSeccomp()
+    public async Task Workers_RunUnprivileged_WithNoNewPrivs_NoCapabilities_AndSeccomp()
     {
         if (!Sandbox.OsConfined) return;
-        Assert.NotEmpty(Sandbox.GetWorkers());
-        foreach (var worker in Sandbox.GetWorkers())
+        var workers = await fixture.WorkersAsync();
+        Assert.NotEmpty(workers);
+        foreach (var worker in workers)
         {
             var status = File.ReadAllLines($"/proc/{worker.ProcessId}/status").ToDictionary(l => l.Split(':')[0], l => l.Split(':', 2)[1].Trim());
             var uids = status["Uid"].Split('\t', StringSplitOptions.RemoveEmptyEntries);
