@@ -22,10 +22,13 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public CodeSandbox Sandbox { get; private set; } = null!;
 
+    private Containment _containment = null!;
+
     public async Task InitializeAsync()
     {
         // Set in the host before workers start: the scrubbed-environment test checks it never reaches them.
         Environment.SetEnvironmentVariable(HostSecretVariable, "host-only-secret");
+        _containment = Containment.Snapshot();
         Sandbox = await CodeSandbox.StartAsync(Options);
     }
 
@@ -41,9 +44,13 @@ public sealed class SandboxFixture : IAsyncLifetime
         return Sandbox.GetWorkers();
     }
 
-    /// <summary>The sandbox still works after an attack: a fresh snippet runs and returns the right value.</summary>
+    /// <summary>
+    /// The sandbox still works after an attack: nothing on the host changed, no worker runs as root, a fresh run starts
+    /// clean, and fresh snippets return the right value.
+    /// </summary>
     public async Task AssertHealthyAsync()
     {
+        await _containment.AssertUnharmedAsync(Sandbox);
         // Twice, so both pool slots (including a just-replaced worker) are exercised.
         for (var i = 0; i < 2; i++)
         {
