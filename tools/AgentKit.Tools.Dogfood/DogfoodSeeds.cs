@@ -99,7 +99,7 @@ public static class DogfoodSeeds
         """
         # every construct: groups, alternatives, repetition, classes, escapes, comments
         root ::= (greeting | number)+ ws? "\x21" end
-        greeting ::= "h\u00e9llo" [a-zA-Z_\-\]]{1,3} ("," ws)*
+        greeting ::= "h\u00e9llo" [a-zA-Z_\]-]{1,3} ("," ws)*
         number ::= [0-9]{2,} ("." [0-9]+)? | "-"? [^\n\t"]
         ws ::= [ \t\r\n]*
         end ::= . | "\\" | "\U0001F600"
