@@ -32,8 +32,13 @@ public sealed record DogfoodOptions
 
     /// <summary>The targets selected by <see cref="Targets"/>, in catalog order.</summary>
     /// <exception cref="ArgumentException">A name is unknown.</exception>
-    public IReadOnlyList<DogfoodTarget> SelectedTargets() =>
-        Targets is null ? DogfoodTarget.All : [.. Targets.Select(DogfoodTarget.Find).Distinct().OrderBy(t => DogfoodTarget.All.ToList().IndexOf(t))];
+    public IReadOnlyList<DogfoodTarget> SelectedTargets()
+    {
+        if (Targets is null)
+            return DogfoodTarget.All;
+        var chosen = Targets.Select(DogfoodTarget.Find).ToHashSet();
+        return [.. DogfoodTarget.All.Where(chosen.Contains)];
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
