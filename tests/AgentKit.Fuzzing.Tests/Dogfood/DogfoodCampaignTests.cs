@@ -27,7 +27,7 @@ public sealed class DogfoodCampaignTests
         var report = await DogfoodCampaign.RunAsync(new DogfoodOptions
         {
             OutputDirectory = dir,
-            DurationPerTarget = TimeSpan.FromSeconds(4),
+            DurationPerTarget = TimeSpan.FromSeconds(3),
             Workers = 2,
             // Parsers of inputs this small answer in microseconds: only a real loop runs for seconds, even on a loaded CI machine.
             ExecTimeout = TimeSpan.FromSeconds(5),
