@@ -27,6 +27,7 @@ internal static class BenchCommand
         // One line per benchmark; each lives in Commands/Bench<Name>Command.cs (or here for `generate`).
         // (bench subcommands register here)
         command.Subcommands.Add(BenchFuzzCommand.Create());
+        command.Subcommands.Add(BenchDogfoodCommand.Create());
         command.Subcommands.Add(BenchSandboxCommand.Create());
         command.Subcommands.Add(BenchServeCommand.Create());
         command.Subcommands.Add(BenchAgentCommand.Create());

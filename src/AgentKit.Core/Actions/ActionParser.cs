@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace AgentKit.Core.Actions;
 
 /// <summary>
@@ -14,6 +16,8 @@ public static class ActionParser
 
     private const string Fence = "```";
 
+    private static readonly Regex s_lineEnd = new("\r+\n", RegexOptions.CultureInvariant);
+
     private static readonly HashSet<string> s_csharpTags = new(StringComparer.OrdinalIgnoreCase) { "", "csharp", "cs", "c#", "c-sharp" };
 
     /// <summary>Parses <paramref name="text"/>; never throws.</summary>
@@ -21,7 +25,10 @@ public static class ActionParser
     {
         if (string.IsNullOrWhiteSpace(text))
             return ParsedAction.Failure("Error: the reply was empty. Answer with Thought: … then a ```csharp block.");
-        text = text.Replace("\r\n", "\n");
+        // Every run of '\r' before '\n' goes, not just one: Replace("\r\n", "\n") turns "\r\r\n" into a new "\r\n",
+        // and the canonical text of such an action would then parse to a different thought.
+        if (text.Contains('\r'))
+            text = s_lineEnd.Replace(text, "\n");
 
         var open = text.IndexOf(Fence, StringComparison.Ordinal);
         if (open < 0)

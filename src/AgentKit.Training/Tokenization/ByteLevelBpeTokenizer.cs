@@ -50,6 +50,9 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         _special = new Dictionary<string, int>();
         foreach (var token in specialTokens)
         {
+            // An empty special token would match everywhere and never advance the text.
+            if (string.IsNullOrEmpty(token))
+                throw new InvalidDataException("A special token is empty.");
             if (!_ids.TryGetValue(token, out var id))
                 throw new InvalidDataException($"Special token '{token}' is not in the vocabulary.");
             _special[token] = id;
@@ -177,32 +180,39 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             throw new FileNotFoundException($"Tokenizer '{path}' does not exist.", path);
         try
         {
-            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                       ?? throw new InvalidDataException("the root is not a JSON object");
-            var model = root["model"] as JsonObject ?? throw new InvalidDataException("no 'model' object");
-            if ((string?)model["type"] is { } type && type != "BPE")
+            var root = TokenizerJson.ReadRoot(path);
+            var model = TokenizerJson.OptionalObject(root["model"], "model") ?? throw new InvalidDataException("no 'model' object");
+            if (TokenizerJson.OptionalString(model["type"], "model.type") is { } type && type != "BPE")
                 throw new InvalidDataException($"model type is '{type}', expected BPE");
-            var vocab = model["vocab"] as JsonObject ?? throw new InvalidDataException("no 'model.vocab' object");
-            var pairs = vocab.Select(p => (Token: p.Key, Id: p.Value!.GetValue<int>())).ToList();
+            var vocab = TokenizerJson.OptionalObject(model["vocab"], "model.vocab") ?? throw new InvalidDataException("no 'model.vocab' object");
+            var pairs = vocab.Select(p => (Token: p.Key, Id: TokenizerJson.Id(p.Value, $"model.vocab[{p.Key}]"))).ToList();
             var specials = new List<string>();
-            foreach (var node in root["added_tokens"] as JsonArray ?? [])
+            foreach (var node in TokenizerJson.Array(root["added_tokens"], "added_tokens"))
             {
-                var content = (string?)node!["content"] ?? throw new InvalidDataException("an added token lacks 'content'");
-                pairs.Add((content, (int)node["id"]!));
+                var added = TokenizerJson.OptionalObject(node, "added_tokens[]") ?? throw new InvalidDataException("an added token is null");
+                var content = TokenizerJson.OptionalString(added["content"], "added_tokens[].content") ?? throw new InvalidDataException("an added token lacks 'content'");
+                pairs.Add((content, TokenizerJson.Id(added["id"], $"added_tokens[{content}].id")));
                 specials.Add(content);
             }
-            var size = pairs.Max(p => p.Id) + 1;
+            // HF files may list an added token in the vocabulary too, under the same id.
+            pairs = [.. pairs.Distinct()];
+            if (pairs.Count == 0)
+                throw new InvalidDataException("the vocabulary is empty");
+            // Ids run 0..count-1: a larger id means a gap, found here before anything is allocated for it.
+            var size = pairs.Count;
             var tokens = new string?[size];
             foreach (var (token, id) in pairs)
             {
-                if (id < 0)
-                    throw new InvalidDataException($"token '{token}' has a negative id");
+                if (id >= size)
+                    throw new InvalidDataException($"token '{token}' has id {id}, but there are only {size} tokens; ids must be contiguous from 0");
+                if (tokens[id] is { } other)
+                    throw new InvalidDataException($"tokens '{other}' and '{token}' share id {id}");
                 tokens[id] = token;
             }
             var missing = Array.FindIndex(tokens, t => t is null);
             if (missing >= 0)
                 throw new InvalidDataException($"no token has id {missing}; ids must be contiguous");
-            var merges = (model["merges"] as JsonArray ?? []).Select(ParseMerge).ToList();
+            var merges = TokenizerJson.Array(model["merges"], "model.merges").Select(ParseMerge).ToList();
             return new ByteLevelBpeTokenizer(tokens!, merges, specials);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or InvalidDataException)
@@ -214,9 +224,10 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     private static (string, string) ParseMerge(JsonNode? node)
     {
         if (node is JsonArray { Count: 2 } pair)
-            return ((string)pair[0]!, (string)pair[1]!);
-        var text = (string?)node ?? throw new InvalidDataException("a merge is null");
-        var space = text.IndexOf(' ', 1);
+            return (TokenizerJson.String(pair[0], "model.merges[][0]"), TokenizerJson.String(pair[1], "model.merges[][1]"));
+        var text = TokenizerJson.OptionalString(node, "model.merges[]") ?? throw new InvalidDataException("a merge is null");
+        // "a b": the separator is the first space after the first character (a token may itself be a space).
+        var space = text.Length > 1 ? text.IndexOf(' ', 1) : -1;
         if (space < 0)
             throw new InvalidDataException($"merge '{text}' has no space");
         return (text[..space], text[(space + 1)..]);

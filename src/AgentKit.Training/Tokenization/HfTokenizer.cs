@@ -47,41 +47,54 @@ public sealed class HfTokenizer : ITextTokenizer
             throw new FileNotFoundException($"Tokenizer '{path}' does not exist.", path);
         try
         {
-            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException("the root is not a JSON object");
-            var model = root["model"] as JsonObject ?? throw new InvalidDataException("no 'model' object");
-            if ((string?)model["type"] is { } type && type != "BPE")
+            var root = TokenizerJson.ReadRoot(path);
+            var model = TokenizerJson.OptionalObject(root["model"], "model") ?? throw new InvalidDataException("no 'model' object");
+            if (TokenizerJson.OptionalString(model["type"], "model.type") is { } type && type != "BPE")
                 throw new InvalidDataException($"model type is '{type}', expected BPE");
-            var vocab = model["vocab"] as JsonObject ?? throw new InvalidDataException("no 'model.vocab' object");
-            var merges = (model["merges"] as JsonArray ?? [])
-                .Select(m => m is JsonArray pair ? $"{(string)pair[0]!} {(string)pair[1]!}" : (string)m!).ToList();
-            var specialTokens = (root["added_tokens"] as JsonArray ?? []).ToDictionary(n => (string)n!["content"]!, n => (int)n!["id"]!);
+            var vocabObject = TokenizerJson.OptionalObject(model["vocab"], "model.vocab") ?? throw new InvalidDataException("no 'model.vocab' object");
+            var vocab = vocabObject.Select(p => KeyValuePair.Create(p.Key, TokenizerJson.Id(p.Value, $"model.vocab[{p.Key}]"))).ToList();
+            var merges = TokenizerJson.Array(model["merges"], "model.merges").Select(MergeText).ToList();
+            var special = new Dictionary<string, int>();
+            foreach (var node in TokenizerJson.Array(root["added_tokens"], "added_tokens"))
+            {
+                var added = TokenizerJson.OptionalObject(node, "added_tokens[]") ?? throw new InvalidDataException("an added token is null");
+                var content = TokenizerJson.String(added["content"], "added_tokens[].content");
+                // An empty added token would match everywhere and never advance the text.
+                if (content.Length == 0)
+                    throw new InvalidDataException("an added token is empty");
+                if (!special.TryAdd(content, TokenizerJson.Id(added["id"], $"added_tokens[{content}].id")))
+                    throw new InvalidDataException($"added token '{content}' is listed twice");
+            }
             var pattern = FindSplitPattern(root["pre_tokenizer"]) ?? Gpt2Pattern;
-            var inner = BpeTokenizer.Create(new BpeOptions(vocab.Select(p => new KeyValuePair<string, int>(p.Key, p.Value!.GetValue<int>())))
+            var inner = BpeTokenizer.Create(new BpeOptions(vocab)
             {
                 Merges = merges,
                 ByteLevel = true,
-                SpecialTokens = specialTokens,
-                PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), specialTokens),
+                SpecialTokens = special,
+                PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), special),
             });
-            var special = new Dictionary<string, int>();
-            var maxId = vocab.Select(p => p.Value!.GetValue<int>()).DefaultIfEmpty(-1).Max();
-            foreach (var node in root["added_tokens"] as JsonArray ?? [])
-            {
-                var id = (int)node!["id"]!;
-                special[(string)node["content"]!] = id;
-                maxId = Math.Max(maxId, id);
-            }
+            var maxId = vocab.Select(p => p.Value).Concat(special.Values).DefaultIfEmpty(-1).Max();
+            if (maxId == int.MaxValue)
+                throw new InvalidDataException($"token id {maxId} leaves no room for a vocabulary size");
             // Vocabulary strings are in byte-alphabet form: one character per byte.
-            var byteLengths = vocab.ToDictionary(p => p.Value!.GetValue<int>(), p => p.Key.Length);
+            var byteLengths = vocab.ToDictionary(p => p.Value, p => p.Key.Length);
             foreach (var (content, id) in special)
                 byteLengths[id] = Encoding.UTF8.GetByteCount(content);
             return new HfTokenizer(inner, special, maxId + 1, byteLengths);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException or InvalidDataException)
         {
             throw new InvalidDataException($"Tokenizer '{path}' could not be loaded: {ex.Message}", ex);
         }
     }
+
+    /// <summary>A merge as Microsoft.ML.Tokenizers takes it: "a b" (files store "a b" or ["a", "b"]).</summary>
+    private static string MergeText(JsonNode? merge) => merge switch
+    {
+        JsonArray { Count: 2 } pair => $"{TokenizerJson.String(pair[0], "model.merges[][0]")} {TokenizerJson.String(pair[1], "model.merges[][1]")}",
+        JsonArray => throw new InvalidDataException("a merge given as an array must have two strings"),
+        _ => TokenizerJson.String(merge, "model.merges[]"),
+    };
 
     private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
