@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentKit.Cli.Commands;
+using AgentKit.Core.Display;
 
 
 namespace AgentKit.Cli;
@@ -51,7 +52,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
-                await stderr.WriteLineAsync($"error: {error.Message}");
+                await stderr.WriteLineAsync($"error: {TerminalText.Escape(error.Message)}");
             await stderr.WriteLineAsync($"Run '{string.Join(' ', CommandPath(parse))} --help' for usage.");
             return UsageError;
         }
@@ -65,7 +66,7 @@ public static class CliApp
         }
         catch (CliUsageException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
+            await stderr.WriteLineAsync($"error: {TerminalText.Escape(ex.Message)}");
             return UsageError;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
@@ -77,7 +78,8 @@ public static class CliApp
                                        or NotSupportedException or ArgumentException or HttpRequestException
                                        or UnauthorizedAccessException or TimeoutException or FormatException)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
+            // Messages can quote model output, endpoint replies or file content.
+            await stderr.WriteLineAsync($"error: {TerminalText.Escape(ex.Message)}");
             return Failure;
         }
     }

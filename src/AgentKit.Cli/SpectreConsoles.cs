@@ -1,3 +1,4 @@
+using AgentKit.Core.Display;
 using Spectre.Console;
 
 namespace AgentKit.Cli;
@@ -11,8 +12,7 @@ internal static class SpectreConsoles
     /// </summary>
     public static IAnsiConsole For(TextWriter writer)
     {
-        var terminal = (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected)
-                       || (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
+        var terminal = IsTerminal(writer);
         return AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
@@ -21,4 +21,15 @@ internal static class SpectreConsoles
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
     }
+
+    /// <summary>True when <paramref name="writer"/> is the process's stdout or stderr and that is a terminal, not a pipe or file.</summary>
+    public static bool IsTerminal(TextWriter writer) =>
+        (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected)
+        || (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
+
+    /// <summary>
+    /// Untrusted text (model output, answers, task text, passages) as Spectre markup: terminal controls escaped
+    /// (<see cref="TerminalText.Escape"/>), then markup brackets.
+    /// </summary>
+    public static string SafeMarkup(string? text) => Markup.Escape(TerminalText.Escape(text));
 }

@@ -131,6 +131,7 @@ public sealed class Agent
         run.Count(plan.Usage);
         run.Memory.Add(plan);
         Report(new PlanCreatedEvent(run.Id, plan));
+        await RecordStepAsync(run, step - 1).ConfigureAwait(false);
     }
 
     private async Task<ActionStep> ActAsync(RunState run, ModelCall model, ICodeSession session, int step, string? prefix, CancellationToken cancellationToken)
@@ -185,6 +186,8 @@ public sealed class Agent
         run.Count(usage);
         run.Memory.Add(action);
         Report(new ActionCompletedEvent(run.Id, action));
+        if (action.FinalAnswer is null)
+            await RecordStepAsync(run, step).ConfigureAwait(false); // a final answer is recorded by FinishAsync right after
         return action;
     }
 
@@ -200,10 +203,26 @@ public sealed class Agent
         return answer;
     }
 
+    /// <summary>With <see cref="AgentRunOptions.RecordEachStep"/>, writes the run so far: a killed process keeps this step.</summary>
+    private async Task RecordStepAsync(RunState run, int actionSteps)
+    {
+        if (_options.RecordEachStep && _options.Sink is { } sink)
+            await sink.WriteAsync(BuildRecord(run, null, RunOutcome.Cancelled, UnfinishedRun.Error(actionSteps)), CancellationToken.None).ConfigureAwait(false);
+    }
+
     private async Task<TrajectoryRecord> FinishAsync(RunState run, string? answer, RunOutcome outcome, string? error)
     {
+        var record = BuildRecord(run, answer, outcome, error);
+        if (_options.Sink is { } sink)
+            await sink.WriteAsync(record, CancellationToken.None).ConfigureAwait(false); // a cancelled run is still recorded
+        Report(new RunCompletedEvent(run.Id, record));
+        return record;
+    }
+
+    private TrajectoryRecord BuildRecord(RunState run, string? answer, RunOutcome outcome, string? error)
+    {
         var reference = run.Task.ReferenceAnswer;
-        var record = new TrajectoryRecord
+        return new TrajectoryRecord
         {
             RunId = run.Id,
             StartedAt = run.StartedAt,
@@ -221,10 +240,6 @@ public sealed class Agent
             PromptTokens = run.PromptTokens,
             CompletionTokens = run.CompletionTokens,
         };
-        if (_options.Sink is { } sink)
-            await sink.WriteAsync(record, CancellationToken.None).ConfigureAwait(false); // a cancelled run is still recorded
-        Report(new RunCompletedEvent(run.Id, record));
-        return record;
     }
 
     private void Report(AgentEvent e) => _options.Progress?.Report(e);

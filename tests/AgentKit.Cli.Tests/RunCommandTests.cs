@@ -72,4 +72,27 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(2, record.Sampling.Candidates);
         Assert.Contains("Passage[] Search(string query, int k = 3)", record.Steps.OfType<AgentKit.Abstractions.Trajectories.ActionStep>().Single().Prompt[0].Content);
     }
+
+    [Fact]
+    public async Task An_agent_file_outside_its_folder_is_refused_unless_allowed()
+    {
+        var agent = Directory.CreateDirectory(Path.Combine(_dir, "agent")).FullName;
+        File.Copy(TinyModels.RandomLlamaPath(), Path.Combine(_dir, "outside.gguf"));
+        await File.WriteAllTextAsync(Path.Combine(agent, "agent.json"), """{"name":"out","model":{"path":"../outside.gguf"},"max_steps":1}""");
+        var trajectory = Path.Combine(_dir, "t.jsonl");
+
+        var (exit, stdout, stderr) = await AgentCli.RunAsync("run", "--agent", agent, "--trajectory", trajectory, "q?");
+        Assert.Equal(1, exit);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains("model.path \"../outside.gguf\" goes up out of the agent folder with '..'", stderr);
+        Assert.Contains("--allow-outside-paths", stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n')); // one line, no stack trace
+        Assert.False(File.Exists(trajectory));
+
+        (exit, stdout, stderr) = await AgentCli.RunAsync(
+            "run", "--agent", agent, "--allow-outside-paths", "--threads", "2", "--context", "4096", "--trajectory", trajectory, "--json", "q?");
+        Assert.True(exit == 0, stderr);
+        Assert.Single(JsonlTrajectoryReader.Read(trajectory).Records);
+    }
 }

@@ -99,4 +99,43 @@ public sealed class TrajectoriesCommandTests : IDisposable
         var line = Assert.Single(await File.ReadAllLinesAsync(output));
         Assert.Equal("a", JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString());
     }
+
+    [Fact]
+    public async Task A_file_without_a_readable_run_fails_clearly()
+    {
+        var input = Path.Combine(_dir, "broken.jsonl");
+        await File.WriteAllTextAsync(input, "not json\n{\"run_id\":\"x\"}\n{\"run_id\":\"tr");
+        var (exit, stdout, stderr) = await AgentCli.RunAsync("trajectories", "export", "--in", input, "--sft", Path.Combine(_dir, "o.jsonl"));
+        Assert.Equal(1, exit);
+        Assert.Empty(stdout);
+        Assert.Contains("broken.jsonl:3: last line is truncated", stderr);
+        Assert.Contains("no readable run (3 line(s) skipped)", stderr);
+    }
+
+    [Fact]
+    public async Task A_killed_run_exports_as_one_unfinished_run()
+    {
+        // What `agentkit run` leaves when killed after two steps: the run after step 1, after step 2, and half of step 3.
+        var input = await WriteTrajectoriesAsync();
+        var record = AgentKit.Core.Trajectories.JsonlTrajectoryReader.Read(input).Records[0] with
+        {
+            RunId = "killed", Outcome = RunOutcome.Cancelled, Error = AgentKit.Core.Running.UnfinishedRun.Error(1), Score = null, FinalAnswer = null,
+        };
+        var path = Path.Combine(_dir, "killed.jsonl");
+        using (var writer = new JsonlTrajectoryWriter(path))
+        {
+            await writer.WriteAsync(record);
+            await writer.WriteAsync(record with { Error = AgentKit.Core.Running.UnfinishedRun.Error(2) });
+        }
+        await File.AppendAllTextAsync(path, TrajectoryJson.Serialize(record)[..100]);
+
+        var (exit, stdout, stderr) = await AgentCli.RunAsync("trajectories", "export", "--in", path, "--groups", Path.Combine(_dir, "g.jsonl"), "--json");
+
+        Assert.True(exit == 0, stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(1, report.GetProperty("records").GetInt32());
+        Assert.Equal(1, report.GetProperty("unfinished").GetInt32());
+        Assert.Equal(1, report.GetProperty("skipped").GetInt32());
+        Assert.Contains("truncated", stderr);
+    }
 }

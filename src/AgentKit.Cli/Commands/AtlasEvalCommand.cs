@@ -143,7 +143,7 @@ internal static class AtlasEvalCommand
     private static async Task<Configuration> RunTeacherAsync(AgentHostSettings settings, List<AtlasQuestion> questions, string? folder, bool asJson,
         IAnsiConsole console, CancellationToken ct)
     {
-        var loaded = Core.Definitions.AgentDefinitionLoader.Load(settings.AgentFolder);
+        var loaded = Core.Definitions.AgentDefinitionLoader.Load(settings.AgentFolder, settings.LoadOptions);
         using var toolFactory = new AgentToolFactory();
         var tools = toolFactory.Create(loaded);
         await using var sandbox = await CodeSandbox.StartAsync(

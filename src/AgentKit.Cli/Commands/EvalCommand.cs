@@ -12,11 +12,14 @@ namespace AgentKit.Cli.Commands;
 /// <summary>
 /// <c>agentkit eval</c>: runs an agent on every task of a task file and reports success rate, mean steps,
 /// the share of sampled actions that failed to parse, and time per task. A task whose run fails (e.g. the
-/// endpoint drops) counts as wrong with its error, and evaluation goes on.
+/// endpoint drops) counts as wrong with its error, and evaluation goes on. Task-file lines that cannot be tasks
+/// are skipped and reported (<see cref="TaskFileInput"/>). Answers and errors in the tables are escaped for the
+/// terminal; <c>--json</c> keeps them exact.
 /// </summary>
 internal static class EvalCommand
 {
-    private sealed record EvalReport(int Tasks, double Success, int N, double MeanSteps, double ParseErrorRate, double SecondsPerTask, string? Trajectory, IReadOnlyList<TaskResult> Results);
+    private sealed record EvalReport(int Tasks, double Success, int N, double MeanSteps, double ParseErrorRate, double SecondsPerTask, string? Trajectory,
+        int Skipped, IReadOnlyList<SkippedTask> SkippedLines, IReadOnlyList<TaskResult> Results);
 
     public static Command Create()
     {
@@ -30,7 +33,8 @@ internal static class EvalCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var taskList = ReadTasks(pr.GetValue(tasks)!, pr.GetValue(limit));
+            var read = TaskFileInput.Read(pr.GetValue(tasks)!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
+            var taskList = read.Tasks;
             var settings = agentOptions.Read(pr);
             var asJson = pr.GetValue(json);
             var stdout = pr.InvocationConfiguration.Output;
@@ -54,7 +58,7 @@ internal static class EvalCommand
 
             var summary = TaskRunSummary.From(results);
             var report = new EvalReport(summary.Tasks, summary.Success, host.Agent.Definition.Sampling.Candidates, summary.MeanSteps,
-                summary.ParseErrorRate, summary.SecondsPerTask, writer?.Path, results);
+                summary.ParseErrorRate, summary.SecondsPerTask, writer?.Path, read.Skipped.Count, read.Skipped, results);
             if (asJson)
                 JsonOutput.Write(stdout, report);
             else
@@ -62,16 +66,6 @@ internal static class EvalCommand
             return CliApp.Success;
         });
         return command;
-    }
-
-    internal static IReadOnlyList<TrajectoryTask> ReadTasks(string path, int? limit)
-    {
-        if (!File.Exists(path))
-            throw new CliUsageException($"task file not found: {path}");
-        if (limit is < 1)
-            throw new CliUsageException($"--limit must be at least 1, got {limit}.");
-        var all = TaskFileReader.Read(path);
-        return limit is { } n ? [.. all.Take(n)] : all;
     }
 
     internal static async Task<IReadOnlyList<TaskResult>> RunAllAsync(Core.Agent agent, IReadOnlyList<TrajectoryTask> tasks, Action<IReadOnlyList<TaskResult>> onResult, CancellationToken ct)
@@ -102,8 +96,8 @@ internal static class EvalCommand
     {
         var tasks = new Table().AddColumns("id", "correct", "steps", "seconds", "answer", "gold");
         foreach (var r in report.Results)
-            tasks.AddRow(Markup.Escape(r.Id), r.Correct ? "yes" : "no", r.Steps.ToString(), r.Seconds.ToString("F1"),
-                Markup.Escape(Shorten(r.Error is null ? r.Answer ?? "" : $"error: {r.Error}")), Markup.Escape(Shorten(r.Gold ?? "")));
+            tasks.AddRow(SpectreConsoles.SafeMarkup(r.Id), r.Correct ? "yes" : "no", r.Steps.ToString(), r.Seconds.ToString("F1"),
+                SpectreConsoles.SafeMarkup(Shorten(r.Error is null ? r.Answer ?? "" : $"error: {r.Error}")), SpectreConsoles.SafeMarkup(Shorten(r.Gold ?? "")));
         console.Write(tasks);
         console.Write(new Table()
             .AddColumns("tasks", "success", "n", "mean steps", "parse errors / candidate", "s / task")

@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AgentKit.Abstractions.Execution;
+using AgentKit.Core.Display;
 using AgentKit.Sandbox;
 
 namespace AgentKit.Cli.Commands;
@@ -9,7 +10,9 @@ namespace AgentKit.Cli.Commands;
 /// <summary>
 /// <c>agentkit exec</c>: runs one C# snippet file in the sandbox, exactly as an agent's code action runs, and
 /// prints what happened. Exit code 0 when the snippet ran (output possibly truncated), 1 for any other outcome
-/// (compile error, policy violation, exception, timeout, memory limit, crash), 2 for bad arguments.
+/// (compile error, policy violation, exception, timeout, memory limit, crash), 2 for bad arguments. What the snippet
+/// printed is written exactly when stdout is piped or redirected and escaped on a terminal (<see cref="TerminalText"/>);
+/// the verdict and error on stderr are always escaped; <c>--json</c> is exact.
 /// </summary>
 internal static class ExecCommand
 {
@@ -42,7 +45,8 @@ internal static class ExecCommand
             if (pr.GetValue(json))
                 JsonOutput.Write(pr.InvocationConfiguration.Output, ToReport(result));
             else
-                await WriteHumanAsync(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result);
+                await WriteHumanAsync(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result,
+                    escapeOutput: SpectreConsoles.IsTerminal(pr.InvocationConfiguration.Output));
             return result.Succeeded ? CliApp.Success : CliApp.Failure;
         });
         return command;
@@ -67,22 +71,23 @@ internal static class ExecCommand
     internal static ExecReport ToReport(ExecutionResult result) =>
         new(result.Status, result.Output, result.ReturnValue, result.Error, result.Line, result.Column, result.FinalAnswer, Math.Round(result.ElapsedMs, 2));
 
-    private static async Task WriteHumanAsync(TextWriter stdout, TextWriter stderr, ExecutionResult result)
+    /// <summary>What the snippet printed and returned goes to stdout (escaped with <paramref name="escapeOutput"/>); the verdict goes to stderr.</summary>
+    internal static async Task WriteHumanAsync(TextWriter stdout, TextWriter stderr, ExecutionResult result, bool escapeOutput)
     {
-        // What the snippet printed and returned goes to stdout; the verdict goes to stderr.
-        await stdout.WriteAsync(result.Output);
+        string Out(string text) => escapeOutput ? TerminalText.Escape(text) : text;
+        await stdout.WriteAsync(Out(result.Output));
         if (result.Output.Length > 0 && !result.Output.EndsWith('\n'))
             await stdout.WriteLineAsync();
         if (result.ReturnValue is not null)
-            await stdout.WriteLineAsync($"=> {result.ReturnValue}");
+            await stdout.WriteLineAsync($"=> {Out(result.ReturnValue)}");
         if (result.FinalAnswer is not null)
-            await stdout.WriteLineAsync($"final answer: {result.FinalAnswer}");
+            await stdout.WriteLineAsync($"final answer: {Out(result.FinalAnswer)}");
         var status = JsonOutput.Options.PropertyNamingPolicy!.ConvertName(result.Status.ToString());
         await stderr.WriteLineAsync($"[{status}] {result.ElapsedMs.ToString("F1", CultureInfo.InvariantCulture)} ms");
         if (result.Error is not null)
         {
             var where = result.Line is { } line ? $" (line {line}{(result.Column is { } column ? $", column {column}" : "")})" : "";
-            await stderr.WriteLineAsync($"error{where}: {result.Error}");
+            await stderr.WriteLineAsync($"error{where}: {TerminalText.Escape(result.Error)}");
         }
     }
 }

@@ -1,18 +1,23 @@
 // agentkit generate --model model.gguf --prompt "Once upon a time" [--n 4] [--temperature 0.7] [--seed 1] [--max-tokens 64] [--stop "\n"] [--grammar g.gbnf] [--chat] [--json]
 using System.CommandLine;
 using AgentKit.Abstractions.Models;
+using AgentKit.Core.Display;
 using AgentKit.Models.LlamaSharp;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
-/// <summary><c>agentkit generate</c>: samples N candidate completions of one prompt and prints them.</summary>
+/// <summary>
+/// <c>agentkit generate</c>: samples N candidate completions of one prompt and prints them. On a terminal the
+/// completions are escaped (<see cref="TerminalText"/>); piped or redirected they are written exactly, and
+/// <c>--json</c> is always exact.
+/// </summary>
 internal static class GenerateCommand
 {
-    private sealed record Completion(string Text, int Tokens, string FinishReason);
+    internal sealed record Completion(string Text, int Tokens, string FinishReason);
 
-    private sealed record GenerateReport(string Model, IReadOnlyList<Completion> Completions, int PromptTokens, double ElapsedMs, double TokensPerSecond);
+    internal sealed record GenerateReport(string Model, IReadOnlyList<Completion> Completions, int PromptTokens, double ElapsedMs, double TokensPerSecond);
 
     public static Command Create()
     {
@@ -79,7 +84,7 @@ internal static class GenerateCommand
                 if (asJson)
                     JsonOutput.Write(stdout, report);
                 else
-                    WriteHuman(SpectreConsoles.For(stdout), report);
+                    WriteHuman(SpectreConsoles.For(stdout), report, escape: SpectreConsoles.IsTerminal(stdout));
                 return CliApp.Success;
             }
             finally
@@ -143,13 +148,14 @@ internal static class GenerateCommand
             await console.Status().Spinner(Spinner.Known.Dots).StartAsync(message, _ => work());
     }
 
-    private static void WriteHuman(IAnsiConsole console, GenerateReport report)
+    /// <summary>The completions as text; <paramref name="escape"/> makes model text safe for a terminal.</summary>
+    internal static void WriteHuman(IAnsiConsole console, GenerateReport report, bool escape)
     {
         for (var i = 0; i < report.Completions.Count; i++)
         {
             var c = report.Completions[i];
             console.Write(new Rule($"[grey]candidate {i + 1} · {c.Tokens} tokens · {c.FinishReason}[/]").LeftJustified());
-            console.WriteLine(c.Text);
+            console.WriteLine(escape ? TerminalText.Escape(c.Text) : c.Text);
         }
         console.WriteLine($"{report.Completions.Count} candidate(s), {report.Completions.Sum(c => c.Tokens)} tokens in {report.ElapsedMs:F0} ms " +
                           $"({report.TokensPerSecond:F1} tokens/s); prompt {report.PromptTokens} tokens; model {report.Model}");

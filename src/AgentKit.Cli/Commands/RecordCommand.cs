@@ -3,6 +3,7 @@ using System.CommandLine;
 using AgentKit.Cli.Hosting;
 using AgentKit.Core.Distillation;
 using AgentKit.Core.Running;
+using AgentKit.Core.Tasks;
 using AgentKit.Core.Trajectories;
 using Spectre.Console;
 
@@ -16,7 +17,8 @@ namespace AgentKit.Cli.Commands;
 /// </summary>
 internal static class RecordCommand
 {
-    private sealed record RecordReport(int Tasks, int Recorded, int Dropped, double Success, double MeanSteps, string Out, IReadOnlyList<TaskResult> Results);
+    private sealed record RecordReport(int Tasks, int Recorded, int Dropped, double Success, double MeanSteps, string Out,
+        int Skipped, IReadOnlyList<SkippedTask> SkippedLines, IReadOnlyList<TaskResult> Results);
 
     public static Command Create()
     {
@@ -48,7 +50,8 @@ internal static class RecordCommand
                     throw new CliUsageException($"--teacher-endpoint must be an absolute URL, got '{endpoint}'.");
                 settings = settings with { Endpoint = endpoint, ModelName = model };
             }
-            var taskList = EvalCommand.ReadTasks(pr.GetValue(tasks)!, pr.GetValue(limit));
+            var read = TaskFileInput.Read(pr.GetValue(tasks)!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
+            var taskList = read.Tasks;
             var keepCorrect = pr.GetValue(filterCorrect);
             if (keepCorrect && taskList.Any(t => t.ReferenceAnswer is null))
                 throw new CliUsageException("--filter-correct needs a reference answer for every task; some tasks have none.");
@@ -93,7 +96,7 @@ internal static class RecordCommand
             }
 
             var summary = TaskRunSummary.From(results);
-            var report = new RecordReport(summary.Tasks, sink.Kept, sink.Dropped, summary.Success, summary.MeanSteps, writer.Path, results);
+            var report = new RecordReport(summary.Tasks, sink.Kept, sink.Dropped, summary.Success, summary.MeanSteps, writer.Path, read.Skipped.Count, read.Skipped, results);
             var stdout = pr.InvocationConfiguration.Output;
             if (asJson)
             {

@@ -2,12 +2,17 @@
 using System.CommandLine;
 using AgentKit.Abstractions.Trajectories;
 using AgentKit.Cli.Hosting;
+using AgentKit.Core.Display;
 using AgentKit.Core.Running;
 using AgentKit.Core.Trajectories;
 
 namespace AgentKit.Cli.Commands;
 
-/// <summary><c>agentkit run</c>: runs an agent on one question, showing its steps as they happen, and records the trajectory.</summary>
+/// <summary>
+/// <c>agentkit run</c>: runs an agent on one question, showing its steps as they happen, and records the trajectory
+/// step by step (<see cref="AgentRunOptions.RecordEachStep"/>): the run so far is appended and flushed after every
+/// step, then the finished run. Model and tool text is escaped for the terminal; <c>--json</c> is exact.
+/// </summary>
 internal static class RunCommand
 {
     private sealed record RunReport(string RunId, string? Answer, string Outcome, int Steps, double Seconds, int PromptTokens, int CompletionTokens, string Trajectory);
@@ -33,7 +38,8 @@ internal static class RunCommand
             await using var host = await AgentHost.OpenAsync(settings, ct);
             var path = pr.GetValue(trajectory) ?? DefaultTrajectoryPath(host.Agent.Definition.Name);
             using var writer = new JsonlTrajectoryWriter(path);
-            var agent = host.CreateAgent(new AgentRunOptions { Sink = writer, Progress = asJson ? null : new StepPrinter(stdout) });
+            // Every finished step goes to disk at once: a killed run keeps its steps (the reader keeps the last record of a run).
+            var agent = host.CreateAgent(new AgentRunOptions { Sink = writer, RecordEachStep = true, Progress = asJson ? null : new StepPrinter(stdout) });
 
             var result = await agent.RunAsync(new TrajectoryTask("cli", task), null, ct);
             var record = result.Trajectory;
@@ -45,7 +51,7 @@ internal static class RunCommand
             }
             else
             {
-                stdout.WriteLine($"Final answer: {report.Answer}");
+                stdout.WriteLine($"Final answer: {TerminalText.Escape(report.Answer)}");
                 stdout.WriteLine($"({report.Steps} step(s), {report.Seconds:F1} s, outcome {report.Outcome}; trajectory: {report.Trajectory})");
             }
             return CliApp.Success;

@@ -1,5 +1,6 @@
 // agentkit search --index index/ [--k 3] [--json] "capital of Peru"
 using System.CommandLine;
+using AgentKit.Core.Display;
 using AgentKit.Retrieval.Search;
 using Spectre.Console;
 
@@ -52,14 +53,14 @@ internal static class SearchCommand
     {
         if (report.Hits.Count == 0)
         {
-            console.WriteLine($"No passage matches \"{report.Query}\" ({report.ElapsedMs:F1} ms).");
+            console.WriteLine($"No passage matches \"{TerminalText.Escape(report.Query)}\" ({report.ElapsedMs:F1} ms).");
             return;
         }
         var table = new Table().AddColumn("#").AddColumn("score").AddColumn("id").AddColumn("title").AddColumn("text");
         for (var i = 0; i < report.Hits.Count; i++)
         {
             var hit = report.Hits[i];
-            table.AddRow((i + 1).ToString(), hit.Score.ToString("F3"), Markup.Escape(hit.Id), Markup.Escape(hit.Title), Markup.Escape(Shorten(hit.Text, 100)));
+            table.AddRow((i + 1).ToString(), hit.Score.ToString("F3"), SpectreConsoles.SafeMarkup(hit.Id), SpectreConsoles.SafeMarkup(hit.Title), SpectreConsoles.SafeMarkup(Shorten(hit.Text, 100)));
         }
         console.Write(table);
         console.WriteLine($"{report.Hits.Count} hits in {report.ElapsedMs:F1} ms");

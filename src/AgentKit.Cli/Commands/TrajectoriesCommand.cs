@@ -2,6 +2,8 @@
 using System.CommandLine;
 using System.Text;
 using AgentKit.Abstractions.Trajectories;
+using AgentKit.Core.Display;
+using AgentKit.Core.Running;
 using AgentKit.Core.Trajectories;
 using Spectre.Console;
 
@@ -10,11 +12,12 @@ namespace AgentKit.Cli.Commands;
 /// <summary>
 /// <c>agentkit trajectories export</c>: turns recorded runs into training data: SFT chat JSONL
 /// (<c>{"messages":[{"role","content","weight"}]}</c>, weight 1 on assistant turns) or per-step candidate
-/// groups with outcomes for RL. Unreadable lines of the input are skipped with a warning on stderr.
+/// groups with outcomes for RL. Unreadable lines of the input (a killed writer's truncated last line, a corrupt
+/// line) are skipped with a warning on stderr and counted in the report; an input with no readable run fails (exit 1).
 /// </summary>
 internal static class TrajectoriesCommand
 {
-    private sealed record ExportReport(string Input, string Output, string Format, int Records, int Written, IReadOnlyList<string> Warnings);
+    private sealed record ExportReport(string Input, string Output, string Format, int Records, int Unfinished, int Written, int Skipped, IReadOnlyList<string> Warnings);
 
     public static Command Create()
     {
@@ -41,7 +44,9 @@ internal static class TrajectoriesCommand
             var read = JsonlTrajectoryReader.Read(inPath);
             var stderr = pr.InvocationConfiguration.Error;
             foreach (var warning in read.Warnings)
-                stderr.WriteLine($"warning: {warning}");
+                stderr.WriteLine($"warning: {TerminalText.Escape(warning)}");
+            if (read.Records.Count == 0)
+                throw new InvalidDataException($"{inPath}: no readable run{(read.Warnings.Count > 0 ? $" ({read.Warnings.Count} line(s) skipped)" : "")}.");
             IEnumerable<TrajectoryRecord> records = read.Records;
             if (pr.GetValue(onlyCorrect))
                 records = records.Where(r => r.Score?.Correct == true);
@@ -53,14 +58,20 @@ internal static class TrajectoriesCommand
             using (var writer = new StreamWriter(outPath, append: false, new UTF8Encoding(false)))
                 written = sftPath is not null ? SftExporter.Export(records, writer) : CandidateGroupExporter.Export(records, writer);
 
-            var report = new ExportReport(inPath, Path.GetFullPath(outPath), sftPath is not null ? "sft" : "groups", read.Records.Count, written, read.Warnings);
+            var report = new ExportReport(inPath, Path.GetFullPath(outPath), sftPath is not null ? "sft" : "groups", read.Records.Count,
+                read.Records.Count(UnfinishedRun.IsUnfinished), written, read.Warnings.Count, read.Warnings);
             var stdout = pr.InvocationConfiguration.Output;
             if (pr.GetValue(json))
                 JsonOutput.Write(stdout, report);
             else
-                SpectreConsoles.For(stdout).Write(new Table()
+            {
+                var console = SpectreConsoles.For(stdout);
+                console.Write(new Table()
                     .AddColumns("runs read", "skipped lines", "format", "lines written", "out")
-                    .AddRow(report.Records.ToString(), report.Warnings.Count.ToString(), report.Format, report.Written.ToString(), Markup.Escape(report.Output)));
+                    .AddRow(report.Records.ToString(), report.Skipped.ToString(), report.Format, report.Written.ToString(), SpectreConsoles.SafeMarkup(report.Output)));
+                if (report.Unfinished > 0)
+                    console.WriteLine($"{report.Unfinished} run(s) unfinished: their process ended mid-run; they hold the steps that finished.");
+            }
             return Task.FromResult(CliApp.Success);
         });
 

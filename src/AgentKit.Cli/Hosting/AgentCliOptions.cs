@@ -24,11 +24,15 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
     public Option<int?> Threads { get; } = CommonOptions.Threads();
     public Option<int> TimeoutMs { get; } = CommonOptions.TimeoutMs();
     public Option<int> MemoryMb { get; } = CommonOptions.MemoryMb();
+    public Option<bool> AllowOutsidePaths { get; } = new("--allow-outside-paths")
+    {
+        Description = "Accept agent.json file fields (instructions_file, model.path, tool corpus/index) that lead outside the agent folder.",
+    };
 
     /// <summary>Adds the options to <paramref name="command"/>; without <paramref name="includeCandidates"/> the verb sets N itself.</summary>
     public void AddTo(Command command, bool includeCandidates = true)
     {
-        foreach (var option in (Option[])[Agent, Model, Endpoint, ModelName, N, Temperature, Seed, MaxSteps, NoGrammar, ContextSize, Threads, TimeoutMs, MemoryMb])
+        foreach (var option in (Option[])[Agent, Model, Endpoint, ModelName, N, Temperature, Seed, MaxSteps, NoGrammar, ContextSize, Threads, TimeoutMs, MemoryMb, AllowOutsidePaths])
         {
             if (includeCandidates || option != N)
                 command.Options.Add(option);
@@ -77,6 +81,7 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
             Threads = pr.GetValue(Threads),
             TimeoutMs = pr.GetValue(TimeoutMs),
             MemoryMb = pr.GetValue(MemoryMb),
+            AllowOutsidePaths = pr.GetValue(AllowOutsidePaths),
         };
     }
 }

@@ -44,7 +44,7 @@ internal sealed class AgentHost : IAsyncDisposable
     /// <summary>Loads the agent and opens its model, tools and sandbox.</summary>
     public static async Task<AgentHost> OpenAsync(AgentHostSettings settings, CancellationToken cancellationToken)
     {
-        var loaded = AgentDefinitionLoader.Load(settings.AgentFolder);
+        var loaded = AgentDefinitionLoader.Load(settings.AgentFolder, settings.LoadOptions);
         var agent = loaded with { Definition = ApplyOverrides(loaded.Definition, settings).Validate() };
         var toolFactory = new AgentToolFactory();
         IDisposable? generatorOwner = null;

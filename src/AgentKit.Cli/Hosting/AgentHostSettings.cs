@@ -1,3 +1,5 @@
+using AgentKit.Core.Definitions;
+
 namespace AgentKit.Cli.Hosting;
 
 /// <summary>What the command line says about the agent to host: its folder and overrides of its definition.</summary>
@@ -16,4 +18,10 @@ internal sealed record AgentHostSettings
     public int? Threads { get; init; }
     public int TimeoutMs { get; init; } = 5000;
     public int MemoryMb { get; init; } = 512;
+
+    /// <summary>Accept agent.json file fields that lead outside the agent folder (<c>--allow-outside-paths</c>).</summary>
+    public bool AllowOutsidePaths { get; init; }
+
+    /// <summary>How the agent folder is loaded.</summary>
+    public AgentLoadOptions LoadOptions => new() { AllowPathsOutsideAgentFolder = AllowOutsidePaths };
 }

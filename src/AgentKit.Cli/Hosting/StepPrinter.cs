@@ -1,9 +1,13 @@
 using AgentKit.Abstractions.Trajectories;
+using AgentKit.Core.Display;
 using AgentKit.Core.Running;
 
 namespace AgentKit.Cli.Hosting;
 
-/// <summary>Prints a run's steps as they happen (synchronously, so the text appears in order).</summary>
+/// <summary>
+/// Prints a run's steps as they happen (synchronously, so the text appears in order). Plans, thoughts, code,
+/// replies and observations are model or tool text: they go through <see cref="TerminalText.Escape"/>.
+/// </summary>
 internal sealed class StepPrinter(TextWriter output) : IProgress<AgentEvent>
 {
     public void Report(AgentEvent value)
@@ -34,7 +38,7 @@ internal sealed class StepPrinter(TextWriter output) : IProgress<AgentEvent>
         }
         if (chosen.Parsed)
         {
-            output.WriteLine($"Thought: {chosen.Thought}");
+            output.WriteLine($"Thought: {TerminalText.Escape(chosen.Thought)}");
             output.WriteLine($"Code:\n{Indent(chosen.Code!)}");
         }
         else
@@ -45,5 +49,5 @@ internal sealed class StepPrinter(TextWriter output) : IProgress<AgentEvent>
         output.WriteLine($"({step.Usage.ModelMs:F0} ms model, {step.ExecutionMs:F0} ms execution, {step.Usage.CompletionTokens} tokens)");
     }
 
-    private static string Indent(string text) => "    " + text.Replace("\n", "\n    ");
+    private static string Indent(string text) => "    " + TerminalText.Escape(text).Replace("\n", "\n    ");
 }

@@ -6,7 +6,10 @@ namespace AgentKit.Core.Definitions;
 
 /// <summary>
 /// Reads <c>&lt;folder&gt;/agent.json</c> (snake_case keys, unknown keys rejected) and the optional
-/// instructions file it names (<c>"instructions_file": "prompt.md"</c>, relative to the folder).
+/// instructions file it names (<c>"instructions_file": "prompt.md"</c>, relative to the folder). Every field that
+/// names a file or folder (<c>instructions_file</c>, <c>model.path</c>, <c>tool_settings.*.index</c> and
+/// <c>.corpus</c>) must stay inside the agent folder unless <see cref="AgentLoadOptions.AllowPathsOutsideAgentFolder"/>
+/// is set; see <see cref="AgentFolderPaths"/>.
 /// </summary>
 public static class AgentDefinitionLoader
 {
@@ -22,8 +25,8 @@ public static class AgentDefinitionLoader
     };
 
     /// <summary>Loads and validates the agent in <paramref name="folder"/> (or the folder of a given <c>agent.json</c>).</summary>
-    /// <exception cref="InvalidDataException">The folder, the file or its content is invalid.</exception>
-    public static LoadedAgent Load(string folder)
+    /// <exception cref="InvalidDataException">The folder, the file or its content is invalid, or a file field leads outside the folder.</exception>
+    public static LoadedAgent Load(string folder, AgentLoadOptions? options = null)
     {
         var full = Path.GetFullPath(folder);
         if (File.Exists(full) && Path.GetFileName(full) == FileName)
@@ -33,13 +36,14 @@ public static class AgentDefinitionLoader
         var file = Path.Combine(full, FileName);
         if (!File.Exists(file))
             throw new InvalidDataException($"No {FileName} in agent folder {folder}.");
-        return new LoadedAgent(Parse(File.ReadAllText(file), full, file), full);
+        return new LoadedAgent(Parse(File.ReadAllText(file), full, file, options), full);
     }
 
-    /// <summary>Parses an <c>agent.json</c> text; <paramref name="folder"/> resolves the instructions file.</summary>
-    /// <exception cref="InvalidDataException">The content is invalid.</exception>
-    public static AgentDefinition Parse(string json, string folder, string sourceName = FileName)
+    /// <summary>Parses an <c>agent.json</c> text; <paramref name="folder"/> resolves and confines its file fields.</summary>
+    /// <exception cref="InvalidDataException">The content is invalid, or a file field leads outside the folder.</exception>
+    public static AgentDefinition Parse(string json, string folder, string sourceName = FileName, AgentLoadOptions? options = null)
     {
+        var allowOutside = (options ?? AgentLoadOptions.Default).AllowPathsOutsideAgentFolder;
         try
         {
             if (JsonNode.Parse(json, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) is not JsonObject node)
@@ -51,12 +55,14 @@ public static class AgentDefinitionLoader
             {
                 if (node.ContainsKey("instructions"))
                     throw new InvalidDataException($"{sourceName}: set either \"instructions\" or \"instructions_file\", not both.");
-                var path = Path.GetFullPath(instructionsFile, folder);
+                var path = AgentFolderPaths.Resolve(folder, instructionsFile, $"{sourceName}: instructions_file", allowOutside);
                 if (!File.Exists(path))
                     throw new InvalidDataException($"{sourceName}: instructions_file \"{instructionsFile}\" not found in {folder}.");
                 definition = definition with { Instructions = File.ReadAllText(path).Trim() };
             }
-            return definition.Validate();
+            definition.Validate();
+            CheckFileFields(definition, folder, sourceName, allowOutside);
+            return definition;
         }
         catch (JsonException ex)
         {
@@ -65,6 +71,21 @@ public static class AgentDefinitionLoader
         catch (ArgumentException ex)
         {
             throw new InvalidDataException($"{sourceName}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The file fields besides instructions_file (read above, before the file is opened).</summary>
+    private static void CheckFileFields(AgentDefinition definition, string folder, string sourceName, bool allowOutside)
+    {
+        if (definition.Model.Path is { } model)
+            AgentFolderPaths.Resolve(folder, model, $"{sourceName}: model.path", allowOutside);
+        foreach (var (tool, settings) in definition.ToolSettings)
+        {
+            foreach (var key in AgentFolderPaths.ToolSettingPathKeys)
+            {
+                if (settings.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value))
+                    AgentFolderPaths.Resolve(folder, value, $"{sourceName}: tool_settings.{tool}.{key}", allowOutside);
+            }
         }
     }
 

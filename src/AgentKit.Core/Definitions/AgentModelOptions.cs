@@ -7,7 +7,7 @@ namespace AgentKit.Core.Definitions;
 /// </summary>
 public sealed record AgentModelOptions
 {
-    /// <summary>GGUF file, relative to the agent folder (or absolute).</summary>
+    /// <summary>GGUF file, relative to the agent folder (or absolute); the loader keeps it inside the folder unless told otherwise.</summary>
     public string? Path { get; init; }
 
     /// <summary>Base URL of an OpenAI-compatible server, e.g. <c>http://127.0.0.1:8080/v1</c>.</summary>

@@ -8,12 +8,16 @@ namespace AgentKit.Core.Tasks;
 /// Reads evaluation tasks from either format: JSONL with one <c>{"id","question","answer"}</c> object per
 /// line, or the agent-distillation paper's JSON <c>{"examples":[{"question","answer",…}]}</c> (also a bare
 /// array). Missing ids become the 1-based position; answers may be strings, numbers or lists (first item).
+/// A line (or item) that cannot be a task — blank, not JSON, not an object, without a question, with an empty
+/// question, or repeating an earlier id — is skipped and reported in <see cref="TaskReadResult.Skipped"/>, so one
+/// bad line never costs the rest of the file. Only a file with no usable task at all is an error.
 /// </summary>
 public static class TaskFileReader
 {
     /// <summary>Reads the tasks of <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a task file; the message names the line or item.</exception>
-    public static IReadOnlyList<TrajectoryTask> Read(string path)
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file holds no usable task, or is a JSON document that does not parse; the message says why.</exception>
+    public static TaskReadResult Read(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"Task file not found: {path}", path);
@@ -21,19 +25,36 @@ public static class TaskFileReader
     }
 
     /// <summary>Parses task file text.</summary>
-    /// <exception cref="InvalidDataException">The text is not a task file.</exception>
-    public static IReadOnlyList<TrajectoryTask> Parse(string text, string sourceName = "tasks")
+    /// <exception cref="InvalidDataException">The text holds no usable task, or is a JSON document that does not parse.</exception>
+    public static TaskReadResult Parse(string text, string sourceName = "tasks")
     {
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         if (trimmed.Length == 0)
             throw new InvalidDataException($"{sourceName}: the task file is empty.");
-        var tasks = LooksLikeWholeDocument(trimmed) ? ParseDocument(trimmed, sourceName) : ParseLines(text, sourceName);
+        var jsonl = !LooksLikeWholeDocument(trimmed);
+        var candidates = jsonl ? ParseLines(text.TrimStart('\uFEFF')) : ParseDocument(trimmed, sourceName);
+        var tasks = new List<TrajectoryTask>();
+        var skipped = new List<SkippedTask>();
+        var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (position, task, reason) in candidates)
+        {
+            if (task is null)
+                skipped.Add(new SkippedTask(position, reason!));
+            else if (firstSeen.TryGetValue(task.Id, out var first))
+                skipped.Add(new SkippedTask(position, $"id \"{task.Id}\" already used by {(jsonl ? "line" : "example")} {first}"));
+            else
+            {
+                firstSeen[task.Id] = position;
+                tasks.Add(task);
+            }
+        }
+        var result = new TaskReadResult(tasks, skipped, sourceName, jsonl);
         if (tasks.Count == 0)
-            throw new InvalidDataException($"{sourceName}: no tasks found.");
-        var duplicate = tasks.GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidDataException($"{sourceName}: task id \"{duplicate.Key}\" appears {duplicate.Count()} times.");
-        return tasks;
+            throw new InvalidDataException(skipped.Count == 0
+                ? $"{sourceName}: no tasks found."
+                : $"{sourceName}: no usable task: all {skipped.Count} {(jsonl ? "line" : "example")}(s) skipped ({skipped[0].Reason} at {(jsonl ? "line" : "example")} {skipped[0].Line}{(skipped.Count > 1 ? ", …" : "")})." +
+                  (jsonl ? " Expected one {\"id\",\"question\",\"answer\"} object per line." : ""));
+        return result;
     }
 
     // A JSON document (paper format or array) rather than JSONL: starts with '[' or is one object with "examples".
@@ -52,7 +73,10 @@ public static class TaskFileReader
         }
     }
 
-    private static List<TrajectoryTask> ParseDocument(string text, string sourceName)
+    /// <summary>A position in the file and either its task or why there is none.</summary>
+    private readonly record struct Candidate(int Position, TrajectoryTask? Task, string? Reason);
+
+    private static List<Candidate> ParseDocument(string text, string sourceName)
     {
         JsonDocument doc;
         try
@@ -68,47 +92,62 @@ public static class TaskFileReader
             var items = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement : doc.RootElement.GetProperty("examples");
             if (items.ValueKind != JsonValueKind.Array)
                 throw new InvalidDataException($"{sourceName}: \"examples\" must be an array.");
-            var tasks = new List<TrajectoryTask>();
+            var candidates = new List<Candidate>();
             var position = 0;
             foreach (var item in items.EnumerateArray())
-                tasks.Add(ReadTask(item, ++position, $"{sourceName}: example {position}"));
-            return tasks;
+            {
+                position++;
+                candidates.Add(ReadTask(item, position, position));
+            }
+            return candidates;
         }
     }
 
-    private static List<TrajectoryTask> ParseLines(string text, string sourceName)
+    private static List<Candidate> ParseLines(string text)
     {
-        var tasks = new List<TrajectoryTask>();
+        var candidates = new List<Candidate>();
         var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var count = text.EndsWith('\n') ? lines.Length - 1 : lines.Length; // Split leaves "" after a final newline
+        var objects = 0;
+        for (var i = 0; i < count; i++)
         {
             var line = lines[i].Trim();
             if (line.Length == 0)
+            {
+                candidates.Add(new Candidate(i + 1, null, "blank line"));
                 continue;
+            }
             try
             {
                 using var doc = JsonDocument.Parse(line);
-                tasks.Add(ReadTask(doc.RootElement, tasks.Count + 1, $"{sourceName}:{i + 1}"));
+                candidates.Add(ReadTask(doc.RootElement, ++objects, i + 1));
             }
             catch (JsonException ex)
             {
-                throw new InvalidDataException($"{sourceName}:{i + 1}: invalid JSON ({ex.Message}). Expected one {{\"id\",\"question\",\"answer\"}} object per line.", ex);
+                candidates.Add(new Candidate(i + 1, null, $"invalid JSON ({Shorten(ex.Message)})"));
             }
         }
-        return tasks;
+        return candidates;
     }
 
-    private static TrajectoryTask ReadTask(JsonElement item, int position, string where)
+    /// <summary>The task in <paramref name="item"/>; <paramref name="number"/> is its id when it has none.</summary>
+    private static Candidate ReadTask(JsonElement item, int number, int position)
     {
         if (item.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"{where}: expected an object with \"question\" and \"answer\".");
+            return new Candidate(position, null, $"expected an object with \"question\" and \"answer\", got {item.ValueKind.ToString().ToLowerInvariant()}");
         var question = Text(item, "question") ?? Text(item, "query") ?? Text(item, "problem");
+        if (question is null)
+            return new Candidate(position, null, "missing \"question\"");
         if (string.IsNullOrWhiteSpace(question))
-            throw new InvalidDataException($"{where}: missing \"question\".");
-        var id = Text(item, "id") ?? Text(item, "_id") ?? position.ToString(CultureInfo.InvariantCulture);
+            return new Candidate(position, null, "\"question\" is empty");
+        var id = Text(item, "id") ?? Text(item, "_id") ?? number.ToString(CultureInfo.InvariantCulture);
+        if (string.IsNullOrWhiteSpace(id))
+            return new Candidate(position, null, "\"id\" is empty");
         var answer = Text(item, "answer") ?? Text(item, "gold") ?? Text(item, "gold_answer");
-        return new TrajectoryTask(id, question, answer);
+        return new Candidate(position, new TrajectoryTask(id, question, answer), null);
     }
+
+    private static string Shorten(string message) => message.Length <= 120 ? message : message[..120] + "…";
 
     private static string? Text(JsonElement item, string name)
     {

@@ -6,7 +6,10 @@ namespace AgentKit.Core.Trajectories;
 /// <summary>
 /// Reads a trajectory JSONL file, skipping what cannot be read instead of failing: a truncated last line
 /// (a writer killed mid-record) is reported as such; a corrupt line elsewhere, or a record of a newer
-/// schema version, is reported with its line number. Blank lines are ignored.
+/// schema version, is reported with its line number. Blank lines are ignored. A record whose run id appeared on an
+/// earlier line replaces that one in place: an agent recording each step
+/// (<see cref="Running.AgentRunOptions.RecordEachStep"/>) writes its run again after every step, and the last line is
+/// the most complete.
 /// </summary>
 public static class JsonlTrajectoryReader
 {
@@ -29,6 +32,7 @@ public static class JsonlTrajectoryReader
         var lines = text.Split('\n');
         var lastIndex = endsWithNewline ? lines.Length - 2 : lines.Length - 1; // Split leaves "" after a final newline
         var records = new List<TrajectoryRecord>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal); // run id -> index in records
         var warnings = new List<string>();
         for (var i = 0; i <= lastIndex; i++)
         {
@@ -41,8 +45,13 @@ public static class JsonlTrajectoryReader
                 var record = TrajectoryJson.Deserialize(line);
                 if (record.SchemaVersion > TrajectorySchema.Version)
                     warnings.Add($"{sourceName}:{lineNumber}: schema version {record.SchemaVersion} is newer than this reader ({TrajectorySchema.Version}); line skipped.");
+                else if (positions.TryGetValue(record.RunId, out var earlier))
+                    records[earlier] = record;
                 else
+                {
+                    positions[record.RunId] = records.Count;
                     records.Add(record);
+                }
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
             {

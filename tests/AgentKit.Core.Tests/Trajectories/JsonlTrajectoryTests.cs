@@ -71,6 +71,50 @@ public sealed class JsonlTrajectoryTests : IDisposable
     }
 
     [Fact]
+    public void A_later_record_of_the_same_run_replaces_the_earlier_one_in_place()
+    {
+        string Line(string id, RunOutcome outcome) => TrajectoryJson.Serialize(SampleTrajectory.Create(id, outcome));
+        var text = string.Join('\n', Line("a", RunOutcome.Cancelled), Line("b", RunOutcome.Answered), Line("a", RunOutcome.StepLimit), Line("a", RunOutcome.Answered)) + "\n";
+        var read = JsonlTrajectoryReader.Read(new StringReader(text));
+        Assert.Empty(read.Warnings);
+        Assert.Equal(["a", "b"], read.Records.Select(r => r.RunId));
+        Assert.Equal(RunOutcome.Answered, read.Records[0].Outcome);
+    }
+
+    [Theory]
+    [InlineData("nul-filled tail")]
+    [InlineData("cut inside a multi-byte character")]
+    [InlineData("null")]
+    [InlineData("a JSON array")]
+    [InlineData("cut right after a closing brace")]
+    public async Task A_damaged_last_line_is_skipped_and_the_runs_before_it_are_kept(string damage)
+    {
+        var path = Path.Combine(_dir, "d.jsonl");
+        using (var writer = new JsonlTrajectoryWriter(path))
+        {
+            await writer.WriteAsync(SampleTrajectory.Create("a"));
+            await writer.WriteAsync(SampleTrajectory.Create("b"));
+        }
+        var whole = System.Text.Encoding.UTF8.GetBytes(TrajectoryJson.Serialize(SampleTrajectory.Create("c") with { FinalAnswer = "São Tomé" }));
+        var cut = Array.IndexOf(whole, (byte)0xC3); // the first byte of "ã"
+        byte[] tail = damage switch
+        {
+            "nul-filled tail" => new byte[4096], // what a file system can leave after a power cut
+            "cut inside a multi-byte character" => whole[..(cut + 1)],
+            "null" => "null"u8.ToArray(),
+            "a JSON array" => "[1,2]"u8.ToArray(),
+            _ => whole[..(Array.IndexOf(whole, (byte)'}') + 1)],
+        };
+        await using (var stream = new FileStream(path, FileMode.Append))
+            stream.Write(tail);
+
+        var read = JsonlTrajectoryReader.Read(path);
+
+        Assert.Equal(["a", "b"], read.Records.Select(r => r.RunId));
+        Assert.Contains(":3: ", Assert.Single(read.Warnings));
+    }
+
+    [Fact]
     public void Newer_schema_versions_are_skipped_with_a_warning()
     {
         var line = TrajectoryJson.Serialize(SampleTrajectory.Create() with { SchemaVersion = TrajectorySchema.Version + 1 });
