@@ -31,7 +31,7 @@ namespace AgentKit.Sandbox.Worker.Policy;
 /// unchecked loads, stores and reinterpretation — <c>Vector.LoadUnsafe</c> escaped the sandbox); <c>Span</c>,
 /// <c>ReadOnlySpan</c>, <c>Memory</c> are allowed over arrays and strings through their checked constructors,
 /// <c>AsSpan</c> and slicing; <c>BitConverter</c> is allowed (array and span overloads are bounds-checked; it has no
-/// ref overloads, and the signature rule would refuse one); <c>BinaryPrimitives</c>, <c>ArrayPool</c> (a process-wide
+/// ref overloads, and the signature rule would refuse one), and so is <c>BinaryPrimitives</c> (spans only); <c>ArrayPool</c> (a process-wide
 /// pool leaks one session's data into another's arrays), <c>Interlocked</c>/<c>Volatile</c> (threads are denied),
 /// <c>MemoryMarshal</c>, <c>CollectionsMarshal</c>, <c>Unsafe</c>, <c>Marshal</c>, <c>GCHandle</c>,
 /// <c>RuntimeHelpers</c> and <c>DefaultInterpolatedStringHandler</c> (a copied handler writes into a pooled buffer
@@ -77,6 +77,8 @@ internal static class PolicyRules
         "System.PlatformNotSupportedException",
         // String.Create's callbacks: they receive a bounds-checked span.
         "System.Buffers.SpanAction`2", "System.Buffers.ReadOnlySpanAction`2",
+        // Endian reads and writes over spans: bounds-checked (it has no ref overloads; the signature rule would refuse one).
+        "System.Buffers.Binary.BinaryPrimitives",
 
         // Collections.
         "System.Collections.Generic.CollectionExtensions", "System.Collections.Generic.Comparer`1",
@@ -303,7 +305,6 @@ internal static class PolicyRules
         ["System.Numerics.Plane"] = "raw memory (SIMD loads, stores and reinterpretation)",
         ["System.Numerics.Quaternion"] = "raw memory (SIMD loads, stores and reinterpretation)",
         ["System.Buffers.ArrayPool`1"] = "a process-wide pool shared with other sessions",
-        ["System.Buffers.Binary.BinaryPrimitives"] = "raw memory",
         ["System.Runtime.CompilerServices.DefaultInterpolatedStringHandler"] = "pooled buffers",
     };
 
