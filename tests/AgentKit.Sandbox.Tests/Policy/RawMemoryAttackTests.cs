@@ -61,6 +61,9 @@ public sealed class RawMemoryAttackTests
     [InlineData("{ int x = 0; System.Threading.Volatile.Write(ref x, 1); }", "System.Threading.Volatile")]
     [InlineData("Console.WriteLine(System.Buffers.ArrayPool<byte>.Shared.Rent(16));", "System.Buffers.ArrayPool")]
     [InlineData("Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $\"{1}\"));", "DefaultInterpolatedStringHandler")]
+    // Overlapping fields would let an int[] reference be read as a string: explicit layout is interop, denied.
+    [InlineData("[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]\nstruct Overlay { [System.Runtime.InteropServices.FieldOffset(0)] public object O; [System.Runtime.InteropServices.FieldOffset(0)] public int[] A; }", "System.Runtime.InteropServices.StructLayout")]
+    [InlineData("[System.Runtime.CompilerServices.InlineArray(4)]\nstruct Four { int _e; }", "System.Runtime.CompilerServices.InlineArray")]
     public void OtherRawMemoryAndSharedStateApis_AreRefused(string code, string symbol) => AssertRefused(code, symbol);
 
     // Overloads of allowed types: the member the call binds to decides, not its type or name.
@@ -71,6 +74,7 @@ public sealed class RawMemoryAttackTests
     [InlineData("{ ReadOnlySpan<int> s = new int[2]; Console.WriteLine(s.GetPinnableReference()); }", "System.ReadOnlySpan<T>.GetPinnableReference()", "returns a reference")]
     [InlineData("Console.WriteLine(\"abc\".GetPinnableReference());", "string.GetPinnableReference()", "returns a reference")]
     [InlineData("{ int? n = 1; Console.WriteLine(Nullable.GetValueRefOrDefaultRef(in n)); }", "System.Nullable.GetValueRefOrDefaultRef", "returns a reference")]
+    [InlineData("Console.WriteLine(new int[4].AsMemory().Pin());", "System.Memory<T>.Pin()", "System.Buffers.MemoryHandle")]
     public void DangerousOverloadsOfAllowedTypes_AreRefused(string code, string symbol, string reason) => AssertRefused(code, symbol, reason);
 
     [Theory]
