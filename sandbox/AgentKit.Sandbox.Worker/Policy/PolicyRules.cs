@@ -25,6 +25,10 @@ namespace AgentKit.Sandbox.Worker.Policy;
 ///   <c>ref</c> fields, use <c>stackalloc</c> except with a small constant length, pointers, function pointers,
 ///   <c>fixed</c>, <c>unsafe</c>, <c>extern</c>, <c>__makeref</c>/<c>__reftype</c>/<c>__refvalue</c>/<c>__arglist</c>,
 ///   finalizers, <c>#r</c> or <c>#load</c>.</item>
+/// <item><b>Seen through:</b> aliases, <c>using static</c>, extension methods (checked as declared), method groups
+///   converted to delegates, lambdas and local functions, query clauses, inferred type arguments, implicit and
+///   user-defined conversions, and what the compiler calls unnamed (<c>foreach</c>, deconstruction, collection
+///   initializers, operators, interpolated-string handlers). <c>nameof</c> of a denied member is refused too.</item>
 /// </list>
 /// Decisions worth knowing: <c>System.Numerics.Vector*</c>, matrices and quaternions and all of
 /// <c>System.Runtime.Intrinsics</c> are denied entirely (SIMD is no use to agents and those APIs mix arithmetic with
