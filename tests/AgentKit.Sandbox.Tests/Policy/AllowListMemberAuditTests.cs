@@ -1,4 +1,4 @@
-using AgentKit.Sandbox.Worker.Policy;
+using AgentKit.Sandbox.Policy;
 using Microsoft.CodeAnalysis;
 
 namespace AgentKit.Sandbox.Tests.Policy;

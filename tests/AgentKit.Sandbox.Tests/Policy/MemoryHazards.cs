@@ -5,7 +5,7 @@ namespace AgentKit.Sandbox.Tests.Policy;
 /// <summary>
 /// Judges a framework member by its signature alone, independently of the policy's code: does it look like it can
 /// reach memory outside the object it is given? It is deliberately suspicious — a hit on an allowed member must be
-/// refused by the policy or reviewed (<see cref="Worker.Policy.PolicyRules"/>), never silently let through.
+/// refused by the policy or reviewed (<see cref="AgentKit.Sandbox.Policy.PolicyRules"/>), never silently let through.
 /// </summary>
 internal static class MemoryHazards
 {
