@@ -74,7 +74,7 @@ public static class CliApp
             await stderr.WriteLineAsync("cancelled");
             return 130;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or InvalidOperationException
+        catch (Exception ex) when (ex is IOException or InvalidDataException or InvalidOperationException or Models.ModelLoadException
                                        or NotSupportedException or ArgumentException or HttpRequestException
                                        or UnauthorizedAccessException or TimeoutException or FormatException)
         {

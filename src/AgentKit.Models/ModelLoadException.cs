@@ -13,6 +13,11 @@ public enum ModelLoadFailure
     Truncated,
     /// <summary>The header is inconsistent (impossible sizes, unknown types, misaligned offsets).</summary>
     Corrupt,
+    /// <summary>
+    /// The GGUF container is well formed but its content contradicts itself: hyperparameters that do not match the
+    /// tensors, tokenizer arrays of different lengths, tensor types the runtime cannot compute with.
+    /// </summary>
+    Inconsistent,
     /// <summary><c>general.architecture</c> is missing or names an architecture the bundled llama.cpp cannot run.</summary>
     UnsupportedArchitecture,
     /// <summary>The file passed validation but the native runtime refused it.</summary>
@@ -20,8 +25,8 @@ public enum ModelLoadFailure
 }
 
 /// <summary>
-/// A model file could not be loaded. The message is meant for the user as is: it names the file and
-/// says what is wrong with it.
+/// A model file could not be loaded. The message is meant for the user as is: one line that names the file and
+/// says what is wrong with it (the CLI prints it as is and exits with code 1).
 /// </summary>
 public sealed class ModelLoadException : Exception
 {

@@ -104,6 +104,8 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // The chat endpoint enforces the same limit with an OpenAI-style 413; Kestrel's covers every other route.
+            kestrel.Limits.MaxRequestBodySize = _options.MaxRequestBodyBytes;
             kestrel.Listen(_options.ListenAddress, _options.Port);
         });
 

@@ -28,6 +28,19 @@ public sealed record ServerOptions
     /// <summary><c>max_tokens</c> used when a request sets neither <c>max_tokens</c> nor <c>max_completion_tokens</c> (default 256).</summary>
     public int DefaultMaxTokens { get; init; } = 256;
 
+    /// <summary>
+    /// Largest request body accepted, in bytes (default 1 MiB, about 250,000 tokens of text). A larger declared
+    /// <c>Content-Length</c> is refused with 413 before anything is read, and a chunked body is cut off with 413 as
+    /// soon as it passes the limit, so an oversized request is never parsed or tokenised.
+    /// </summary>
+    public int MaxRequestBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>Most messages in one chat completion request (default 1024); more is a 400.</summary>
+    public int MaxMessages { get; init; } = 1024;
+
+    /// <summary>Most stop sequences in one request (default 16; OpenAI allows 4); more is a 400. Each is checked after every token.</summary>
+    public int MaxStopSequences { get; init; } = 16;
+
     /// <summary>Clock for the <c>created</c> timestamps and request durations (default: the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -46,6 +59,12 @@ public sealed record ServerOptions
             throw new ArgumentException($"MaxConcurrentGenerations must be between 1 and 256, got {MaxConcurrentGenerations}.", nameof(MaxConcurrentGenerations));
         if (DefaultMaxTokens < 1)
             throw new ArgumentException($"DefaultMaxTokens must be >= 1, got {DefaultMaxTokens}.", nameof(DefaultMaxTokens));
+        if (MaxRequestBodyBytes is < 1024 or > 1 << 30)
+            throw new ArgumentException($"MaxRequestBodyBytes must be between 1024 and 1073741824 (1 GiB), got {MaxRequestBodyBytes}.", nameof(MaxRequestBodyBytes));
+        if (MaxMessages is < 1 or > 1_000_000)
+            throw new ArgumentException($"MaxMessages must be between 1 and 1000000, got {MaxMessages}.", nameof(MaxMessages));
+        if (MaxStopSequences is < 0 or > 1024)
+            throw new ArgumentException($"MaxStopSequences must be between 0 and 1024, got {MaxStopSequences}.", nameof(MaxStopSequences));
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
         return this;

@@ -27,23 +27,45 @@ public static class GgufModelValidator
     };
 
     /// <summary>
-    /// Reads and checks the header of the model at <paramref name="path"/>: it exists, is GGUF v2/v3, its
-    /// tensor data lies inside the file, and <c>general.architecture</c> names a supported architecture.
+    /// Reads and checks the header of the model at <paramref name="path"/> without loading tensor data: it exists, is
+    /// GGUF v2/v3 with every tensor inside the file, <c>general.architecture</c> names a supported architecture, and
+    /// the hyperparameters, tokenizer arrays and tensors agree with each other (see <see cref="Check"/>).
     /// </summary>
-    /// <exception cref="ModelLoadException">With a message that says what is wrong with the file.</exception>
-    public static GgufFile Validate(string path)
+    /// <exception cref="ModelLoadException">With a one-line message that says what is wrong with the file.</exception>
+    public static GgufFile Validate(string path) => Check(GgufReader.Read(path), path);
+
+    /// <summary>Validates a GGUF held in a seekable stream; <paramref name="name"/> is used in error messages.</summary>
+    /// <exception cref="ModelLoadException">With a one-line message that says what is wrong with the file.</exception>
+    public static GgufFile Validate(Stream stream, string name) => Check(GgufReader.Read(stream, name), name);
+
+    /// <summary>
+    /// Checks an already-read header for what would make llama.cpp refuse the file or abort the process:
+    /// hyperparameters out of range (layers, experts, widths, non-finite or negative epsilons), tokenizer arrays of
+    /// the wrong length or type, duplicate token texts, special token ids outside the vocabulary, tensor types ggml
+    /// cannot compute with, blocks missing or beyond <c>block_count</c>, and for the llama family
+    /// (<c>llama</c>, <c>qwen2</c>, <c>qwen3</c>) the shape of every tensor against the hyperparameters.
+    /// </summary>
+    /// <exception cref="ModelLoadException">With a one-line message that says what is wrong with the file.</exception>
+    public static GgufFile Check(GgufFile file, string name)
     {
-        var file = GgufReader.Read(path);
+        ArgumentNullException.ThrowIfNull(file);
         var architecture = file.Architecture;
         if (architecture is null)
-            throw new ModelLoadException(ModelLoadFailure.UnsupportedArchitecture, path,
-                $"Model file '{path}' has no 'general.architecture' string, so it is not a model llama.cpp can load.");
+            throw new ModelLoadException(ModelLoadFailure.UnsupportedArchitecture, name,
+                $"Model file '{name}' has no 'general.architecture' string, so it is not a model llama.cpp can load.");
         if (!SupportedArchitectures.Contains(architecture))
-            throw new ModelLoadException(ModelLoadFailure.UnsupportedArchitecture, path,
-                $"Model file '{path}' has architecture '{architecture}', which the bundled llama.cpp does not support " +
+            throw new ModelLoadException(ModelLoadFailure.UnsupportedArchitecture, name,
+                $"Model file '{name}' has architecture '{architecture}', which the bundled llama.cpp does not support " +
                 "(supported include llama, mistral3, qwen2, qwen3, phi3, gemma, gemma3 and others; see GgufModelValidator.SupportedArchitectures).");
         if (file.Tensors.Count == 0)
-            throw new ModelLoadException(ModelLoadFailure.Corrupt, path, $"Model file '{path}' contains no tensors (a vocabulary-only file?).");
+            throw new ModelLoadException(ModelLoadFailure.Corrupt, name, $"Model file '{name}' contains no tensors (a vocabulary-only file?).");
+
+        var check = new ModelFileCheck(file, name);
+        var vocabulary = TokenizerRules.Check(check);
+        var hyperparameters = ModelHyperparameters.Read(check);
+        TensorRules.Check(check, hyperparameters, vocabulary);
+        if (LlamaLayoutRules.Architectures.Contains(architecture))
+            LlamaLayoutRules.Check(check, hyperparameters, vocabulary);
         return file;
     }
 }

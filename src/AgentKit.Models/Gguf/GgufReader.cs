@@ -78,9 +78,12 @@ public static class GgufReader
                 throw Truncated($"its header announces {kvCount} metadata entries and {tensorCount} tensors, more than its {_length} bytes can hold");
 
             var metadata = new List<KeyValuePair<string, GgufValue>>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
             for (ulong i = 0; i < kvCount; i++)
             {
                 var key = ReadString();
+                if (!keys.Add(key))
+                    throw Corrupt($"metadata key '{key}' appears twice");
                 var type = ReadType();
                 metadata.Add(new(key, ReadValue(type, key, depth: 0)));
             }
@@ -95,15 +98,27 @@ public static class GgufReader
             }
 
             var tensors = new List<GgufTensorInfo>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             for (ulong i = 0; i < tensorCount; i++)
-                tensors.Add(ReadTensorInfo(alignment));
+            {
+                var tensor = ReadTensorInfo(alignment);
+                if (!names.Add(tensor.Name))
+                    throw Corrupt($"tensor '{tensor.Name}' appears twice");
+                tensors.Add(tensor);
+            }
 
+            // ggml's own reader demands that tensor data is packed in header order, each tensor aligned: an offset
+            // anywhere else (overlapping another tensor, or leaving a gap) is a file it refuses, so it is refused here.
             var dataOffset = GgufWriter.AlignUp(stream.Position, alignment);
+            long expectedOffset = 0;
             foreach (var tensor in tensors)
             {
+                if (tensor.Offset != expectedOffset)
+                    throw Corrupt($"tensor '{tensor.Name}' has data offset {tensor.Offset} where {expectedOffset} was expected (tensor data must follow the header order without overlaps or gaps)");
                 var end = checked(dataOffset + tensor.Offset + tensor.ByteSize);
                 if (end > _length)
                     throw Truncated($"tensor '{tensor.Name}' needs bytes up to {end} but the file has only {_length}");
+                expectedOffset = GgufWriter.AlignUp(tensor.Offset + tensor.ByteSize, alignment);
             }
             return new GgufFile(version, metadata, tensors, alignment, dataOffset, _length);
         }
@@ -111,6 +126,8 @@ public static class GgufReader
         private GgufTensorInfo ReadTensorInfo(int alignment)
         {
             var tensorName = ReadString();
+            if (tensorName.Length == 0 || Encoding.UTF8.GetByteCount(tensorName) > GgufWriter.MaxTensorNameBytes)
+                throw Corrupt($"a tensor name is empty or longer than ggml's {GgufWriter.MaxTensorNameBytes} bytes ('{Shorten(tensorName)}')");
             var dimensionCount = _reader.ReadUInt32();
             if (dimensionCount is < 1 or > MaxDimensions)
                 throw Corrupt($"tensor '{tensorName}' has {dimensionCount} dimensions (1 to {MaxDimensions} allowed)");
@@ -118,7 +135,7 @@ public static class GgufReader
             for (var d = 0; d < dims.Length; d++)
             {
                 var dim = _reader.ReadUInt64();
-                if (dim > int.MaxValue)
+                if (dim is 0 or > int.MaxValue)
                     throw Corrupt($"tensor '{tensorName}' has an impossible dimension {dim}");
                 dims[d] = (long)dim;
             }
@@ -128,6 +145,9 @@ public static class GgufReader
             var offset = _reader.ReadUInt64();
             if (offset > long.MaxValue / 2 || offset % (ulong)alignment != 0)
                 throw Corrupt($"tensor '{tensorName}' has offset {offset}, impossible or not a multiple of the alignment {alignment}");
+            // ggml stores every row as whole quantisation blocks, so the innermost dimension must be a multiple of one.
+            if (dims[0] % GgmlTypeInfo.BlockSize(type) != 0)
+                throw Corrupt($"tensor '{tensorName}' has rows of {dims[0]} elements, not a whole number of {type} blocks of {GgmlTypeInfo.BlockSize(type)}");
             var info = new GgufTensorInfo(tensorName, dims, type, (long)offset);
             try
             {
@@ -182,6 +202,8 @@ public static class GgufReader
             };
             if (count > (ulong)Remaining / (ulong)minimumElementBytes)
                 throw Truncated($"metadata '{key}' announces {count} array elements, more than the rest of the file can hold");
+            if (count > (ulong)System.Array.MaxLength)
+                throw Corrupt($"metadata '{key}' announces {count} array elements, more than one array can hold");
             var n = (int)count;
             return elementType switch
             {
@@ -221,6 +243,8 @@ public static class GgufReader
             var length = _reader.ReadUInt64();
             if (length > (ulong)Remaining)
                 throw Truncated($"a string of {length} bytes at offset {stream.Position - 8} runs past the end of the file");
+            if (length > (ulong)System.Array.MaxLength)
+                throw Corrupt($"a string of {length} bytes at offset {stream.Position - 8} is longer than any GGUF string can be");
             return Encoding.UTF8.GetString(_reader.ReadBytes((int)length));
         }
 
@@ -229,6 +253,8 @@ public static class GgufReader
 
         private ModelLoadException Corrupt(string detail) =>
             new(ModelLoadFailure.Corrupt, name, $"Model file '{name}' has a corrupt GGUF header: {detail}.");
+
+        private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
 
         private static string Describe(byte[] head) =>
             head.Length == 0 ? "nothing (the file is empty)" : $"bytes {Convert.ToHexString(head)}";

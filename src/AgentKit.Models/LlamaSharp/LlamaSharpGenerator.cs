@@ -53,15 +53,18 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
         // Everything checkable is checked before native code sees the file: llama.cpp aborts on some bad files.
         Header = GgufModelValidator.Validate(options.ModelPath);
         LlamaNativeRuntime.EnsureLoaded(_logger);
+        LlamaNativeRuntime.ClearLastError();
         try
         {
             _weights = LLamaWeights.LoadFromFile(new ModelParams(options.ModelPath) { GpuLayerCount = options.GpuLayerCount });
         }
         catch (Exception ex) when (ex is LoadWeightsFailedException or RuntimeError)
         {
+            var reason = LlamaNativeRuntime.LastError is { } error
+                ? $"llama.cpp says: {error}"
+                : "a required tensor or metadata key is probably missing or has the wrong shape";
             throw new ModelLoadException(ModelLoadFailure.NativeLoadFailed, options.ModelPath,
-                $"llama.cpp could not load model file '{options.ModelPath}' (architecture '{Header.Architecture}'): " +
-                "a required tensor or metadata key is probably missing or has the wrong shape. Run with logging for llama.cpp's reason.", ex);
+                $"llama.cpp could not load model file '{options.ModelPath}' (architecture '{Header.Architecture}'): {reason}.", ex);
         }
 
         var path = Path.GetFullPath(options.ModelPath);

@@ -20,10 +20,11 @@ internal sealed class ChatCompletionsEndpoint(
     {
         var aborted = context.RequestAborted;
         ChatCompletionCall call;
+        var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBodyBytes, aborted);
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, default, aborted);
-            call = ChatCompletionRequestReader.Read(document.RootElement, options.DefaultMaxTokens);
+            using var document = JsonDocument.Parse(body);
+            call = ChatCompletionRequestReader.Read(document.RootElement, ChatCompletionLimits.From(options));
             call.Candidates.Validate();
         }
         catch (JsonException ex)

@@ -1,5 +1,6 @@
 using AgentKit.Models.Gguf;
 using AgentKit.Models.LlamaSharp;
+using AgentKit.Models.Tests.Gguf;
 using AgentKit.TestUtils;
 
 namespace AgentKit.Models.Tests.LlamaSharp;
@@ -103,18 +104,31 @@ public sealed class ModelLoadErrorTests
         Assert.Contains("unknown ggml type 77", ex.Message);
     }
 
-    [Fact]
-    public void Llama_file_missing_tensors_fails_in_native_code_with_a_managed_exception()
+    [Theory]
+    [MemberData(nameof(LyingModels.NativeAborts), MemberType = typeof(LyingModels))]
+    public void A_file_that_used_to_abort_llama_cpp_is_refused_before_native_code(string lie)
     {
-        var path = TinyModels.TempPath("partial.gguf");
-        var writer = RandomLlamaModel.CreateWriter(new RandomLlamaOptions());
-        var partial = new GgufWriter();
-        foreach (var (key, value) in writer.Metadata)
-            partial.Add(key, value);
-        partial.AddTensor("token_embd.weight", [64, ByteLevelVocabulary.Default.Count], GgmlType.F32, new float[64 * ByteLevelVocabulary.Default.Count]);
-        partial.Write(path);
+        // Before validation these aborted the test host (SIGABRT/SIGSEGV inside llama.cpp); now the validator
+        // refuses them, so the failure kind is Inconsistent and llama.cpp never opens the file.
+        var ex = Load(LyingModels.Write(lie));
+
+        Assert.Equal(ModelLoadFailure.Inconsistent, ex.Failure);
+        Assert.Contains(LyingModels.All[lie].Expected, ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void A_file_only_llama_cpp_refuses_gives_its_reason_in_one_line()
+    {
+        // An extra tensor llama.cpp does not know is left to llama.cpp, which refuses it cleanly (no abort).
+        var path = new LyingLlamaFile().AddTensor("blk.0.unknown.weight", 64).Write("extra-tensor.gguf");
+
         var ex = Load(path);
+
         Assert.Equal(ModelLoadFailure.NativeLoadFailed, ex.Failure);
         Assert.Contains("llama.cpp could not load", ex.Message);
+        Assert.Contains("llama.cpp says:", ex.Message);
+        Assert.Contains("tensors", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 }

@@ -8,7 +8,7 @@ public sealed class ChatCompletionRequestReaderTests
     private static ChatCompletionCall Read(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return ChatCompletionRequestReader.Read(document.RootElement, defaultMaxTokens: 99);
+        return ChatCompletionRequestReader.Read(document.RootElement, new ChatCompletionLimits(DefaultMaxTokens: 99, MaxMessages: 8, MaxStopSequences: 4));
     }
 
     [Fact]
