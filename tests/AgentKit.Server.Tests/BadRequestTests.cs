@@ -84,6 +84,18 @@ public sealed class BadRequestTests(TinyModelServerFixture fixture) : IClassFixt
         Assert.Contains("fills the 256-token context", Http.AssertError(body, "invalid_request_error", null).GetProperty("message").GetString());
     }
 
+    /// <summary>Found by `agentkit bench dogfood` (chat-request): invalid UTF-8 in a stop string and in a role were 500s.</summary>
+    [Theory]
+    [InlineData("eyJtZXNzYWdlcyI6W3sicm9sZSI6InVzZXIiLCIiOiIifV0sInN0b3AiOiKHIiwiIjp0cnVlfQ==")]
+    [InlineData("eyJtZXNzYWdlcyI6W3sicm9sZSI6IoxcciIsIiI6IiJ9XSwiIjoiIiwiIjp0cnVlfQ==")]
+    public async Task Dogfood_findings_are_400s(string base64)
+    {
+        var (status, body) = await PostBytesAsync(new ByteArrayContent(Convert.FromBase64String(base64)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_encoding", Http.AssertError(body, "invalid_request_error", null).GetProperty("code").GetString());
+    }
+
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFE })]
     [InlineData(new byte[] { 0xC3 })]

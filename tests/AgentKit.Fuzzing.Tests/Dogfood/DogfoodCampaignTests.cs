@@ -14,11 +14,9 @@ public sealed class DogfoodCampaignTests
     /// signature (target, exception and top frame) so this test guards everything else. Remove an entry once its fix is
     /// merged, and add the regression test with the fix.
     /// </summary>
-    private static readonly (string Target, string SignaturePrefix, string What)[] OpenFindings =
-    [
-        ("chat-request", "System.InvalidOperationException @ System.Text.Json.JsonReaderHelper.TranscodeHelper",
-            "invalid UTF-8 inside a JSON string: JsonElement.GetString throws and the endpoint answers 500, not 400 (AgentKit.Server, reported)"),
-    ];
+    // Findings not fixed yet (none now). The first, invalid UTF-8 inside a JSON string of a chat request (a 500), was
+    // fixed by the server's body reader refusing non-UTF-8 bodies; ChatRequestRegression keeps its inputs.
+    private static readonly (string Target, string SignaturePrefix, string What)[] OpenFindings = [];
 
     [Fact]
     public async Task Every_parser_survives_a_short_campaign_from_its_seeds()

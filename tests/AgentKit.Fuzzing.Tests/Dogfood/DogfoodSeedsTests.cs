@@ -21,17 +21,18 @@ public sealed class DogfoodSeedsTests
     }
 
     [Fact]
-    public void Gguf_seeds_pass_the_model_validator()
+    public void Gguf_seeds_are_read_and_the_model_seed_passes_the_validator()
     {
         var dir = TempDir();
         foreach (var (name, bytes) in new[] { ("minimal", DogfoodSeeds.MinimalGguf()), ("tiny-llama", DogfoodSeeds.TinyLlamaGguf()) })
         {
             var path = Path.Combine(dir, name + ".gguf");
             File.WriteAllBytes(path, bytes);
-            var file = GgufModelValidator.Validate(path);
-            Assert.Equal("llama", file.Architecture);
+            // The minimal file exercises every metadata kind in the reader; it is no model, so the validator refuses it.
+            Assert.Equal("llama", GgufReader.Read(path).Architecture);
             Assert.True(bytes.Length < 16 * 1024, $"{name} is {bytes.Length} bytes: too big to mutate quickly");
         }
+        Assert.Equal("llama", GgufModelValidator.Validate(Path.Combine(dir, "tiny-llama.gguf")).Architecture);
     }
 
     [Fact]

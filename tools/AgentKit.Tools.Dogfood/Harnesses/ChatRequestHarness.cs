@@ -1,36 +1,34 @@
-using System.Linq.Expressions;
-using System.Reflection;
 using System.Text.Json;
 using AgentKit.Abstractions.Models;
 using AgentKit.Server;
+using AgentKit.Server.Protocol;
 
 namespace AgentKit.Tools.Dogfood.Harnesses;
 
 /// <summary>
-/// The server's <c>POST /v1/chat/completions</c> body handling, step for step as the endpoint does it: parse the body as
-/// JSON, read it with <c>ChatCompletionRequestReader</c>, validate the resulting <see cref="CandidateRequest"/>. The
-/// reader is internal to the server, so it is bound once, by reflection, into a compiled delegate (none per input).
+/// The server's <c>POST /v1/chat/completions</c> body handling, step for step as the endpoint does it: refuse a body
+/// that is not UTF-8, parse it as JSON, read it with <c>ChatCompletionRequestReader</c>, validate the resulting
+/// <see cref="CandidateRequest"/>. The reader is internal to the server, which lets this assembly see it.
 /// </summary>
 public static class ChatRequestHarness
 {
-    private const string ApiErrorType = "AgentKit.Server.Protocol.ApiError";
-    private const int DefaultMaxTokens = 256;
-
-    private static readonly Func<JsonElement, int, CandidateRequest> s_read = Bind();
+    private static readonly ChatCompletionLimits Limits = ChatCompletionLimits.From(new ServerOptions());
 
     /// <summary>Reads <paramref name="data"/> as a chat completion request body.</summary>
     /// <remarks>
-    /// Documented rejections, each answered with 400 by the endpoint: <see cref="JsonException"/> (not JSON),
+    /// Documented rejections, each answered with 400 by the endpoint: a body that is not UTF-8, <see cref="JsonException"/> (not JSON),
     /// <see cref="ArgumentException"/> (the request fails validation) and the server's <c>ApiError</c> (a parameter named).
     /// Anything else escaping would be a 500 and is a finding.
     /// </remarks>
     public static void Parse(ReadOnlySpan<byte> data)
     {
+        // The endpoint's body reader answers 400 (invalid_encoding) before any JSON is parsed.
+        if (!System.Text.Unicode.Utf8.IsValid(data)) return;
         try
         {
             _ = Read(data);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException || ex.GetType().FullName == ApiErrorType)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or ApiError)
         {
             // the endpoint's 400
         }
@@ -40,18 +38,8 @@ public static class ChatRequestHarness
     internal static CandidateRequest Read(ReadOnlySpan<byte> data)
     {
         using var document = JsonDocument.Parse(data.ToArray());
-        return s_read(document.RootElement, DefaultMaxTokens).Validate();
-    }
-
-    /// <summary><c>(root, max) => ChatCompletionRequestReader.Read(root, max).Candidates</c>, compiled.</summary>
-    private static Func<JsonElement, int, CandidateRequest> Bind()
-    {
-        var reader = typeof(ServerOptions).Assembly.GetType("AgentKit.Server.Protocol.ChatCompletionRequestReader", throwOnError: true)!;
-        var read = reader.GetMethod("Read", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, [typeof(JsonElement), typeof(int)])
-                   ?? throw new MissingMethodException(reader.FullName, "Read(JsonElement, int)");
-        var root = Expression.Parameter(typeof(JsonElement), "root");
-        var max = Expression.Parameter(typeof(int), "defaultMaxTokens");
-        var candidates = Expression.Property(Expression.Call(read, root, max), "Candidates");
-        return Expression.Lambda<Func<JsonElement, int, CandidateRequest>>(candidates, root, max).Compile();
+        var call = ChatCompletionRequestReader.Read(document.RootElement, Limits);
+        call.Candidates.Validate();
+        return call.Candidates;
     }
 }

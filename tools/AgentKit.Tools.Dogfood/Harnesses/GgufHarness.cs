@@ -5,7 +5,7 @@ namespace AgentKit.Tools.Dogfood.Harnesses;
 
 /// <summary>
 /// The GGUF header reader and model validator, through their public entry point: the input is written as a model file
-/// and <see cref="GgufModelValidator.Validate"/> checks it, as <c>agentkit run</c> does before llama.cpp sees the file.
+/// and <see cref="GgufModelValidator.Validate(string)"/> checks it, as <c>agentkit run</c> does before llama.cpp sees the file.
 /// </summary>
 public static class GgufHarness
 {
