@@ -22,14 +22,36 @@ internal static class CodePolicy
     /// <summary>Returns the first violation in <paramref name="tree"/>, or null when the snippet may run.</summary>
     public static PolicyViolation? Check(SemanticModel model, SyntaxTree tree, CancellationToken cancellationToken = default)
     {
-        var root = tree.GetRoot(cancellationToken);
-        foreach (var node in root.DescendantNodesAndSelf(descendIntoTrivia: true))
+        // A snippet names the same few framework symbols over and over (Select, List<T>, string): decide each once.
+        t_verdicts = new Dictionary<ISymbol, (string Symbol, string Reason)?>(SymbolEqualityComparer.IncludeNullability);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var violation = CheckSyntax(node) ?? CheckSemantics(model, node, cancellationToken);
-            if (violation is not null) return violation;
+            var root = tree.GetRoot(cancellationToken);
+            foreach (var node in root.DescendantNodesAndSelf(descendIntoTrivia: true))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var violation = CheckSyntax(node) ?? CheckSemantics(model, node, cancellationToken);
+                if (violation is not null) return violation;
+            }
+            return CheckOperations(model, root, cancellationToken);
         }
-        return CheckOperations(model, root, cancellationToken);
+        finally
+        {
+            t_verdicts = null;
+        }
+    }
+
+    // Per check and per thread only: verdicts on symbols of one compilation must not keep it alive after the check.
+    [ThreadStatic]
+    private static Dictionary<ISymbol, (string Symbol, string Reason)?>? t_verdicts;
+
+    private static (string Symbol, string Reason)? Remember(ISymbol symbol, Func<ISymbol, (string Symbol, string Reason)?> decide)
+    {
+        if (t_verdicts is not { } verdicts) return decide(symbol);
+        if (verdicts.TryGetValue(symbol, out var known)) return known;
+        var verdict = decide(symbol);
+        verdicts[symbol] = verdict;
+        return verdict;
     }
 
     private static PolicyViolation? CheckSyntax(SyntaxNode node)
@@ -165,14 +187,17 @@ internal static class CodePolicy
     private static PolicyViolation? CheckOperations(SemanticModel model, SyntaxNode root, CancellationToken cancellationToken)
     {
         var seen = new HashSet<IOperation>();
+        // Asking for the operation of every node binds each one again; nodes inside a tree already walked need not be asked.
+        var covered = new HashSet<SyntaxNode>();
         foreach (var node in root.DescendantNodes())
         {
-            if (model.GetOperation(node, cancellationToken) is not { } operation) continue;
+            if (covered.Contains(node) || model.GetOperation(node, cancellationToken) is not { } operation) continue;
             while (operation.Parent is { } parent) operation = parent;
             if (!seen.Add(operation)) continue;
             foreach (var current in operation.DescendantsAndSelf())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                covered.Add(current.Syntax);
                 foreach (var symbol in SymbolsOf(current))
                 {
                     if (symbol is not null && CheckSymbol(symbol) is { } found) return At(current.Syntax, found.Symbol, found.Reason);
@@ -200,7 +225,9 @@ internal static class CodePolicy
     };
 
     /// <summary>Checks one referenced or declared symbol; returns what to name in the error and why.</summary>
-    internal static (string Symbol, string Reason)? CheckSymbol(ISymbol symbol)
+    internal static (string Symbol, string Reason)? CheckSymbol(ISymbol symbol) => Remember(symbol, DecideSymbol);
+
+    private static (string Symbol, string Reason)? DecideSymbol(ISymbol symbol)
     {
         switch (symbol)
         {
@@ -268,20 +295,20 @@ internal static class CodePolicy
             IEventSymbol e => (e.Type, false, []),
             _ => ((ITypeSymbol?)null, false, System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty),
         };
-        var name = Describe(member);
-        if (returnType is not null && CheckType(returnType, treatAsAllowed) is { } deniedReturn) return (name, $"its type {deniedReturn.Symbol} is denied: {deniedReturn.Reason}");
+        if (returnType is not null && CheckType(returnType, treatAsAllowed) is { } deniedReturn) return (Describe(member), $"its type {deniedReturn.Symbol} is denied: {deniedReturn.Reason}");
         foreach (var parameter in parameters)
         {
             if (CheckType(parameter.Type, treatAsAllowed) is { } deniedParameter)
-                return (name, $"its parameter '{parameter.Name}' has type {deniedParameter.Symbol}, denied: {deniedParameter.Reason}");
+                return (Describe(member), $"its parameter '{parameter.Name}' has type {deniedParameter.Symbol}, denied: {deniedParameter.Reason}");
         }
-        if (IsReviewedByRef(member)) return null;
-        if (returnsByRef) return (name, "returns a reference into memory, which the sandbox only allows for reviewed members");
+        var byRef = returnsByRef || parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.In or RefKind.RefReadOnlyParameter);
+        if (!byRef || IsReviewedByRef(member)) return null;
+        if (returnsByRef) return (Describe(member), "returns a reference into memory, which the sandbox only allows for reviewed members");
         foreach (var parameter in parameters)
         {
             if (parameter.RefKind is RefKind.Ref or RefKind.In or RefKind.RefReadOnlyParameter
                 && !(parameter.Type is INamedTypeSymbol handler && PolicyRules.IsReviewedByRefParameterType(TypeKey(handler.OriginalDefinition))))
-                return (name, $"takes '{parameter.Name}' by reference, which code can read or write past; only reviewed members may");
+                return (Describe(member), $"takes '{parameter.Name}' by reference, which code can read or write past; only reviewed members may");
         }
         return null;
     }
@@ -300,7 +327,10 @@ internal static class CodePolicy
         member.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
     /// <summary>Checks a type and everything it is built from (element types, type arguments).</summary>
-    internal static (string Symbol, string Reason)? CheckType(ITypeSymbol type, Func<INamedTypeSymbol, bool>? treatAsAllowed = null)
+    internal static (string Symbol, string Reason)? CheckType(ITypeSymbol type, Func<INamedTypeSymbol, bool>? treatAsAllowed = null) =>
+        treatAsAllowed is null ? Remember(type, t => DecideType((ITypeSymbol)t, null)) : DecideType(type, treatAsAllowed);
+
+    private static (string Symbol, string Reason)? DecideType(ITypeSymbol type, Func<INamedTypeSymbol, bool>? treatAsAllowed)
     {
         switch (type)
         {
@@ -349,7 +379,10 @@ internal static class CodePolicy
     }
 
     private static string NamespaceOf(INamedTypeSymbol type) =>
-        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "";
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? NamespaceNames.GetValue(ns, n => n.ToDisplayString()) : "";
+
+    // Display strings are costly and namespaces few; the weak table lets a namespace symbol (and its compilation) go.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamespaceSymbol, string> NamespaceNames = new();
 
     private static string FullName(INamedTypeSymbol type)
     {

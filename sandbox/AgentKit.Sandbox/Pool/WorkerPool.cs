@@ -15,12 +15,25 @@ namespace AgentKit.Sandbox.Pool;
 /// </summary>
 internal sealed class WorkerPool : IAsyncDisposable
 {
-    // Loads, runs and unloads a submission that exercises LINQ, lambdas, string formatting and output capture, so
-    // the JIT cost of that path is paid before the worker is handed out.
+    // Loads, runs and unloads a submission that exercises what agent code uses most — anonymous types and records,
+    // the common LINQ operators, dictionaries, string work, interpolation, a regex, output capture — so that the JIT
+    // cost of that code (its shared generic instantiations especially) is paid while the worker waits in the pool,
+    // not in the first step of a run.
     private const string WarmUpSnippet =
-        "var squares = Enumerable.Range(1, 10).Select(i => i * i).Where(i => i % 2 == 0).ToList();\n" +
-        "Console.WriteLine($\"{squares.Count} {string.Join(\",\", squares)}\");\n" +
-        "squares.Sum()";
+        "record Item(string Name, int Count, decimal Price, double Weight);\n" +
+        "var items = Enumerable.Range(1, 40).Select(i => new Item(\"n\" + (i % 7), i, i * 1.5m, i / 3.0)).ToList();\n" +
+        "var groups = items.GroupBy(x => x.Name).Select(g => new { Name = g.Key, Total = g.Sum(x => x.Price), N = g.Count(), W = g.Average(x => x.Weight) })\n" +
+        "    .OrderByDescending(x => x.Total).ThenBy(x => x.Name).ToList();\n" +
+        "var byName = items.ToDictionary(x => x.Name + x.Count, x => x.Count);\n" +
+        "var words = \"the quick brown fox jumps over the lazy dog\".Split(' ');\n" +
+        "var frequency = words.GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());\n" +
+        "var sorted = words.Distinct().OrderBy(w => w.Length).ThenBy(w => w).ToArray();\n" +
+        "var numbered = sorted.Zip(Enumerable.Range(1, sorted.Length), (w, n) => w + n).ToList();\n" +
+        "var text = string.Join(\",\", groups.Take(3).Select(g => $\"{g.Name}:{g.Total:F1}\"));\n" +
+        "var match = System.Text.RegularExpressions.Regex.Match(text, @\"\\d+\").Value;\n" +
+        "var checksum = numbered.Aggregate(0, (acc, s) => acc * 31 + s.Length) + frequency[\"the\"] + byName.Count + items.Max(x => x.Count) + items.First(x => x.Count > 3).Count;\n" +
+        "Console.WriteLine($\"{text}|{match}|{sorted.Length}|{items.Where(x => x.Weight > 2).Sum(x => x.Count)}\");\n" +
+        "checksum";
 
     private static readonly Lazy<SubmissionImage> WarmUpImage = new(() =>
         SubmissionCompiler.Compile(WarmUpSnippet, null, trusted: true, CancellationToken.None).Submission?.Image
