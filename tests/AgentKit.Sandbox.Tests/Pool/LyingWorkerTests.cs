@@ -10,6 +10,7 @@ namespace AgentKit.Sandbox.Tests.Pool;
 /// under the real confinement). Whatever it sends, it can do no more than a snippet could: call its own run's tools
 /// within their declared arity and the argument cap, and return capped text.
 /// </summary>
+[Collection(SandboxCollection.Name)]
 public sealed class LyingWorkerTests
 {
     // Answers the warm-up and 'open' truthfully, then misbehaves on the first real 'run' as its mode says.
@@ -74,7 +75,8 @@ public sealed class LyingWorkerTests
         Assert.Equal(ExecutionStatus.Crashed, result.Status);
         Assert.Contains("longer than", result.Error);
         self.Refresh();
-        Assert.True(self.PrivateMemorySize64 - before < 48L * 1024 * 1024, $"the host grew by {(self.PrivateMemorySize64 - before) / 1048576} MB reading a 64 MB message");
+        // Read whole, the line would cost 64 MB of bytes plus a 128 MB string; other tests' allocations are the slack.
+        Assert.True(self.PrivateMemorySize64 - before < 150L * 1024 * 1024, $"the host grew by {(self.PrivateMemorySize64 - before) / 1048576} MB reading a 64 MB message");
     }
 
     [Fact]
