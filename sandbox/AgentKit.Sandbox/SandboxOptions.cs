@@ -113,7 +113,7 @@ public sealed record SandboxOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxWorkerProcesses), value, "The process limit must be between 64 (the runtime's own threads) and 1,000,000.");
     } = 1_024;
 
-    /// <summary>Size of a confined worker's private /tmp and its largest file (RLIMIT_FSIZE), in bytes (default 64 MiB).</summary>
+    /// <summary>Size of a confined worker's private scratch folder and its largest file (RLIMIT_FSIZE), in bytes (default 64 MiB).</summary>
     public long MaxScratchBytes
     {
         get;

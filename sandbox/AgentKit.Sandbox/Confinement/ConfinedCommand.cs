@@ -10,8 +10,12 @@ namespace AgentKit.Sandbox.Confinement;
 /// </summary>
 internal static class ConfinedCommand
 {
-    /// <summary>Where the worker sees its scratch folder (a tmpfs of its own, gone with its mount namespace).</summary>
-    public const string ScratchPath = "/tmp";
+    /// <summary>
+    /// Where the worker sees its scratch folder: a tmpfs of its own, capped in size and gone with its mount namespace.
+    /// Not <c>/tmp</c>: the host's own folders (the runtime, the worker) may lie below /tmp and are bound read-only
+    /// into the sandbox at their host paths, which would put their parent folders into the scratch folder.
+    /// </summary>
+    public const string ScratchPath = "/agentkit-scratch";
 
     private const int SeccompFd = 3;
 
@@ -65,13 +69,14 @@ internal static class ConfinedCommand
             "--proc", "/proc", "--dev", "/dev",
             "--size", Invariant($"{settings.MaxFileBytes}"), "--tmpfs", ScratchPath,
         ]);
-        // After the tmpfs, so that a runtime or worker folder below /tmp stays visible on top of it.
         foreach (var path in settings.ReadOnlyPaths.Distinct(StringComparer.Ordinal))
         {
             if (!SystemPaths.Any(p => path == p || path.StartsWith(p + "/", StringComparison.Ordinal)))
                 args.AddRange(["--ro-bind", path, path]);
         }
-        args.AddRange(["--chdir", ScratchPath]);
+        // bwrap's own root is a writable tmpfs without a size: once everything is mounted, make it read-only, so the
+        // capped scratch folder is the only place the worker can write.
+        args.AddRange(["--remount-ro", "/", "--chdir", ScratchPath]);
         if (seccompFile is not null) args.AddRange(["--seccomp", Invariant($"{SeccompFd}")]);
         args.Add("--");
         args.AddRange(command);

@@ -48,7 +48,7 @@ internal sealed class WorkerLaunch
 
     /// <summary>A one-line account of what confines workers, for logs and reports.</summary>
     public string Description => Confined
-        ? $"confined: {(HostIsRoot ? $"uid {_settings.UserId}" : "host's uid")} in new user/mount/pid/net/ipc/uts namespaces, read-only system, private /tmp, no capabilities, {(SeccompFiltered ? "seccomp" : "no seccomp (architecture)")}"
+        ? $"confined: {(HostIsRoot ? $"uid {_settings.UserId}" : "host's uid")} in new user/mount/pid/net/ipc/uts namespaces, read-only system, a private scratch tmpfs, no capabilities, {(SeccompFiltered ? "seccomp" : "no seccomp (architecture)")}"
         : $"{(NetworkIsolated ? "network namespace only, " : "")}no OS confinement ({_unconfinedReason ?? "disabled"})";
 
     /// <summary>The longest message the host reads from a worker; a worker that sends more is killed.</summary>

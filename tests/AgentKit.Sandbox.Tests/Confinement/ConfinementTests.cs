@@ -52,15 +52,18 @@ public sealed class ConfinementTests(SandboxFixture fixture)
         if (!Sandbox.OsConfined) return;
         var outside = Path.Combine(AppContext.BaseDirectory, "confinement-" + Guid.NewGuid().ToString("N"));
         var hostTmp = Path.Combine(Path.GetTempPath(), "confinement-" + Guid.NewGuid().ToString("N"));
+        var scratch = AgentKit.Sandbox.Confinement.ConfinedCommand.ScratchPath;
         var (exit, output) = await RunConfinedAsync(
-            $"touch '{outside}' 2>&1; echo \"worker-tmp\" > /tmp/mine && cat /tmp/mine; touch '{hostTmp}' && echo wrote-host-tmp-path;" +
-            " cat /etc/shadow 2>&1; ls /root 2>&1; ls /home 2>&1; id -u");
+            $"touch '{outside}' 2>&1; echo \"worker-tmp\" > {scratch}/mine && cat {scratch}/mine; touch '{hostTmp}' 2>/dev/null && echo wrote-host-tmp-path;" +
+            " touch /anywhere 2>&1; echo root-write=$?; cat /etc/shadow 2>&1; ls /root 2>&1; ls /home 2>&1; id -u");
 
         Assert.Equal(0, exit);
         Assert.False(File.Exists(outside), "the worker wrote next to the test assembly");
         Assert.True(output.Contains("Read-only file system", StringComparison.Ordinal) || output.Contains("No such file", StringComparison.Ordinal), output);
         Assert.Contains("worker-tmp", output); // its own scratch works…
-        Assert.False(File.Exists(hostTmp), "the worker's /tmp is the host's /tmp"); // …and is not the host's
+        Assert.DoesNotContain("wrote-host-tmp-path", output); // …and nothing else is writable, not even bwrap's root
+        Assert.False(File.Exists(hostTmp), "the worker wrote into the host's /tmp");
+        Assert.Contains("root-write=1", output);
         Assert.Contains("No such file", output); // /etc/shadow, /root, /home are not even there
         Assert.DoesNotContain("root:", output);
         Assert.NotEqual("0", output.Trim().Split('\n')[^1]);
