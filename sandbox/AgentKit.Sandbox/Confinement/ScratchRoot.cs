@@ -70,19 +70,13 @@ internal static class ScratchRoot
     /// </summary>
     private static long? StartTicks(int processId)
     {
+        if (OperatingSystem.IsLinux()) return Pool.ProcStat.StartTicks(processId);
         try
         {
-            if (OperatingSystem.IsLinux())
-            {
-                var stat = File.ReadAllText($"/proc/{processId}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                return long.Parse(fields[19], CultureInfo.InvariantCulture);
-            }
             using var process = Process.GetProcessById(processId);
             return process.StartTime.ToUniversalTime().Ticks;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or FormatException
-                                       or IndexOutOfRangeException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
         {
             return null;
         }

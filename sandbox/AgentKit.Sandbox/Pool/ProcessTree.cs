@@ -16,7 +16,7 @@ internal static class ProcessTree
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
-            if (ParentOf(pid) is { } parent) parents[pid] = parent;
+            if (ProcStat.ParentOf(pid) is { } parent) parents[pid] = parent;
         }
         var queue = new Queue<int>([root]);
         while (queue.Count > 0)
@@ -28,20 +28,6 @@ internal static class ProcessTree
                 if (parent == pid) queue.Enqueue(child);
         }
         return null;
-    }
-
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
-        {
-            return null; // gone meanwhile
-        }
     }
 
     private static string CommandLine(int pid)

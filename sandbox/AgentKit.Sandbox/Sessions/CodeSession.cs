@@ -63,13 +63,7 @@ internal sealed class CodeSession : ICodeSession
     internal int StepCount => _history.Count;
 
     /// <summary>The worker processes this run holds now (diagnostics and tests).</summary>
-    internal IReadOnlyList<WorkerProcess> Workers
-    {
-        get
-        {
-            lock (_workers) return _workers.Where(w => !w.HasExited).ToArray();
-        }
-    }
+    internal IReadOnlyList<WorkerProcess> Workers => AliveWorkers();
 
     private CompiledSubmission? Tip => _history.Count > 0 ? _history[^1].Submission : _prelude;
 

@@ -52,7 +52,8 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
     {
         var remaining = options.Timeout - spent;
         if (remaining < TimeSpan.FromMilliseconds(1)) remaining = TimeSpan.FromMilliseconds(1);
-        var started = options.TimeProvider.GetTimestamp() - (long)(spent.TotalSeconds * options.TimeProvider.TimestampFrequency);
+        var started = options.TimeProvider.GetTimestamp();
+        double ElapsedMs(long since) => (spent + options.TimeProvider.GetElapsedTime(since)).TotalMilliseconds;
         try
         {
             var reply = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, ContextId = contextId, Submission = submission }, tools, remaining, cancellationToken)
