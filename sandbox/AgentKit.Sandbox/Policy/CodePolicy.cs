@@ -1,24 +1,19 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace AgentKit.Sandbox.Policy;
 
 /// <summary>
-/// Checks a compiled snippet before it runs: walks every syntax node, resolves what it names with the semantic
-/// model (so aliases, <c>using static</c>, extension methods, method groups and <c>var</c> are seen through), then
-/// walks the bound operations for what the compiler calls on the snippet's behalf (collection-initializer
-/// <c>Add</c>, operators, conversions, <c>foreach</c> and deconstruction methods). Each symbol is asked about by name
-/// (<see cref="PolicyRules"/>) and by signature: a framework member that takes or returns pointers, names a denied
-/// type, returns by reference or takes a <c>ref</c>/<c>in</c> parameter is refused unless reviewed. Code the sandbox
-/// generated (tool functions) and code the agent declared in earlier steps are allowed.
+/// Checks a compiled snippet before it runs, in three passes: the syntax alone (<see cref="SyntaxRules"/>), every
+/// bound operation (<see cref="OperationRules"/>: calls, creations, conversions, declarations and what the compiler
+/// calls on the snippet's behalf), then the semantic model node by node for what no operation covered
+/// (<see cref="SemanticRules"/>: signatures, type names, attributes, invalid code's candidates). Each symbol is asked
+/// about by name (<see cref="PolicyRules"/>) and by signature: a framework member that takes or returns pointers,
+/// names a denied type, returns by reference or takes a <c>ref</c>/<c>in</c> parameter is refused unless reviewed.
+/// Code the sandbox generated (tool functions) and code the agent declared in earlier steps are allowed.
 /// </summary>
 internal static class CodePolicy
 {
-    /// <summary>The most elements one <c>stackalloc</c> may ask for (a constant): enough for a scratch buffer, far from the stack's size.</summary>
-    public const int MaxStackAllocLength = 1024;
-
     /// <summary>Returns the first violation in <paramref name="tree"/>, or null when the snippet may run.</summary>
     public static PolicyViolation? Check(SemanticModel model, SyntaxTree tree, CancellationToken cancellationToken = default)
     {
@@ -30,16 +25,30 @@ internal static class CodePolicy
             foreach (var node in root.DescendantNodesAndSelf(descendIntoTrivia: true))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var violation = CheckSyntax(node) ?? CheckSemantics(model, node, cancellationToken);
+                if (SyntaxRules.Check(node) is { } violation) return violation;
+            }
+
+            var covered = new HashSet<SyntaxNode>();
+            if (OperationRules.Check(model, root, covered, cancellationToken) is { } operationViolation) return operationViolation;
+
+            foreach (var node in root.DescendantNodesAndSelf())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var violation = SemanticRules.CheckShape(model, node, cancellationToken)
+                    ?? (IsCovered(node, covered) ? null : SemanticRules.CheckSymbols(model, node, cancellationToken));
                 if (violation is not null) return violation;
             }
-            return CheckOperations(model, root, cancellationToken);
+            return null;
         }
         finally
         {
             t_verdicts = null;
         }
     }
+
+    // (x) has no operation of its own: it means what x means, so it is covered when x is.
+    private static bool IsCovered(SyntaxNode node, HashSet<SyntaxNode> covered) =>
+        covered.Contains(node) || node is ParenthesizedExpressionSyntax parenthesized && IsCovered(parenthesized.Expression, covered);
 
     // Per check and per thread only: verdicts on symbols of one compilation must not keep it alive after the check.
     [ThreadStatic]
@@ -53,176 +62,6 @@ internal static class CodePolicy
         verdicts[symbol] = verdict;
         return verdict;
     }
-
-    private static PolicyViolation? CheckSyntax(SyntaxNode node)
-    {
-        switch (node)
-        {
-            case ReferenceDirectiveTriviaSyntax:
-                return At(node, "#r", "loading assemblies");
-            case LoadDirectiveTriviaSyntax:
-                return At(node, "#load", "loading files");
-            case PointerTypeSyntax:
-                return At(node, node.ToString(), "pointers");
-            case FunctionPointerTypeSyntax:
-                return At(node, "delegate*", "function pointers");
-            case FixedStatementSyntax:
-                return At(node, "fixed", "pinned pointers");
-            case DestructorDeclarationSyntax destructor:
-                return At(node, "~" + destructor.Identifier.Text, "finalizers run on another thread after the snippet");
-            case FieldDeclarationSyntax { Declaration.Type: RefTypeSyntax } field:
-                // Ref fields are where the compiler's ref-safety rules are newest; snippets have no use for them.
-                return At(node, "ref " + field.Declaration.Variables.First().Identifier.Text, "ref fields");
-        }
-        foreach (var token in node.ChildTokens())
-        {
-            switch (token.Kind())
-            {
-                case SyntaxKind.UnsafeKeyword:
-                    return At(token, "unsafe", "unsafe code");
-                case SyntaxKind.ExternKeyword:
-                    return At(token, "extern", "native code");
-                case SyntaxKind.MakeRefKeyword or SyntaxKind.RefTypeKeyword or SyntaxKind.RefValueKeyword or SyntaxKind.ArgListKeyword:
-                    return At(token, token.Text, "undocumented reference tricks");
-            }
-        }
-        return null;
-    }
-
-    private static PolicyViolation? CheckSemantics(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
-    {
-        if (node is ExpressionSyntax or SelectOrGroupClauseSyntax or OrderingSyntax or QueryClauseSyntax)
-        {
-            var info = model.GetSymbolInfo(node, cancellationToken);
-            if (info.Symbol is { } symbol)
-            {
-                if (CheckSymbol(symbol) is { } found) return At(node, found.Symbol, found.Reason);
-            }
-            else
-            {
-                foreach (var candidate in info.CandidateSymbols)
-                    if (CheckSymbol(candidate) is { } found) return At(node, found.Symbol, found.Reason);
-            }
-        }
-
-        if (node is QueryClauseSyntax clause)
-        {
-            var query = model.GetQueryClauseInfo(clause, cancellationToken);
-            foreach (var symbol in new[] { query.CastInfo.Symbol, query.OperationInfo.Symbol })
-                if (symbol is not null && CheckSymbol(symbol) is { } found) return At(node, found.Symbol, found.Reason);
-        }
-
-        if (node is ExpressionSyntax expression)
-        {
-            var type = model.GetTypeInfo(expression, cancellationToken);
-            if (type.Type is { } t && CheckType(t) is { } typeFound) return At(node, typeFound.Symbol, typeFound.Reason);
-            if (type.ConvertedType is { } c && CheckType(c) is { } convertedFound) return At(node, convertedFound.Symbol, convertedFound.Reason);
-            // A user-defined conversion operator runs code of its declaring type.
-            if (model.GetConversion(expression, cancellationToken).MethodSymbol is { } conversion && CheckSymbol(conversion) is { } op)
-                return At(node, op.Symbol, op.Reason);
-        }
-
-        if (node is VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ParameterSyntax or ForEachStatementSyntax
-            or CatchDeclarationSyntax or LocalFunctionStatementSyntax or QueryClauseSyntax or QueryContinuationSyntax)
-        {
-            if (model.GetDeclaredSymbol(node, cancellationToken) is { } declared && CheckSymbol(declared) is { } found)
-                return At(node, found.Symbol, found.Reason);
-        }
-
-        return node switch
-        {
-            StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax => CheckStackAlloc(model, node, cancellationToken),
-            CommonForEachStatementSyntax loop => CheckForEach(model, loop, cancellationToken),
-            AssignmentExpressionSyntax { Left: TupleExpressionSyntax or DeclarationExpressionSyntax } deconstruction =>
-                CheckDeconstruction(node, model.GetDeconstructionInfo(deconstruction)),
-            _ => null,
-        };
-    }
-
-    /// <summary>
-    /// <c>stackalloc</c> into a span is bounds-checked, but its size comes off the stack: only a small constant
-    /// length is allowed, so one expression cannot exhaust it (recursion still can; the worker survives that as a crash).
-    /// </summary>
-    private static PolicyViolation? CheckStackAlloc(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
-    {
-        int? length = node switch
-        {
-            StackAllocArrayCreationExpressionSyntax { Initializer: { } init } => init.Expressions.Count,
-            StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax { RankSpecifiers: [{ Sizes: [var size] }] } } =>
-                model.GetConstantValue(size, cancellationToken) is { HasValue: true, Value: int constant } ? constant : null,
-            ImplicitStackAllocArrayCreationExpressionSyntax implicitly => implicitly.Initializer.Expressions.Count,
-            _ => null,
-        };
-        return length is >= 0 and <= MaxStackAllocLength
-            ? null
-            : At(node, "stackalloc", $"stack memory (only a constant length up to {MaxStackAllocLength} is allowed)");
-    }
-
-    // foreach binds GetEnumerator/MoveNext/Current/Dispose (possibly extension methods) that no syntax node names.
-    private static PolicyViolation? CheckForEach(SemanticModel model, CommonForEachStatementSyntax loop, CancellationToken cancellationToken)
-    {
-        var info = model.GetForEachStatementInfo(loop);
-        ISymbol?[] implicitCalls = [info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty, info.DisposeMethod, info.ElementConversion.MethodSymbol];
-        foreach (var symbol in implicitCalls)
-            if (symbol is not null && CheckSymbol(symbol) is { } found) return At(loop.Expression, found.Symbol, found.Reason);
-        return loop is ForEachVariableStatementSyntax deconstructing
-            ? CheckDeconstruction(loop, model.GetDeconstructionInfo(deconstructing))
-            : null;
-    }
-
-    // var (a, b) = x; binds x.Deconstruct (possibly an extension method) without naming it.
-    private static PolicyViolation? CheckDeconstruction(SyntaxNode node, DeconstructionInfo info)
-    {
-        if (info.Method is { } method && CheckSymbol(method) is { } found) return At(node, found.Symbol, found.Reason);
-        if (info.Conversion?.MethodSymbol is { } conversion && CheckSymbol(conversion) is { } converted) return At(node, converted.Symbol, converted.Reason);
-        foreach (var nested in info.Nested)
-            if (CheckDeconstruction(node, nested) is { } violation) return violation;
-        return null;
-    }
-
-    /// <summary>
-    /// Second pass over the bound operations: what the compiler calls for the snippet (collection-initializer
-    /// <c>Add</c>, operator methods, interpolated-string handler calls, implicit indexers, pattern <c>Deconstruct</c>).
-    /// </summary>
-    private static PolicyViolation? CheckOperations(SemanticModel model, SyntaxNode root, CancellationToken cancellationToken)
-    {
-        var seen = new HashSet<IOperation>();
-        // Asking for the operation of every node binds each one again; nodes inside a tree already walked need not be asked.
-        var covered = new HashSet<SyntaxNode>();
-        foreach (var node in root.DescendantNodes())
-        {
-            if (covered.Contains(node) || model.GetOperation(node, cancellationToken) is not { } operation) continue;
-            while (operation.Parent is { } parent) operation = parent;
-            if (!seen.Add(operation)) continue;
-            foreach (var current in operation.DescendantsAndSelf())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                covered.Add(current.Syntax);
-                foreach (var symbol in SymbolsOf(current))
-                {
-                    if (symbol is not null && CheckSymbol(symbol) is { } found) return At(current.Syntax, found.Symbol, found.Reason);
-                }
-                if (current.Type is { } type && CheckType(type) is { } typeFound) return At(current.Syntax, typeFound.Symbol, typeFound.Reason);
-            }
-        }
-        return null;
-    }
-
-    private static IEnumerable<ISymbol?> SymbolsOf(IOperation operation) => operation switch
-    {
-        IInvocationOperation invocation => [invocation.TargetMethod],
-        IObjectCreationOperation creation => [creation.Constructor],
-        IMemberReferenceOperation reference => [reference.Member],
-        IConversionOperation conversion => [conversion.OperatorMethod],
-        IUnaryOperation unary => [unary.OperatorMethod],
-        IBinaryOperation binary => [binary.OperatorMethod],
-        ICompoundAssignmentOperation compound => [compound.OperatorMethod],
-        IIncrementOrDecrementOperation increment => [increment.OperatorMethod],
-        ICollectionExpressionOperation collection => [collection.ConstructMethod],
-        IImplicitIndexerReferenceOperation indexer => [indexer.IndexerSymbol, indexer.LengthSymbol],
-        IRecursivePatternOperation pattern => [pattern.DeconstructSymbol],
-        _ => [],
-    };
 
     /// <summary>Checks one referenced or declared symbol; returns what to name in the error and why.</summary>
     internal static (string Symbol, string Reason)? CheckSymbol(ISymbol symbol) => Remember(symbol, DecideSymbol);
@@ -251,7 +90,11 @@ internal static class CodePolicy
                 if (CheckMember(method) is { } deniedMethod) return deniedMethod;
                 foreach (var argument in method.TypeArguments)
                     if (CheckType(argument) is { } deniedArgument) return deniedArgument;
-                return method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction ? CheckType(method.ReturnType) : null;
+                if (method.MethodKind is not (MethodKind.LocalFunction or MethodKind.AnonymousFunction)) return null;
+                // The snippet's own functions: their signature is the snippet's, so every type in it is checked.
+                foreach (var parameter in method.Parameters)
+                    if (CheckType(parameter.Type) is { } deniedParameter) return deniedParameter;
+                return CheckType(method.ReturnType);
             case IPropertySymbol property:
                 return CheckMember(property) ?? CheckType(property.Type);
             case IFieldSymbol field:
@@ -393,14 +236,4 @@ internal static class CodePolicy
     /// <summary>Metadata name with nesting: <c>System.Span`1+Enumerator</c>.</summary>
     internal static string TypeKey(INamedTypeSymbol type) =>
         type.ContainingType is { } outer ? TypeKey(outer) + "+" + type.MetadataName : FullName(type);
-
-    private static PolicyViolation At(SyntaxNode node, string symbol, string reason) => At(node.GetLocation(), symbol, reason);
-
-    private static PolicyViolation At(SyntaxToken token, string symbol, string reason) => At(token.GetLocation(), symbol, reason);
-
-    private static PolicyViolation At(Location location, string symbol, string reason)
-    {
-        var position = location.GetLineSpan().StartLinePosition;
-        return new PolicyViolation(symbol, reason, position.Line + 1, position.Character + 1);
-    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace AgentKit.Sandbox.Policy;
 
 /// <summary>The first thing in a snippet the policy refuses, with its 1-based position.</summary>
@@ -9,4 +11,19 @@ internal sealed record PolicyViolation(string Symbol, string Reason, int Line, i
 {
     /// <summary>The error message shown to the agent.</summary>
     public string Message => $"({Line},{Column}): '{Symbol}' is denied by the sandbox policy ({Reason}).";
+
+    /// <summary>A violation at <paramref name="node"/>'s start.</summary>
+    public static PolicyViolation At(SyntaxNode node, string symbol, string reason) => At(node.GetLocation(), symbol, reason);
+
+    /// <summary>A violation at <paramref name="node"/>'s start, for a verdict of <see cref="CodePolicy.CheckSymbol"/>.</summary>
+    public static PolicyViolation At(SyntaxNode node, (string Symbol, string Reason) verdict) => At(node.GetLocation(), verdict.Symbol, verdict.Reason);
+
+    /// <summary>A violation at <paramref name="token"/>'s start.</summary>
+    public static PolicyViolation At(SyntaxToken token, string symbol, string reason) => At(token.GetLocation(), symbol, reason);
+
+    private static PolicyViolation At(Location location, string symbol, string reason)
+    {
+        var position = location.GetLineSpan().StartLinePosition;
+        return new PolicyViolation(symbol, reason, position.Line + 1, position.Character + 1);
+    }
 }

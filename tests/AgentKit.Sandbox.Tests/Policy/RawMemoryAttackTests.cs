@@ -80,7 +80,7 @@ public sealed class RawMemoryAttackTests
     [Theory]
     [InlineData("{ int n = 100000; Span<int> s = stackalloc int[n]; }", "stackalloc")]
     [InlineData("{ Span<byte> s = stackalloc byte[1 << 20]; }", "stackalloc")]
-    [InlineData("{ int x = 1; var r = __makeref(x); }", "System.TypedReference")]
+    [InlineData("{ int x = 1; var r = __makeref(x); }", "__makeref")]
     [InlineData("{ int x = 1; __refvalue(__makeref(x), int) = 2; }", "__refvalue")]
     [InlineData("{ TypedReference t = default; }", "System.TypedReference")]
     [InlineData("ref struct Holder { public ref int Value; }", "ref Value")]
