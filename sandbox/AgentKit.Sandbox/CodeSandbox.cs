@@ -79,7 +79,7 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
         var (compiled, refused) = _executor.Compile(code, null, started, cancellationToken);
         if (refused is not null) return refused;
         var spent = Options.TimeProvider.GetElapsedTime(started);
-        var worker = await _pool.TakeAsync(cancellationToken).ConfigureAwait(false);
+        var worker = await _pool.TakeAsync(replaceAfterRun: true, cancellationToken).ConfigureAwait(false);
         try
         {
             return await _executor.RunAsync(worker, 0, compiled!.Image, null, spent, cancellationToken).ConfigureAwait(false);
@@ -89,6 +89,13 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
             _pool.Retire(worker, "its run ended");
         }
     }
+
+    /// <summary>
+    /// Waits until the pool again holds <see cref="SandboxOptions.PoolSize"/> warm workers that never ran code. Each run
+    /// uses up a worker and starts its replacement; runs that come faster than workers start wait for one. Call this
+    /// after a burst, before runs whose latency matters.
+    /// </summary>
+    public Task WaitForWarmWorkersAsync(CancellationToken cancellationToken = default) => _pool.WhenFullAsync(cancellationToken);
 
     /// <summary>A snapshot of the live worker processes: the warm ones waiting for a run and those serving one.</summary>
     public IReadOnlyList<SandboxWorkerInfo> GetWorkers() =>

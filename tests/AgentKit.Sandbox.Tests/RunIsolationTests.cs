@@ -50,6 +50,28 @@ public sealed class RunIsolationTests(SandboxFixture fixture)
         Assert.DoesNotContain(Sandbox.GetWorkers(), w => a.Contains(w.ProcessId));
     }
 
+    [Fact]
+    public async Task OneShotRuns_EachUseUpAWorker_AndThePoolRefillsToItsSize()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Sandbox.WaitForWarmWorkersAsync();
+            var idle = Sandbox.GetWorkers().Select(w => w.ProcessId).ToHashSet();
+            var result = await Sandbox.RunAsync("6 * 7");
+            Assert.Equal(ExecutionStatus.Ok, result.Status);
+            // The worker that ran is gone, and it was one of the warm ones.
+            var after = Sandbox.GetWorkers().Select(w => w.ProcessId).ToHashSet();
+            Assert.True(idle.Except(after).Count() == 1, $"idle {string.Join(",", idle)} after {string.Join(",", after)}");
+        }
+
+        await Sandbox.WaitForWarmWorkersAsync();
+
+        // Each run's replacement started once: neither fewer nor more workers than the pool's size.
+        var workers = Sandbox.GetWorkers();
+        Assert.Equal(Sandbox.Options.PoolSize, workers.Count);
+        Assert.All(workers, w => Assert.Equal(1, w.SnippetsRun)); // the warm-up only
+    }
+
     [Theory]
     [InlineData("throw new Exception(new string('x', 20_000_000));", ExecutionStatus.RuntimeError)]
     [InlineData("new string('y', 20_000_000)", ExecutionStatus.Ok)]

@@ -78,36 +78,79 @@ internal sealed class WorkerPool : IAsyncDisposable
     }
 
     /// <summary>
-    /// Hands out a warm worker that has never run a snippet; the caller owns it and must <see cref="WorkerProcess.Kill"/>
-    /// it when its run ends. One failed start is retried (a loaded machine can miss the start timeout).
+    /// Hands out a warm worker that has never run a snippet; the caller owns it and must <see cref="Retire"/> it when
+    /// its run ends. One failed start is retried (a loaded machine can miss the start timeout).
     /// </summary>
-    public async Task<WorkerProcess> TakeAsync(CancellationToken cancellationToken)
+    /// <param name="replaceAfterRun">
+    /// Start the replacement when the worker is retired rather than now: for a run of one snippet, so that the
+    /// replacement's start-up (a runtime starting and warming up, the most CPU a worker ever needs) does not compete
+    /// with the run for the machine's cores. A long run (a session) is replaced at once.
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting for a worker to start.</param>
+    public async Task<WorkerProcess> TakeAsync(bool replaceAfterRun, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (!_starts.TryDequeue(out var start)) start = StartTask();
-            StartOne();
+            // The pool keeps PoolSize starts: replace this one now, or (deferred) once the worker is retired.
+            var replaced = !replaceAfterRun;
+            if (replaced) StartOne();
             try
             {
                 var worker = await start.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (!worker.HasExited) return worker;
+                if (!worker.HasExited)
+                {
+                    if (!replaced) _live[worker] = ReplaceOnRetire;
+                    replaced = true;
+                    return worker;
+                }
                 Forget(worker); // died while idle
             }
             catch (Exception ex) when (attempt == 0 && ex is InvalidOperationException or WorkerLostException)
             {
                 SandboxLog.WorkerStartFailed(_logger, ex);
             }
+            finally
+            {
+                // A start used up without handing out a worker (failed, died idle, or the caller gave up) is replaced now.
+                if (!replaced) StartOne();
+            }
         }
     }
 
-    /// <summary>Kills a worker whose run is over (or that was lost) and forgets it.</summary>
+    /// <summary>Hands out a warm worker for a long run, starting its replacement at once (see <see cref="TakeAsync(bool, CancellationToken)"/>).</summary>
+    public Task<WorkerProcess> TakeAsync(CancellationToken cancellationToken) => TakeAsync(replaceAfterRun: false, cancellationToken);
+
+    /// <summary>
+    /// Waits until every worker the pool is starting is warm, so the next <see cref="SandboxOptions.PoolSize"/> runs
+    /// start without waiting. A start that failed is not an error here: <see cref="TakeAsync(bool, CancellationToken)"/> retries it.
+    /// </summary>
+    public async Task WhenFullAsync(CancellationToken cancellationToken)
+    {
+        foreach (var start in _starts.ToArray())
+        {
+            try
+            {
+                await start.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or WorkerLostException)
+            {
+                SandboxLog.WorkerStartFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>Kills a worker whose run is over (or that was lost) and forgets it; starts its replacement if it owes one.</summary>
     public void Retire(WorkerProcess worker, string reason)
     {
         if (!worker.HasExited) SandboxLog.WorkerRetired(_logger, worker.ProcessId, reason);
         worker.Kill();
-        Forget(worker);
+        if (_live.TryRemove(worker, out var mark) && mark == ReplaceOnRetire) StartOne();
     }
+
+    // Values of _live: a worker whose replacement starts when it is retired.
+    private const byte ReplaceOnRetire = 1;
 
     /// <summary>Kills every worker, idle or serving a run.</summary>
     public async ValueTask DisposeAsync()
