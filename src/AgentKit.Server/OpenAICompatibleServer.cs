@@ -15,8 +15,8 @@ namespace AgentKit.Server;
 /// <summary>
 /// Serves an <see cref="ICandidateGenerator"/> over the OpenAI chat completions API, so OpenAI clients,
 /// <c>OpenAICompatibleGenerator</c> and tools written for llama.cpp server can use a local model.
-/// Routes: <c>GET /v1/models</c>, <c>POST /v1/chat/completions</c>, <c>GET /health</c>; anything else is
-/// a 404 in OpenAI's error shape.
+/// Routes: <c>GET /v1/models</c>, <c>POST /v1/chat/completions</c> (tools, logprobs, JSON output, streaming),
+/// <c>POST /v1/completions</c>, <c>GET /health</c>; anything else is a 404 in OpenAI's error shape.
 /// </summary>
 /// <example>
 /// <code>
@@ -111,17 +111,20 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
 
         var app = builder.Build();
         var created = _options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var chat = new ChatCompletionsEndpoint(_generator, _queue, ModelName, _options, _logger);
+        var generation = new Generation(_generator, _queue, _options, _logger);
+        var chat = new ChatCompletionsEndpoint(generation, ModelName, _options);
+        var completions = new CompletionsEndpoint(generation, ModelName, _options);
         var models = new ModelsEndpoint(ModelName, created);
 
         app.Use(HandleErrorsAndLogAsync);
         app.UseRouting();
         app.MapGet("/v1/models", models.HandleAsync);
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
+        app.MapPost("/v1/completions", completions.HandleAsync);
         app.MapGet("/health", context => JsonResponse.WriteAsync(context, new System.Text.Json.Nodes.JsonObject { ["status"] = "ok" }));
         app.MapFallback(context => new ApiError(
             StatusCodes.Status404NotFound,
-            $"Invalid URL ({context.Request.Method} {context.Request.Path}). Routes: GET /v1/models, POST /v1/chat/completions.",
+            $"Invalid URL ({context.Request.Method} {context.Request.Path}). Routes: GET /v1/models, POST /v1/chat/completions, POST /v1/completions.",
             ApiError.InvalidRequestType).WriteAsync(context));
         return app;
     }

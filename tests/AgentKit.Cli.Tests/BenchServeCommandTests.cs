@@ -6,27 +6,31 @@ namespace AgentKit.Cli.Tests;
 public sealed class BenchServeCommandTests
 {
     [Fact]
-    public async Task Bench_serve_reports_three_modes_with_identical_output_and_ratios()
+    public async Task Bench_serve_loads_the_server_with_concurrent_clients_and_reports_throughput_and_latency()
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        var exit = await CliApp.RunAsync(["bench", "serve", "--model", TinyModels.RandomLlamaPath(), "--n", "2", "--max-tokens", "4", "--repeats", "2", "--threads", "2", "--json"], stdout, stderr);
+        var exit = await CliApp.RunAsync(["bench", "serve", "--model", TinyModels.RandomLlamaPath(), "--clients", "3", "--duration", "1.5", "--max-tokens", "4", "--threads", "2", "--json"], stdout, stderr);
 
-        Assert.True(exit == 0, stderr.ToString());
+        Assert.True(exit == 0, stderr.ToString() + stdout);
         using var report = JsonDocument.Parse(stdout.ToString());
         var root = report.RootElement;
-        Assert.True(root.GetProperty("same_output").GetBoolean());
-        var modes = root.GetProperty("modes").EnumerateArray().ToList();
-        Assert.Equal(["in-process", "http", "http stream"], modes.Select(m => m.GetProperty("mode").GetString()));
-        Assert.Equal(1.0, modes[0].GetProperty("ratio_to_in_process").GetDouble());
-        Assert.All(modes, m => Assert.Equal(8, m.GetProperty("tokens").GetInt32())); // 2 candidates x 4 tokens, end-of-generation suppressed
-        Assert.All(modes, m => Assert.True(m.GetProperty("median_ms").GetDouble() > 0));
+        Assert.Equal(3, root.GetProperty("clients").GetInt32());
+        Assert.Equal(0, root.GetProperty("errors").GetInt32());
+        var requests = root.GetProperty("requests").GetInt32();
+        Assert.True(requests >= 3, $"only {requests} requests in 1.5 s");
+        Assert.InRange(root.GetProperty("duration_seconds").GetDouble(), 1.5, 60);
+        Assert.Equal(Math.Round(requests / root.GetProperty("duration_seconds").GetDouble(), 2), root.GetProperty("requests_per_second").GetDouble(), 1);
+        Assert.True(root.GetProperty("p50_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("p99_ms").GetDouble() >= root.GetProperty("p50_ms").GetDouble());
+        Assert.InRange(root.GetProperty("completion_tokens").GetInt64(), requests, requests * 4L);
     }
 
     [Theory]
-    [InlineData("--n", "0")]
-    [InlineData("--repeats", "0")]
+    [InlineData("--clients", "0")]
+    [InlineData("--duration", "0")]
+    [InlineData("--duration", "-3")]
     [InlineData("--max-tokens", "0")]
     public async Task Bench_serve_rejects_bad_settings_with_exit_2(string option, string value)
     {

@@ -57,7 +57,7 @@ public sealed class BadRequestTests(TinyModelServerFixture fixture) : IClassFixt
     [InlineData("""{"messages":HI,"stop":["a","b","c","d","e"]}""", "stop")]
     [InlineData("""{"messages":HI,"stream":"yes"}""", "stream")]
     [InlineData("""{"messages":HI,"grammar":5}""", "grammar")]
-    [InlineData("""{"messages":HI,"tools":[{"type":"function"}]}""", "tools")]
+    [InlineData("""{"messages":HI,"tools":[{"type":"function"}]}""", "tools[0].function")]
     [InlineData("""{"model":5,"messages":HI}""", "model")]
     [InlineData("""{}""", "messages")]
     [InlineData("""[]""", null)]

@@ -14,7 +14,18 @@ public static class FinishReasons
 /// <param name="Text">The generated text, without the prompt and without a matched stop sequence.</param>
 /// <param name="Tokens">Number of tokens generated.</param>
 /// <param name="FinishReason">One of <see cref="FinishReasons"/>.</param>
-public sealed record CandidateCompletion(string Text, int Tokens, string FinishReason);
+public sealed record CandidateCompletion(string Text, int Tokens, string FinishReason)
+{
+    /// <summary>One entry per generated token when <see cref="CandidateRequest.TopLogprobs"/> was set; otherwise null.</summary>
+    public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
+}
+
+/// <summary>A token with its log probability under the model (the softmax of the raw logits, before sampling settings).</summary>
+/// <param name="Token">The token's text (may be part of a multi-byte character; see <paramref name="Bytes"/>).</param>
+/// <param name="Bytes">The token's UTF-8 bytes.</param>
+/// <param name="Logprob">Natural log of the token's probability.</param>
+/// <param name="TopLogprobs">The most likely tokens at this position, most likely first; empty for an alternative itself.</param>
+public sealed record TokenLogprob(string Token, IReadOnlyList<byte> Bytes, double Logprob, IReadOnlyList<TokenLogprob> TopLogprobs);
 
 /// <summary>The candidates of one request and what they cost.</summary>
 /// <param name="Candidates">The candidates, in sampling order.</param>

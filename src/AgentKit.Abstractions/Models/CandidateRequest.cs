@@ -36,6 +36,13 @@ public sealed record CandidateRequest
     /// <summary>Optional GBNF grammar (llama.cpp syntax, start rule <c>root</c>) that every candidate must follow.</summary>
     public string? Grammar { get; init; }
 
+    /// <summary>
+    /// Null (default) reports no log probabilities. 0 to 20 reports each generated token's log probability and
+    /// that many most likely alternatives at its position (<see cref="CandidateCompletion.Logprobs"/>); backends
+    /// that cannot report them throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    public int? TopLogprobs { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> with an explanation when the request is inconsistent.</summary>
     public CandidateRequest Validate()
     {
@@ -51,6 +58,8 @@ public sealed record CandidateRequest
             throw new ArgumentException($"TopP must be in (0, 1], got {TopP}.");
         if (MaxTokens < 1)
             throw new ArgumentException($"MaxTokens must be >= 1, got {MaxTokens}.");
+        if (TopLogprobs is < 0 or > 20)
+            throw new ArgumentException($"TopLogprobs must be between 0 and 20 (or null for none), got {TopLogprobs}.");
         if (Stop.Any(string.IsNullOrEmpty))
             throw new ArgumentException("Stop sequences must not be empty strings.");
         return this;

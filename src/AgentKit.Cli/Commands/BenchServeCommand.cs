@@ -1,67 +1,62 @@
-// agentkit bench serve [--model model.gguf] [--n 4] [--max-tokens 64] [--repeats 5] [--threads N] [--json]
+// agentkit bench serve [--model model.gguf] [--clients 20] [--duration 60] [--max-tokens 16] [--threads N] [--json]
 using System.CommandLine;
-using AgentKit.Abstractions.Models;
 using AgentKit.Models.Gguf;
 using AgentKit.Models.LlamaSharp;
-using AgentKit.Models.OpenAICompatible;
-using AgentKit.Server;
-using Microsoft.Extensions.AI;
+using AgentKit.Server.Benchmarks;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
-/// <c>agentkit bench serve</c>: what the HTTP hop costs. Runs the same request (fixed seed, every candidate
-/// forced to <c>--max-tokens</c>) in-process on the generator, then through <c>agentkit serve</c>'s server on a
-/// free loopback port with the OpenAI-compatible backend as client, non-streamed and streamed, alternating
-/// so drift hits all three alike; prints medians and the ratio to in-process.
+/// <c>agentkit bench serve</c>: load on <c>agentkit serve</c>'s server from OpenAI SDK clients
+/// (<see cref="ServerLoadBenchmark"/>): requests per second, p50/p99 latency and errors.
 /// </summary>
 internal static class BenchServeCommand
 {
-    internal sealed record ModeFigures(
-        string Mode, double MedianMs, double MinMs, double MeanMs, int Tokens, double TokensPerSecond, double RatioToInProcess, double OverheadMs);
-
-    internal sealed record BenchServeReport(
-        string Model, long Parameters, int N, int MaxTokens, int Repeats, int PromptTokens, bool SameOutput, IReadOnlyList<ModeFigures> Modes);
-
     public static Command Create()
     {
         var model = CommonOptions.Model();
-        model.Description = "GGUF model to measure (default: a small random ~4M-parameter llama written to a temporary file).";
-        var n = new Option<int>("--n") { Description = "Candidates per request (1-64).", DefaultValueFactory = _ => 4 };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens generated per candidate.", DefaultValueFactory = _ => 64 };
-        var repeats = new Option<int>("--repeats") { Description = "Timed requests per mode (after one warm-up each).", DefaultValueFactory = _ => 5 };
+        model.Description = "GGUF model to serve (default: a small random ~4M-parameter llama written to a temporary file).";
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients sending requests back to back.", DefaultValueFactory = _ => 20 };
+        var duration = new Option<double>("--duration") { Description = "Seconds of load.", DefaultValueFactory = _ => 60 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens generated per request.", DefaultValueFactory = _ => 16 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("serve", "Compare generation in-process with the same generation through the OpenAI-compatible server.")
+        var command = new Command("serve", "Load the OpenAI-compatible server with concurrent OpenAI SDK clients: requests/s, p50/p99 latency, errors.")
         {
-            model, n, maxTokens, repeats, threads, json,
+            model, clients, duration, maxTokens, threads, json,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var count = pr.GetValue(n);
-            var tokens = pr.GetValue(maxTokens);
-            var runs = pr.GetValue(repeats);
-            if (count is < 1 or > 64)
-                throw new CliUsageException($"--n must be between 1 and 64, got {count}.");
-            if (tokens < 1)
-                throw new CliUsageException($"--max-tokens must be at least 1, got {tokens}.");
-            if (runs < 1)
-                throw new CliUsageException($"--repeats must be at least 1, got {runs}.");
+            ServerLoadOptions options;
+            LlamaSharpOptions modelOptions;
             var path = pr.GetValue(model);
             if (path is not null && !File.Exists(path))
                 throw new CliUsageException($"model file not found: {path}");
+            try
+            {
+                var seconds = pr.GetValue(duration);
+                if (!double.IsFinite(seconds) || seconds <= 0)
+                    throw new ArgumentException($"--duration must be a positive number of seconds, got {seconds}.");
+                options = new ServerLoadOptions { Clients = pr.GetValue(clients), Duration = TimeSpan.FromSeconds(seconds), MaxTokens = pr.GetValue(maxTokens) }.Validate();
+                modelOptions = new LlamaSharpOptions { ModelPath = path ?? "random.gguf", Threads = pr.GetValue(threads) }.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException(OptionNames(ex.Message));
+            }
 
             var temporary = path is null ? WriteRandomModel() : null;
             try
             {
-                var report = await RunAsync(path ?? temporary!, count, tokens, runs, pr.GetValue(threads), pr.GetValue(json) ? null : pr.InvocationConfiguration.Error, ct);
+                using var generator = ModelBackends.OpenLocal(modelOptions with { ModelPath = path ?? temporary! });
+                var report = await ServerLoadBenchmark.RunAsync(generator, options, ct);
                 if (pr.GetValue(json))
                     JsonOutput.Write(pr.InvocationConfiguration.Output, report);
                 else
-                    WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report, temporary is not null);
-                return CliApp.Success;
+                    WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report, temporary is null ? Path.GetFileName(path!) : "random llama (temporary file)");
+                return report.Errors == 0 ? CliApp.Success : CliApp.Failure;
             }
             finally
             {
@@ -72,90 +67,15 @@ internal static class BenchServeCommand
         return command;
     }
 
-    internal static async Task<BenchServeReport> RunAsync(string modelPath, int n, int maxTokens, int repeats, int? threads, TextWriter? progress, CancellationToken ct)
-    {
-        // Every candidate runs to max tokens, so each timed request does the same work.
-        using var local = ModelBackends.OpenLocal(new LlamaSharpOptions { ModelPath = modelPath, ContextSize = maxTokens + 128, Threads = threads, IgnoreEndOfGeneration = true });
-        await using var server = new OpenAICompatibleServer(local, new ServerOptions { Port = 0, ModelName = "bench" });
-        var url = await server.StartAsync(ct);
-        using var remote = new OpenAICompatibleGenerator(new OpenAICompatibleOptions { Endpoint = url, Model = "bench" });
-        var request = new CandidateRequest
-        {
-            Messages = [new ChatMessage(ChatRole.User, "Write a short story about a robot who learns to paint.")],
-            N = n,
-            Temperature = 0.8f,
-            Seed = 1234,
-            MaxTokens = maxTokens,
-        };
-
-        var modes = new (string Name, Func<Task<(IReadOnlyList<string> Texts, int Tokens, int PromptTokens)>> Run)[]
-        {
-            ("in-process", async () => Summarise(await local.GenerateAsync(request, ct))),
-            ("http", async () => Summarise(await remote.GenerateAsync(request, ct))),
-            ("http stream", () => StreamAsync(remote, request, ct)),
-        };
-
-        var outputs = new IReadOnlyList<string>[modes.Length];
-        var times = modes.Select(_ => new List<double>()).ToArray();
-        var generated = new int[modes.Length];
-        var promptTokens = 0;
-        for (var repeat = -1; repeat < repeats; repeat++)
-        {
-            for (var m = 0; m < modes.Length; m++)
-            {
-                var started = TimeProvider.System.GetTimestamp();
-                var (texts, tokenCount, prompt) = await modes[m].Run();
-                var elapsed = TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
-                outputs[m] = texts;
-                if (repeat < 0)
-                    continue; // warm-up: first native decode, JIT, connection set-up
-                times[m].Add(elapsed);
-                if (tokenCount > 0)
-                    generated[m] = tokenCount;
-                promptTokens = Math.Max(promptTokens, prompt);
-            }
-
-            if (progress is not null && repeat >= 0)
-                await progress.WriteLineAsync($"repeat {repeat + 1}/{repeats}: " + string.Join(", ", modes.Select((mode, m) => $"{mode.Name} {times[m][^1]:F0} ms")));
-        }
-
-        // The stream reports no token counts: it did the in-process run's work when its text is the same.
-        var sameOutput = outputs.All(o => o.SequenceEqual(outputs[0]));
-        generated[2] = generated[2] > 0 ? generated[2] : generated[0];
-        var baseline = Median(times[0]);
-        var figures = modes.Select((mode, m) => new ModeFigures(
-            mode.Name,
-            Math.Round(Median(times[m]), 2),
-            Math.Round(times[m].Min(), 2),
-            Math.Round(times[m].Average(), 2),
-            generated[m],
-            Math.Round(generated[m] / (Median(times[m]) / 1000), 1),
-            Math.Round(Median(times[m]) / baseline, 3),
-            Math.Round(Median(times[m]) - baseline, 2))).ToList();
-        return new BenchServeReport(Path.GetFileName(modelPath), local.Header.ParameterCount, n, maxTokens, repeats, promptTokens, sameOutput, figures);
-    }
-
-    private static (IReadOnlyList<string>, int, int) Summarise(CandidateResult result) =>
-        (result.Candidates.Select(c => c.Text).ToList(), result.Candidates.Sum(c => c.Tokens), result.PromptTokens);
-
-    private static async Task<(IReadOnlyList<string>, int, int)> StreamAsync(OpenAICompatibleGenerator remote, CandidateRequest request, CancellationToken ct)
-    {
-        var texts = new System.Text.StringBuilder[request.N];
-        for (var i = 0; i < texts.Length; i++)
-            texts[i] = new System.Text.StringBuilder();
-        await foreach (var delta in remote.StreamAsync(request, ct))
-            texts[delta.Index].Append(delta.Text);
-        return (texts.Select(t => t.ToString()).ToList(), 0, 0);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    /// <summary>The library names its settings; the user typed options.</summary>
+    private static string OptionNames(string message) => message
+        .Replace("Clients", "--clients", StringComparison.Ordinal)
+        .Replace("MaxTokens", "--max-tokens", StringComparison.Ordinal)
+        .Replace("Duration", "--duration", StringComparison.Ordinal)
+        .Replace("Threads", "--threads", StringComparison.Ordinal);
 
     /// <summary>The default model: a small random llama (~4M parameters) so a run takes seconds on a laptop CPU.</summary>
-    internal static RandomLlamaOptions DefaultModelOptions => new()
+    private static RandomLlamaOptions DefaultModelOptions => new()
     {
         Layers = 4, Embedding = 256, Heads = 4, KvHeads = 4, FeedForward = 768, Name = "agentkit-bench-serve-random",
     };
@@ -167,18 +87,14 @@ internal static class BenchServeCommand
         return path;
     }
 
-    private static void WriteTable(IAnsiConsole console, BenchServeReport report, bool randomModel)
+    private static void WriteTable(IAnsiConsole console, ServerLoadReport report, string model)
     {
-        console.WriteLine($"{(randomModel ? "random llama (temporary file)" : report.Model)}: {report.Parameters:N0} parameters; n={report.N}, " +
-                          $"max_tokens={report.MaxTokens}, {report.PromptTokens}-token prompt, {report.Repeats} runs per mode");
-        console.WriteLine("x in-proc: median over the in-process median; +ms: the difference (the cost of the HTTP hop).");
-        var table = new Table().AddColumn("mode").AddColumn("median ms").AddColumn("min ms").AddColumn("mean ms").AddColumn("tokens").AddColumn("tok/s")
-            .AddColumn("x in-proc").AddColumn("+ms");
-        foreach (var m in report.Modes)
-            table.AddRow(m.Mode, m.MedianMs.ToString("F1"), m.MinMs.ToString("F1"), m.MeanMs.ToString("F1"), m.Tokens.ToString(), m.TokensPerSecond.ToString("F0"), m.RatioToInProcess.ToString("F3"), m.OverheadMs.ToString("F1"));
+        console.WriteLine($"{model}: {report.Clients} OpenAI SDK clients for {report.DurationSeconds:F1} s, chat completions back to back");
+        var table = new Table().AddColumn("requests").AddColumn("errors").AddColumn("req/s").AddColumn("p50 ms").AddColumn("p99 ms").AddColumn("max ms").AddColumn("tok/s");
+        table.AddRow(report.Requests.ToString(), report.Errors.ToString(), report.RequestsPerSecond.ToString("F2"), report.P50Ms.ToString("F1"),
+            report.P99Ms.ToString("F1"), report.MaxMs.ToString("F1"), report.TokensPerSecond.ToString("F0"));
         console.Write(table);
-        console.WriteLine(report.SameOutput
-            ? "All three modes produced the same candidates (same seed)."
-            : "warning: the HTTP modes produced different candidates from in-process generation.");
+        foreach (var error in report.FirstErrors)
+            console.WriteLine($"error: {error}");
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
-/// <c>agentkit serve</c>: loads a GGUF model and serves it over the OpenAI chat completions API until Ctrl+C,
+/// <c>agentkit serve</c>: loads a GGUF model and serves it over the OpenAI chat and text completions APIs until Ctrl+C,
 /// printing the base URL and one log line per request.
 /// </summary>
 internal static class ServeCommand
@@ -23,7 +23,7 @@ internal static class ServeCommand
         modelName.Description = "Model name listed by /v1/models (default: the file name without extension).";
         var context = CommonOptions.ContextSize();
         var threads = CommonOptions.Threads();
-        var command = new Command("serve", "Serve a GGUF model over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models).")
+        var command = new Command("serve", "Serve a GGUF model over an OpenAI-compatible HTTP API (/v1/chat/completions with tools and logprobs, /v1/completions, /v1/models).")
         {
             model, host, port, modelName, context, threads,
         };

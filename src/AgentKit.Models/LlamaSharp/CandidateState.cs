@@ -20,10 +20,17 @@ internal sealed class CandidateState(int index, Conversation conversation, Defau
     public string? FinishReason { get; private set; }
     public bool IsActive => FinishReason is null;
 
+    /// <summary>Every accepted token's log probability, when the request asked for them.</summary>
+    public List<TokenLogprob>? Logprobs { get; init; }
+
+    private int _logprobsSent;
+
     /// <summary>Adds a generated token; returns the text that became safe to show.</summary>
-    public string Accept(LLama.Native.LLamaToken token)
+    public string Accept(LLama.Native.LLamaToken token, TokenLogprob? logprob = null)
     {
         Tokens++;
+        if (logprob is not null)
+            Logprobs?.Add(logprob);
         _decoder.Add(token);
         var delta = _matcher.Append(_decoder.Read());
         if (_matcher.Stopped)
@@ -42,7 +49,17 @@ internal sealed class CandidateState(int index, Conversation conversation, Defau
         return rest;
     }
 
-    public CandidateCompletion ToCompletion() => new(_matcher.Text, Tokens, FinishReason ?? FinishReasons.Length);
+    /// <summary>Log probabilities of the tokens accepted since the last call (null when none were requested).</summary>
+    public IReadOnlyList<TokenLogprob>? TakeNewLogprobs()
+    {
+        if (Logprobs is null)
+            return null;
+        var fresh = Logprobs.GetRange(_logprobsSent, Logprobs.Count - _logprobsSent);
+        _logprobsSent = Logprobs.Count;
+        return fresh;
+    }
+
+    public CandidateCompletion ToCompletion() => new(_matcher.Text, Tokens, FinishReason ?? FinishReasons.Length) { Logprobs = Logprobs };
 
     public void Dispose()
     {

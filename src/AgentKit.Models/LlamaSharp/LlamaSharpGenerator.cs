@@ -215,13 +215,19 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
                         await InferAllAsync(executor, cancellationToken).ConfigureAwait(false);
                     }
                     for (var i = 0; i < request.N; i++)
-                        candidates.Add(new CandidateState(i, root.Fork(), CreateSampler(request, grammar, unchecked(seed + i)), _weights, request.Stop));
+                    {
+                        candidates.Add(new CandidateState(i, root.Fork(), CreateSampler(request, grammar, unchecked(seed + i)), _weights, request.Stop)
+                        {
+                            Logprobs = request.TopLogprobs is null ? null : [],
+                        });
+                    }
                 }
 
+                var logprobs = request.TopLogprobs is { } top ? new TokenLogprobReader(_weights, top) : null;
                 while (true)
                 {
                     foreach (var candidate in candidates.Where(c => c.IsActive))
-                        Step(candidate, maxTokens, onDelta);
+                        Step(candidate, maxTokens, prompt.Length, logprobs, onDelta);
                     if (!candidates.Any(c => c.IsActive))
                         break;
                     await InferAllAsync(executor, cancellationToken).ConfigureAwait(false);
@@ -244,33 +250,39 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
         }
     }
 
-    private void Step(CandidateState candidate, int maxTokens, Action<CandidateDelta>? onDelta)
+    private void Step(CandidateState candidate, int maxTokens, int promptTokens, TokenLogprobReader? logprobs, Action<CandidateDelta>? onDelta)
     {
         var token = candidate.Conversation.Sample(candidate.Sampler);
 
         if (token.IsEndOfGeneration(_weights.Vocab))
         {
-            Emit(candidate, candidate.Finish(FinishReasons.Stop), onDelta);
+            Emit(candidate, candidate.Finish(FinishReasons.Stop), promptTokens, onDelta);
             return;
         }
-        var delta = candidate.Accept(token);
+        // Sampling copies the logits, so they are still the model's own here.
+        var delta = candidate.Accept(token, logprobs?.Read(candidate.Conversation.Sample(), token));
         if (!candidate.IsActive)
         {
-            Emit(candidate, delta, onDelta);
+            Emit(candidate, delta, promptTokens, onDelta);
             return;
         }
         if (candidate.Tokens >= maxTokens)
         {
-            Emit(candidate, delta + candidate.Finish(FinishReasons.Length), onDelta);
+            Emit(candidate, delta + candidate.Finish(FinishReasons.Length), promptTokens, onDelta);
             return;
         }
         if (delta.Length > 0)
-            onDelta?.Invoke(new CandidateDelta(candidate.Index, delta));
+            onDelta?.Invoke(new CandidateDelta(candidate.Index, delta) { Logprobs = candidate.TakeNewLogprobs() });
         candidate.Conversation.Prompt(token);
     }
 
-    private static void Emit(CandidateState candidate, string text, Action<CandidateDelta>? onDelta) =>
-        onDelta?.Invoke(new CandidateDelta(candidate.Index, text, candidate.FinishReason));
+    private static void Emit(CandidateState candidate, string text, int promptTokens, Action<CandidateDelta>? onDelta) =>
+        onDelta?.Invoke(new CandidateDelta(candidate.Index, text, candidate.FinishReason)
+        {
+            Logprobs = candidate.TakeNewLogprobs(),
+            Tokens = candidate.Tokens,
+            PromptTokens = promptTokens,
+        });
 
     private DefaultSamplingPipeline CreateSampler(CandidateRequest request, Grammar? grammar, int seed) => new()
     {

@@ -64,11 +64,18 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
     /// </summary>
     public IChatClient AsChatClient() => _chatClient.Value;
 
+    /// <summary>Log probabilities are not read from the endpoint's answers yet: refusing beats returning none silently.</summary>
+    private static void RefuseLogprobs(CandidateRequest request)
+    {
+        if (request.TopLogprobs is not null)
+            throw new NotSupportedException("The OpenAI-compatible backend does not report log probabilities; use a local GGUF model for logprobs.");
+    }
+
     /// <inheritdoc />
     public async Task<CandidateResult> GenerateAsync(CandidateRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        RefuseLogprobs(request.Validate());
         var started = _options.TimeProvider.GetTimestamp();
         var candidates = new CandidateCompletion?[request.N];
 
@@ -96,7 +103,7 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
         CandidateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        RefuseLogprobs(request.Validate());
         var seen = new bool[request.N];
         var finished = new bool[request.N];
 

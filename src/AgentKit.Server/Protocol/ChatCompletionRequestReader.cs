@@ -1,30 +1,23 @@
 using System.Text;
 using System.Text.Json;
 using AgentKit.Abstractions.Models;
+using AgentKit.Server.Tools;
 using Microsoft.Extensions.AI;
+using static AgentKit.Server.Protocol.JsonFields;
 
 namespace AgentKit.Server.Protocol;
 
 /// <summary>A parsed <c>POST /v1/chat/completions</c> body.</summary>
-/// <param name="Candidates">What to generate.</param>
+/// <param name="Candidates">What to generate (tools already in the prompt, a forced call or JSON output as a grammar).</param>
 /// <param name="Stream">True to answer with server-sent events.</param>
-internal sealed record ChatCompletionCall(CandidateRequest Candidates, bool Stream);
-
-/// <summary>The request limits of <see cref="ServerOptions"/> that the reader applies.</summary>
-/// <param name="DefaultMaxTokens"><c>max_tokens</c> when the request sets none.</param>
-/// <param name="MaxMessages">Most messages accepted.</param>
-/// <param name="MaxStopSequences">Most stop sequences accepted.</param>
-internal sealed record ChatCompletionLimits(int DefaultMaxTokens, int MaxMessages = 1024, int MaxStopSequences = 16)
-{
-    public static ChatCompletionLimits From(ServerOptions options) =>
-        new(options.DefaultMaxTokens, options.MaxMessages, options.MaxStopSequences);
-}
+/// <param name="IncludeUsage">True to end a stream with a chunk carrying the usage figures.</param>
+/// <param name="Tools">The offered tools; when active, outputs are split into content and tool calls.</param>
+internal sealed record ChatCompletionCall(CandidateRequest Candidates, bool Stream, bool IncludeUsage, ToolSet Tools);
 
 /// <summary>
 /// Reads a chat completion request with OpenAI's parameter names and limits, raising <see cref="ApiError"/>
 /// (400, naming the parameter) for anything unusable. Fields it does not know are ignored, as OpenAI
-/// clients send many optional ones; <c>tools</c> is refused because silently dropping it would
-/// mislead the client. <c>grammar</c> (GBNF, as in llama.cpp server) is an extension.
+/// clients send many optional ones. <c>grammar</c> (GBNF, as in llama.cpp server) is an extension.
 /// </summary>
 internal static class ChatCompletionRequestReader
 {
@@ -35,40 +28,47 @@ internal static class ChatCompletionRequestReader
         if (root.ValueKind != JsonValueKind.Object)
             throw new ApiError(400, "The request body must be a JSON object.", ApiError.InvalidRequestType);
 
-        if (Optional(root, "model") is { } model && model.ValueKind != JsonValueKind.String)
-            throw ApiError.InvalidType("model", "a string");
-        if (Optional(root, "tools") is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
-            throw ApiError.InvalidValue("tools", "Tool calling is not supported by this server; describe tools in the prompt instead.");
-
+        var sampling = SamplingReader.Read(root, limits);
         var messages = ReadMessages(root, limits.MaxMessages);
-        var n = Int(root, "n") ?? 1;
-        if (n is < 1 or > 64)
-            throw ApiError.InvalidValue("n", $"'n' must be between 1 and 64, got {n}.");
-        var temperature = Number(root, "temperature") ?? 1.0;
-        if (temperature is < 0 or > 2)
-            throw ApiError.InvalidValue("temperature", $"'temperature' must be between 0 and 2, got {temperature}.");
-        var topP = Number(root, "top_p") ?? 1.0;
-        if (topP is <= 0 or > 1)
-            throw ApiError.InvalidValue("top_p", $"'top_p' must be greater than 0 and at most 1, got {topP}.");
-        var maxTokens = Int(root, "max_completion_tokens") ?? Int(root, "max_tokens") ?? limits.DefaultMaxTokens;
-        if (maxTokens < 1)
-        {
-            var param = Optional(root, "max_completion_tokens") is not null ? "max_completion_tokens" : "max_tokens";
-            throw ApiError.InvalidValue(param, $"'{param}' must be at least 1, got {maxTokens}.");
-        }
+        var tools = ToolsReader.Read(root);
+        var (stream, includeUsage) = SamplingReader.ReadStreaming(root);
+        var grammar = Constraint(root, sampling.Grammar, tools);
 
-        var request = new CandidateRequest
+        var request = sampling with
         {
-            Messages = messages,
-            N = n,
-            Temperature = (float)temperature,
-            TopP = (float)topP,
-            Seed = Int(root, "seed"),
-            MaxTokens = maxTokens,
-            Stop = ReadStop(root, limits.MaxStopSequences),
-            Grammar = String(root, "grammar") is { Length: > 0 } grammar ? grammar : null,
+            Prompt = null,
+            Messages = ToolPrompt.WithTools(messages, tools),
+            Grammar = grammar,
+            TopLogprobs = ReadLogprobs(root),
         };
-        return new ChatCompletionCall(request, Bool(root, "stream") ?? false);
+        return new ChatCompletionCall(request, stream, includeUsage, tools);
+    }
+
+    /// <summary>
+    /// The grammar the output must follow: the request's own, <c>response_format</c> JSON, or a forced tool call;
+    /// at most one of them, since two grammars cannot both hold.
+    /// </summary>
+    private static string? Constraint(JsonElement root, string? grammar, ToolSet tools)
+    {
+        var format = ResponseFormatReader.Read(root);
+        if (format is not null && grammar is not null)
+            throw ApiError.InvalidValue("response_format", "'response_format' cannot be combined with 'grammar'; send one of them.");
+        var forced = tools.Active ? ToolCallGrammar.For(tools) : null;
+        if (forced is not null && (format ?? grammar) is not null)
+            throw ApiError.InvalidValue("tool_choice", "A forced tool call cannot be combined with 'response_format' or 'grammar'.");
+        return forced ?? format ?? grammar;
+    }
+
+    /// <summary><c>logprobs</c> (bool) and <c>top_logprobs</c> (0-20, only with logprobs) as a <see cref="CandidateRequest.TopLogprobs"/>.</summary>
+    private static int? ReadLogprobs(JsonElement root)
+    {
+        var logprobs = Bool(root, "logprobs") ?? false;
+        var top = Int(root, "top_logprobs");
+        if (top is < 0 or > 20)
+            throw ApiError.InvalidValue("top_logprobs", $"'top_logprobs' must be between 0 and 20, got {top}.");
+        if (top is not null && !logprobs)
+            throw ApiError.InvalidValue("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
+        return logprobs ? top ?? 0 : null;
     }
 
     private static List<ChatMessage> ReadMessages(JsonElement root, int maxMessages)
@@ -93,10 +93,37 @@ internal static class ChatCompletionRequestReader
             var roleName = Text(role, $"{param}.role");
             if (!Roles.Contains(roleName))
                 throw ApiError.InvalidValue($"{param}.role", $"Unknown role '{roleName}'; expected one of {string.Join(", ", Roles)}.");
-            messages.Add(new ChatMessage(new ChatRole(roleName), ReadContent(item, param)));
+            var content = ReadContent(item, param);
+            var text = roleName switch
+            {
+                "assistant" => ToolPrompt.AssistantTurn(content, ReadToolCalls(item, param)),
+                "tool" => ToolPrompt.ToolResult(content),
+                _ => content,
+            };
+            messages.Add(new ChatMessage(new ChatRole(roleName), text));
         }
 
         return messages;
+    }
+
+    /// <summary>An assistant message's <c>tool_calls</c>: name and arguments text of each.</summary>
+    private static List<(string Name, string Arguments)> ReadToolCalls(JsonElement message, string param)
+    {
+        if (Optional(message, "tool_calls") is not { } calls)
+            return [];
+        if (calls.ValueKind != JsonValueKind.Array)
+            throw ApiError.InvalidType($"{param}.tool_calls", "an array of tool calls");
+        var result = new List<(string, string)>();
+        foreach (var call in calls.EnumerateArray())
+        {
+            var callParam = $"{param}.tool_calls[{result.Count}]";
+            if (call.ValueKind != JsonValueKind.Object || Optional(call, "function") is not { ValueKind: JsonValueKind.Object } function)
+                throw ApiError.InvalidValue(callParam, "A tool call must be {\"id\":…,\"type\":\"function\",\"function\":{\"name\":…,\"arguments\":…}}.");
+            var name = String(function, "name", $"{callParam}.function.name") ?? throw ApiError.Missing($"{callParam}.function.name");
+            var arguments = String(function, "arguments", $"{callParam}.function.arguments") ?? "{}";
+            result.Add((name, arguments));
+        }
+        return result;
     }
 
     /// <summary>Content is a string, null (an assistant turn that only called tools) or an array of text parts.</summary>
@@ -122,82 +149,5 @@ internal static class ChatCompletionRequestReader
         }
 
         return text.ToString();
-    }
-
-    private static List<string> ReadStop(JsonElement root, int maxStopSequences)
-    {
-        var stop = Optional(root, "stop");
-        List<string> result = stop?.ValueKind switch
-        {
-            null => [],
-            JsonValueKind.String => [Text(stop.Value, "stop")],
-            JsonValueKind.Array => [.. stop.Value.EnumerateArray().Select(s =>
-                s.ValueKind == JsonValueKind.String ? Text(s, "stop") : throw ApiError.InvalidType("stop", "a string or an array of strings"))],
-            _ => throw ApiError.InvalidType("stop", "a string or an array of strings"),
-        };
-        if (result.Any(string.IsNullOrEmpty))
-            throw ApiError.InvalidValue("stop", "Stop sequences must not be empty strings.");
-        if (result.Count > maxStopSequences)
-            throw ApiError.InvalidValue("stop", $"'stop' has {result.Count} sequences; this server accepts at most {maxStopSequences}.");
-        return result;
-    }
-
-    /// <summary>The property, or null when it is absent or JSON null (OpenAI treats both as "not set").</summary>
-    private static JsonElement? Optional(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    private static int? Int(JsonElement root, string name)
-    {
-        if (Optional(root, name) is not { } value)
-            return null;
-        if (value.ValueKind != JsonValueKind.Number)
-            throw ApiError.InvalidType(name, "an integer");
-        if (!value.TryGetDouble(out var number) || number is < int.MinValue or > int.MaxValue)
-            throw ApiError.InvalidValue(name, $"'{name}' is out of range: {value.GetRawText()} (expected a 32-bit integer).");
-        if (number != Math.Floor(number))
-            throw ApiError.InvalidType(name, "an integer");
-        return (int)number;
-    }
-
-    private static double? Number(JsonElement root, string name)
-    {
-        if (Optional(root, name) is not { } value)
-            return null;
-        if (value.ValueKind != JsonValueKind.Number)
-            throw ApiError.InvalidType(name, "a number");
-        // GetDouble would throw for a literal beyond double's range, such as 1e400.
-        return value.TryGetDouble(out var number)
-            ? number
-            : throw ApiError.InvalidValue(name, $"'{name}' is out of range: {value.GetRawText()}.");
-    }
-
-    private static bool? Bool(JsonElement root, string name)
-    {
-        if (Optional(root, name) is not { } value)
-            return null;
-        return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw ApiError.InvalidType(name, "a boolean");
-    }
-
-    private static string? String(JsonElement root, string name)
-    {
-        if (Optional(root, name) is not { } value)
-            return null;
-        return value.ValueKind == JsonValueKind.String ? Text(value, name) : throw ApiError.InvalidType(name, "a string");
-    }
-
-    /// <summary>
-    /// A JSON string's text. An escaped unpaired surrogate (<c>"\ud800"</c>) is valid JSON but not text, and
-    /// <see cref="JsonElement.GetString"/> throws on it: that is the client's mistake, so a 400 naming the parameter.
-    /// </summary>
-    private static string Text(JsonElement value, string param)
-    {
-        try
-        {
-            return value.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw ApiError.InvalidValue(param, $"'{param}' is not valid text: it contains an unpaired UTF-16 surrogate escape.");
-        }
     }
 }

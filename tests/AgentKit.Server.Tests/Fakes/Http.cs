@@ -22,9 +22,9 @@ internal static class Http
     }
 
     /// <summary>Posts and returns the raw <c>data:</c> payloads of a server-sent event stream.</summary>
-    public static async Task<(HttpStatusCode Status, string ContentType, List<string> Events)> PostStreamAsync(Uri baseUrl, string json)
+    public static async Task<(HttpStatusCode Status, string ContentType, List<string> Events)> PostStreamAsync(Uri baseUrl, string json, string path = "/chat/completions")
     {
-        using var response = await Client.PostAsync(new Uri(baseUrl + "/chat/completions"), new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await Client.PostAsync(new Uri(baseUrl + path), new StringContent(json, Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(e => e.StartsWith("data: ", StringComparison.Ordinal) ? e["data: ".Length..] : throw new InvalidDataException($"not an SSE data line: {e}"))

@@ -1,0 +1,43 @@
+using AgentKit.Models.LlamaSharp;
+using AgentKit.Server.Benchmarks;
+using AgentKit.Server.Tests.Fakes;
+using AgentKit.TestUtils;
+
+namespace AgentKit.Server.Tests.Benchmarks;
+
+public sealed class ServerLoadBenchmarkTests
+{
+    [Fact]
+    public async Task Concurrent_clients_on_a_real_model_get_every_answer_and_the_figures_add_up()
+    {
+        using var model = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = TinyModels.RandomLlamaPath(), ContextSize = 256, Threads = 2 });
+
+        var report = await ServerLoadBenchmark.RunAsync(model, new ServerLoadOptions { Clients = 4, Duration = TimeSpan.FromSeconds(1), MaxTokens = 3 });
+
+        Assert.Equal(0, report.Errors);
+        Assert.True(report.Requests >= 4, $"{report.Requests} requests");
+        Assert.InRange(report.CompletionTokens, report.Requests, report.Requests * 3L);
+        Assert.True(report.P50Ms > 0 && report.P50Ms <= report.P99Ms && report.P99Ms <= report.MaxMs);
+        Assert.Equal(Math.Round(report.Requests / report.DurationSeconds, 2), report.RequestsPerSecond, 1);
+    }
+
+    [Fact]
+    public async Task Failed_requests_are_counted_as_errors_with_the_servers_message()
+    {
+        var failing = new ScriptedGenerator();
+
+        var report = await ServerLoadBenchmark.RunAsync(failing, new ServerLoadOptions { Clients = 2, Duration = TimeSpan.FromMilliseconds(300), Prompt = "FAIL please" });
+
+        Assert.True(report.Errors > 0);
+        Assert.Equal(report.Requests, report.Errors);
+        Assert.Equal(0, report.RequestsPerSecond);
+        Assert.Contains("scripted failure", report.FirstErrors[0]);
+    }
+
+    [Theory]
+    [InlineData(0, 1, 1)]
+    [InlineData(1, 0, 1)]
+    [InlineData(1, 1, 0)]
+    public void Unusable_options_are_refused(int clients, double seconds, int maxTokens) =>
+        Assert.Throws<ArgumentException>(() => new ServerLoadOptions { Clients = clients, Duration = TimeSpan.FromSeconds(seconds), MaxTokens = maxTokens }.Validate());
+}
