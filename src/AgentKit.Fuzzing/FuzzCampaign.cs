@@ -49,6 +49,10 @@ internal sealed class CampaignRun
     private readonly HashSet<string> _savedCorpus = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FuzzCrash> _crashes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hangHashes = new(StringComparer.Ordinal);
+    private readonly AflSyncDirectory? _sync;
+    private readonly HashSet<string> _fromOthers = new(StringComparer.Ordinal);
+    private int _syncImported;
+    private long _lastSync;
     private readonly List<ProgressSample> _samples = [];
     private readonly IReadOnlyList<byte[]> _dictionary;
     private readonly WorkerLaunch _launch;
@@ -94,6 +98,11 @@ internal sealed class CampaignRun
             foreach (var token in _dictionary.Take(32))
                 _pending.Enqueue(token);
         }
+        if (options.SyncDirectory is not null)
+        {
+            _sync = new AflSyncDirectory(options.SyncDirectory, options.InstanceName);
+            ImportFromOthers(); // like AFL_IMPORT_FIRST: the others' finds are worth running before our own mutants
+        }
         foreach (var crash in _directory.ReadCrashes())
             _crashes.TryAdd(crash.Signature, new FuzzCrash(crash.Id, crash.Kind, Path.Combine(_directory.CrashesDir, crash.Id), crash.Signature));
         _hangs = _directory.CountHangs();
@@ -117,6 +126,8 @@ internal sealed class CampaignRun
             if (cancellationToken.IsCancellationRequested || _time.GetElapsedTime(_start) >= end || _fatal is not null)
                 _stop = true;
             Sample(force: false);
+            if (_sync is not null && _time.GetElapsedTime(_lastSync) >= _options.SyncInterval)
+                ImportFromOthers();
         }
         threads.ForEach(t => t.Join());
         if (_fatal is not null)
@@ -257,7 +268,30 @@ internal sealed class CampaignRun
         // The set empties as the saved entries come back, so mutants stop paying for the hash soon after a resume.
         var resumed = _savedCorpus.Count > 0 && _savedCorpus.Remove(CampaignDirectory.Hash(input));
         if ((added > 0 || resumed) && _corpus.Add(new CorpusEntry(input, result.Hits.Length, added, Elapsed)))
+        {
             _directory.SaveCorpus(input);
+            // Inputs that came from the other instances are theirs already: only our own finds go back.
+            if (_sync is not null && !_fromOthers.Contains(CampaignDirectory.Hash(input)))
+                _sync.Export(input, Elapsed);
+        }
+    }
+
+    /// <summary>Queues the inputs other instances added to the sync directory since the last look (once each); they run like seeds.</summary>
+    private void ImportFromOthers()
+    {
+        _lastSync = _time.GetTimestamp();
+        var found = _sync!.ImportNew(); // file reads outside the lock: ImportNew shares no state with Export
+        lock (_gate)
+        {
+            foreach (var (_, data) in found)
+            {
+                var hash = CampaignDirectory.Hash(data);
+                if (_sync.HasExported(hash) || !_fromOthers.Add(hash))
+                    continue; // our own finds, synced back to us by afl, or an input another instance also has
+                _pending.Enqueue(data);
+                _syncImported++;
+            }
+        }
     }
 
     private bool IsKnown(string signature)
@@ -362,6 +396,8 @@ internal sealed class CampaignRun
             TotalExecs = _previousExecs + execs,
             OutputDirectory = _directory.Root,
             PlotFile = plot,
+            SyncImported = _sync is null ? null : _syncImported,
+            SyncExported = _sync?.Exported,
         };
         File.WriteAllText(_directory.StatsPath, System.Text.Json.JsonSerializer.Serialize(report, CampaignDirectory.Json));
         _ = CultureInfo.InvariantCulture;

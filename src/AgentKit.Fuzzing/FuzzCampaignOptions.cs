@@ -48,6 +48,19 @@ public sealed record FuzzCampaignOptions
     /// <summary>Time a worker may take to load the target. Default 60 s.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// An AFL++ sync directory (the <c>-o</c> shared by <c>afl-fuzz -M/-S</c> instances, local or on a shared disk) that
+    /// the builtin engine joins as the secondary <see cref="InstanceName"/>: it exports its corpus there in afl's queue
+    /// layout and imports every other instance's queue. Null (default): no syncing.
+    /// </summary>
+    public string? SyncDirectory { get; init; }
+
+    /// <summary>This engine's instance name in <see cref="SyncDirectory"/> (letters, digits, '_' and '-', as afl requires). Default <c>agentkit</c>.</summary>
+    public string InstanceName { get; init; } = "agentkit";
+
+    /// <summary>How often the other instances' queues are read (also once at the start). Default 5 s.</summary>
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Clock for durations and deadlines.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -74,6 +87,10 @@ public sealed record FuzzCampaignOptions
             throw new ArgumentException($"MinimizeBudget cannot be negative, got {MinimizeBudget}.", nameof(MinimizeBudget));
         if (SeedDirectory is not null && !Directory.Exists(SeedDirectory))
             throw new ArgumentException($"seed directory not found: {SeedDirectory}", nameof(SeedDirectory));
+        if (!Engine.AflSyncDirectory.IsValidInstanceName(InstanceName))
+            throw new ArgumentException($"InstanceName must be 1-32 letters, digits, '_' or '-' (afl's rule), got '{InstanceName}'.", nameof(InstanceName));
+        if (SyncInterval < TimeSpan.FromMilliseconds(100))
+            throw new ArgumentException($"SyncInterval must be at least 100 ms, got {SyncInterval.TotalMilliseconds} ms.", nameof(SyncInterval));
         if (RunnerPath is not null && !File.Exists(RunnerPath))
             throw new ArgumentException($"fuzz runner not found: {RunnerPath}", nameof(RunnerPath));
     }

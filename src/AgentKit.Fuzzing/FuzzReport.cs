@@ -59,6 +59,12 @@ public sealed record FuzzReport
     /// <summary>PNG of edges over time (null when it could not be drawn).</summary>
     public string? PlotFile { get; init; }
 
+    /// <summary>With a sync directory: inputs read from other instances' queues this session (null: not syncing).</summary>
+    public int? SyncImported { get; init; }
+
+    /// <summary>With a sync directory: inputs in this instance's queue for the others (this and earlier sessions).</summary>
+    public int? SyncExported { get; init; }
+
     /// <summary>afl only: crash files afl saved that ran clean (or hung) when replayed through our runner, so have no signature.</summary>
     public int? UnreproducedCrashes { get; init; }
 }

@@ -52,7 +52,14 @@ public sealed class TrajectoriesCommandTests : IDisposable
         var input = await WriteTrajectoriesAsync();
         var (exit, _, stderr) = await AgentCli.RunAsync("trajectories", "export", "--in", input);
         Assert.Equal(2, exit);
-        Assert.Contains("exactly one of --sft FILE or --groups FILE", stderr);
+        Assert.Contains("exactly one of --sft FILE, --groups FILE or --format FORMAT --out FILE", stderr);
+
+        (exit, _, stderr) = await AgentCli.RunAsync("trajectories", "export", "--in", input, "--format", "trl-sft");
+        Assert.Equal(2, exit);
+        Assert.Contains("--format and --out go together", stderr);
+
+        (exit, _, _) = await AgentCli.RunAsync("trajectories", "export", "--in", input, "--format", "trl-dpo", "--out", Path.Combine(_dir, "a"));
+        Assert.Equal(2, exit);
 
         (exit, _, _) = await AgentCli.RunAsync("trajectories", "export", "--in", input, "--sft", Path.Combine(_dir, "a"), "--groups", Path.Combine(_dir, "b"));
         Assert.Equal(2, exit);
@@ -98,6 +105,27 @@ public sealed class TrajectoriesCommandTests : IDisposable
         Assert.Contains("lines written", stdout);
         var line = Assert.Single(await File.ReadAllLinesAsync(output));
         Assert.Equal("a", JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString());
+    }
+
+    [Theory]
+    [InlineData("trl-sft", "messages")]
+    [InlineData("trl-prompt-completion", "prompt,completion")]
+    [InlineData("trl-grpo", "prompt,answer,task_id,step")]
+    public async Task Exports_trl_datasets_with_the_columns_trl_reads(string format, string columns)
+    {
+        var input = await WriteTrajectoriesAsync();
+        var output = Path.Combine(_dir, format + ".jsonl");
+
+        var (exit, stdout, stderr) = await AgentCli.RunAsync("trajectories", "export", "--in", input, "--format", format, "--out", output, "--json");
+
+        Assert.True(exit == 0, stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(format, report.GetProperty("format").GetString());
+        var lines = await File.ReadAllLinesAsync(output);
+        Assert.Equal(report.GetProperty("written").GetInt32(), lines.Length);
+        Assert.Equal(2, lines.Length); // one conversation, one request, one action-step prompt per run (tasks a and b)
+        foreach (var line in lines)
+            Assert.Equal(columns, string.Join(',', JsonDocument.Parse(line).RootElement.EnumerateObject().Select(p => p.Name)));
     }
 
     [Fact]

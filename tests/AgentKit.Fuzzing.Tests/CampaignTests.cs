@@ -23,7 +23,7 @@ public sealed class CampaignTests
         Assert.Contains(report.Crashes, c => c.Kind == "stack-overflow");
         // The hang seed is saved (mutants of it that also hang may be saved too).
         Assert.True(report.Hangs >= 1);
-        Assert.True(File.Exists(Path.Combine(dir, "hangs", Engine.CampaignDirectory.Hash("~~\n"u8))));
+        Assert.True(File.Exists(Path.Combine(dir, "hangs", Fuzzing.Engine.CampaignDirectory.Hash("~~\n"u8))));
         // The deep bug needs three guided steps from the seed: found by coverage feedback, after the other findings.
         var found = string.Join(" | ", report.Crashes.Select(c => c.Kind + " " + c.Signature));
         var deeps = report.Crashes.Where(c => c.Signature.StartsWith("System.IndexOutOfRangeException", StringComparison.Ordinal)).ToList();

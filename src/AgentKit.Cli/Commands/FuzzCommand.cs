@@ -1,4 +1,4 @@
-// agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--workers K] [--json]
+// agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
 // agentkit fuzz replay DIR/crashes/ID
 using System.CommandLine;
 using System.Diagnostics;
@@ -26,10 +26,12 @@ internal static class FuzzCommand
         var stopAfter = new Option<int?>("--stop-after-crashes") { Description = "Stop once this many distinct crashes are found (1 measures time to first crash)." };
         var batch = new Option<int>("--batch") { Description = "builtin engine: mutants per worker round trip (1: one at a time).", DefaultValueFactory = _ => 16 };
         var expected = new Option<string?>("--expect") { Description = "For a user harness: comma-separated full names of exception types that are normal rejections, not crashes." };
+        var syncDir = new Option<string?>("--sync-dir") { Description = "AFL++ sync directory (the -o shared by afl-fuzz -M/-S instances) to join: export finds in afl's queue layout, import the others'." };
+        var instance = new Option<string>("--instance") { Description = "This campaign's instance name in --sync-dir (afl: the -M name; further workers are NAME-wN).", DefaultValueFactory = _ => "agentkit" };
         var json = CommonOptions.Json();
         var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
         {
-            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, json,
+            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, json,
         };
         command.Subcommands.Add(Replay());
 
@@ -53,18 +55,13 @@ internal static class FuzzCommand
                 throw new CliUsageException(ex.Message);
             }
 
-            var asJson = pr.GetValue(json);
-            var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
-            var fuzzTarget = await ResolveTargetAsync(pr.GetValue(target)!, fuzzHarness, ct);
-            if (!asJson)
-                err.MarkupLine($"[grey]Instrumenting {Markup.Escape(fuzzTarget.Description)} ({fuzzTarget.Assemblies.Count} assembl{(fuzzTarget.Assemblies.Count == 1 ? "y" : "ies")})…[/]");
+            // Checked before the target is resolved and instrumented: a bad argument should not wait for a download.
             var outDir = pr.GetValue(output)!;
-            var instrumented = FuzzCampaign.Prepare(fuzzTarget, fuzzHarness, outDir, FuzzTarget.DefaultCacheDirectory);
             var options = new FuzzCampaignOptions
             {
                 OutputDirectory = outDir, Duration = TimeSpan.FromSeconds(duration), Workers = workerCount, SeedDirectory = pr.GetValue(seeds),
                 ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), StopAfterCrashes = pr.GetValue(stopAfter),
-                BatchSize = pr.GetValue(batch),
+                BatchSize = pr.GetValue(batch), SyncDirectory = pr.GetValue(syncDir), InstanceName = pr.GetValue(instance)!,
             };
             try
             {
@@ -75,6 +72,12 @@ internal static class FuzzCommand
                 throw new CliUsageException(ex.Message);
             }
 
+            var asJson = pr.GetValue(json);
+            var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
+            var fuzzTarget = await ResolveTargetAsync(pr.GetValue(target)!, fuzzHarness, ct);
+            if (!asJson)
+                err.MarkupLine($"[grey]Instrumenting {Markup.Escape(fuzzTarget.Description)} ({fuzzTarget.Assemblies.Count} assembl{(fuzzTarget.Assemblies.Count == 1 ? "y" : "ies")})…[/]");
+            var instrumented = FuzzCampaign.Prepare(fuzzTarget, fuzzHarness, outDir, FuzzTarget.DefaultCacheDirectory);
             var useAfl = pr.GetValue(engine) == "afl";
             if (useAfl && AflCampaign.FindAflFuzz() is null)
                 throw new CliUsageException("--engine afl needs afl-fuzz on PATH: install the Debian package afl++ (apt-get install afl++).");
@@ -172,6 +175,8 @@ internal static class FuzzCommand
         table.AddRow("crashes (distinct)", report.Crashes.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("hangs", report.Hangs.ToString(CultureInfo.InvariantCulture));
         table.AddRow("first crash after", report.FirstCrashSeconds is { } s ? $"{s:F1} s" : "-");
+        if (report.SyncImported is { } imported)
+            table.AddRow("sync: imported / exported", $"{imported} / {report.SyncExported}");
         if (report.UnreproducedCrashes is { } unreproduced)
             table.AddRow("afl crashes not reproduced", unreproduced.ToString(CultureInfo.InvariantCulture));
         console.Write(table);

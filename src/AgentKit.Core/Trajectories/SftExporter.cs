@@ -16,15 +16,9 @@ public static class SftExporter
     public static SftExample? ToExample(TrajectoryRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.Outcome is not (RunOutcome.Answered or RunOutcome.StepLimit))
+        if (!RecordedRequests.IsUsable(record) || RecordedRequests.Of(record).LastOrDefault() is not { } last)
             return null;
-        var (prompt, reply) = LastRequest(record.Steps);
-        if (prompt is null || reply is null)
-            return null;
-        var messages = prompt.ToList();
-        if (messages.Count > 0 && messages[^1].Role == PromptRoles.Assistant)
-            messages.RemoveAt(messages.Count - 1); // a forced first-thought prefix: the reply already starts with it
-        messages.Add(new PromptMessage(PromptRoles.Assistant, reply));
+        var messages = last.Prompt.Append(new PromptMessage(PromptRoles.Assistant, last.Reply));
         return new SftExample([.. messages.Select(m => new SftMessage(m.Role, m.Content, m.Role == PromptRoles.Assistant ? 1 : 0))]);
     }
 
@@ -43,22 +37,5 @@ public static class SftExporter
             written++;
         }
         return written;
-    }
-
-    private static (IReadOnlyList<PromptMessage>? Prompt, string? Reply) LastRequest(IReadOnlyList<AgentStep> steps)
-    {
-        for (var i = steps.Count - 1; i >= 0; i--)
-        {
-            switch (steps[i])
-            {
-                case FinalAnswerStep { Source: FinalAnswerSource.StepLimit, Prompt: { } prompt, Text: { } text }:
-                    return (prompt, text.Trim());
-                case ActionStep action:
-                    return (action.Prompt, action.Action);
-                case PlanningStep plan:
-                    return ([.. plan.Prompt], plan.Plan);
-            }
-        }
-        return (null, null);
     }
 }

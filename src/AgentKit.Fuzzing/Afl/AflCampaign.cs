@@ -12,6 +12,8 @@ namespace AgentKit.Fuzzing.Afl;
 /// way teams scale afl across cores. Our corpus and seeds are afl's input folder, and <c>corpus/</c> is also afl's
 /// foreign sync directory (<c>-F</c>), so a builtin campaign writing into it feeds afl while both run. Afterwards afl's
 /// queue, hangs and (replayed, deduplicated) crashes come back into the campaign directory, in the same shape as ours.
+/// With <see cref="FuzzCampaignOptions.SyncDirectory"/> the instances run in that shared <c>-o</c> as
+/// <c>-M NAME</c> and <c>-S NAME-wN</c>, syncing with every other afl instance and builtin engine there.
 /// </summary>
 public static class AflCampaign
 {
@@ -41,7 +43,8 @@ public static class AflCampaign
         // Each session starts afl afresh from our corpus: corpus/ is the campaign's memory, whichever engine ran before.
         var root = Path.Combine(directory.Root, "afl");
         var input = Path.Combine(root, "in");
-        var output = Path.Combine(root, "out");
+        // With a sync directory the instances live there beside the other machines' and engines' (and resume there).
+        var output = options.SyncDirectory is { } sync ? Path.GetFullPath(sync) : Path.Combine(root, "out");
         if (Directory.Exists(root))
             Directory.Delete(root, recursive: true);
         Directory.CreateDirectory(input);
@@ -54,7 +57,8 @@ public static class AflCampaign
         var dictionary = Path.Combine(root, "tokens.dict");
         var tokens = AflDictionary.Write(dictionary, Mutator.Tokens(harness.Tokens.Concat(options.Dictionary).Concat(target.Literals.Take(256))));
 
-        var names = Enumerable.Range(0, options.Workers).Select(i => i == 0 ? "main" : $"w{i}").ToList();
+        var main = options.SyncDirectory is null ? "main" : options.InstanceName;
+        var names = Enumerable.Range(0, options.Workers).Select(i => i == 0 ? main : options.SyncDirectory is null ? $"w{i}" : $"{main}-w{i}").ToList();
         var instanceDirs = names.Select(n => Path.Combine(output, n)).ToList();
         var clock = Stopwatch.StartNew();
         var startedUtc = DateTime.UtcNow;
@@ -140,6 +144,11 @@ public static class AflCampaign
         start.Environment["AFL_NO_AFFINITY"] = "1";
         start.Environment["AFL_NO_CRASH_README"] = "1";
         start.Environment["AFL_IMPORT_FIRST"] = "1";
+        if (options.SyncDirectory is not null)
+        {
+            start.Environment["AFL_AUTORESUME"] = "1"; // an instance folder left by an earlier session resumes instead of failing
+            start.Environment["AFL_SYNC_TIME"] = "1"; // minutes between syncs (afl's default is 30); a main instance halves it
+        }
         if (options.StopAfterCrashes == 1)
             start.Environment["AFL_BENCH_UNTIL_CRASH"] = "1";
         start.Environment["DOTNET_GCHeapHardLimit"] = ((long)options.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);

@@ -57,7 +57,10 @@ public static class CheckpointIO
                 ["peft_type"] = "LORA", ["task_type"] = "CAUSAL_LM", ["r"] = lora.Rank, ["lora_alpha"] = lora.Alpha,
                 ["lora_dropout"] = lora.Dropout, ["bias"] = "none",
                 ["target_modules"] = new JsonArray([.. lora.TargetModules.Select(m => (JsonNode)JsonValue.Create(m))]),
+                ["use_rslora"] = lora.UseRsLora,
             };
+            if (lora.LayersToTransform is { } layers)
+                json["layers_to_transform"] = new JsonArray([.. layers.Select(l => (JsonNode)JsonValue.Create(l))]);
             File.WriteAllText(adapterConfig, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         else
@@ -91,58 +94,8 @@ public static class CheckpointIO
         }
     }
 
-    /// <summary>Attaches and loads a PEFT LoRA adapter (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>).</summary>
-    public static void LoadAdapter(LlamaForCausalLM model, string directory)
-    {
-        var configPath = Path.Combine(directory, CheckpointFiles.AdapterConfig);
-        var weightsPath = Path.Combine(directory, CheckpointFiles.AdapterWeights);
-        if (!File.Exists(configPath))
-            throw new FileNotFoundException($"No {CheckpointFiles.AdapterConfig} in '{directory}'.", configPath);
-        if (!File.Exists(weightsPath))
-            throw new FileNotFoundException($"No {CheckpointFiles.AdapterWeights} in '{directory}'.", weightsPath);
-        LoraSettings settings;
-        try
-        {
-            var json = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
-            if ((string?)json["peft_type"] is { } type && type != "LORA")
-                throw new InvalidDataException($"peft_type is '{type}', only LORA is supported");
-            var targets = json["target_modules"] switch
-            {
-                JsonArray array => array.Select(n => (string)n!).ToList(),
-                JsonValue value when (string?)value == "all-linear" => [.. LoraSettings.AllLinear],
-                _ => throw new InvalidDataException("target_modules must be a list of module names"),
-            };
-            settings = new LoraSettings
-            {
-                Rank = (int)json["r"]!, Alpha = (double)json["lora_alpha"]!, Dropout = (double?)json["lora_dropout"] ?? 0,
-                TargetModules = targets,
-            }.Validate();
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
-        {
-            throw new InvalidDataException($"Adapter config '{configPath}' is invalid: {ex.Message}", ex);
-        }
-        model.AddLora(settings);
-        var tensors = ReadSafetensors(weightsPath);
-        try
-        {
-            var adapterParams = model.state_dict().Where(p => IsAdapterName(p.Key)).ToList();
-            using var _ = no_grad();
-            foreach (var (name, target) in adapterParams)
-            {
-                // PEFT names are "base_model.model.<hf name>", with or without the adapter name ("default").
-                var key = new[] { CheckpointFiles.PeftPrefix + name, CheckpointFiles.PeftPrefix + name.Replace(".weight", ".default.weight"), name }
-                    .FirstOrDefault(tensors.ContainsKey)
-                    ?? throw new InvalidDataException($"Adapter '{weightsPath}' lacks '{CheckpointFiles.PeftPrefix + name}'.");
-                CopyInto(target, tensors[key], name, weightsPath);
-            }
-        }
-        finally
-        {
-            foreach (var t in tensors.Values)
-                t.Dispose();
-        }
-    }
+    /// <summary>Attaches and loads a PEFT LoRA adapter (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>); see <see cref="PeftAdapter"/>.</summary>
+    public static void LoadAdapter(LlamaForCausalLM model, string directory) => PeftAdapter.Load(model, directory);
 
     /// <summary>Reads all weight tensors of a checkpoint directory (or one .safetensors file), sharded or not.</summary>
     public static Dictionary<string, Tensor> ReadWeights(string path)

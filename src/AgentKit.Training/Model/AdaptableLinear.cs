@@ -55,6 +55,10 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
             _loraB.weight!.zero_();
         }
         _loraDropout = nn.Dropout(dropout);
+        // New modules start in training mode; an adapter added to a model already in eval mode must not drop out.
+        _loraA.train(training);
+        _loraB.train(training);
+        _loraDropout.train(training);
         _scaling = scaling;
         register_module("lora_A", _loraA);
         register_module("lora_B", _loraB);

@@ -74,7 +74,7 @@ public sealed class LlamaForCausalLM : nn.Module
     public KvCache NewCache() => new(Config.NumHiddenLayers);
 
     /// <summary>
-    /// Attaches LoRA adapters to the target projections of every layer and freezes all other parameters,
+    /// Attaches LoRA adapters to the target projections of every layer (or of <see cref="LoraSettings.LayersToTransform"/>) and freezes all other parameters,
     /// so only adapter weights train.
     /// </summary>
     /// <param name="settings">Rank, alpha, dropout and target modules.</param>
@@ -85,7 +85,9 @@ public sealed class LlamaForCausalLM : nn.Module
         using var generator = seed is { } s ? new Generator((ulong)s) : null;
         if (HasLora)
             throw new InvalidOperationException("LoRA adapters are already attached; merge them first.");
-        foreach (var (name, linear) in NamedLinears().Where(p => settings.TargetModules.Contains(p.Short)).Select(p => (p.Name, p.Linear)))
+        if (settings.LayersToTransform?.Where(l => l >= Config.NumHiddenLayers).ToList() is { Count: > 0 } outside)
+            throw new ArgumentException($"LoRA layer(s) {string.Join(", ", outside)} do not exist: the model has {Config.NumHiddenLayers} layer(s).");
+        foreach (var linear in NamedLinears().Where(p => settings.Adapts(p.Layer, p.Short)).Select(p => p.Linear))
             linear.AddAdapter(settings.Rank, settings.Scaling, settings.Dropout, generator);
         foreach (var (name, parameter) in named_parameters())
             parameter.requires_grad = name.Contains(".lora_A.") || name.Contains(".lora_B.");
@@ -117,7 +119,7 @@ public sealed class LlamaForCausalLM : nn.Module
     internal IEnumerable<AdaptableLinear> Linears() =>
         _model.Layers.SelectMany(l => l.Linears()).Concat(_lmHead is null ? [] : [_lmHead]);
 
-    internal IEnumerable<(string Name, string Short, AdaptableLinear Linear)> NamedLinears()
+    internal IEnumerable<(string Name, int Layer, string Short, AdaptableLinear Linear)> NamedLinears()
     {
         for (var i = 0; i < _model.Layers.Count; i++)
         {
@@ -130,7 +132,7 @@ public sealed class LlamaForCausalLM : nn.Module
                 ("self_attn", "o_proj", attn.OProj), ("mlp", "gate_proj", mlp.GateProj), ("mlp", "up_proj", mlp.UpProj),
                 ("mlp", "down_proj", mlp.DownProj),
             })
-                yield return ($"model.layers.{i}.{group}.{shortName}", shortName, linear);
+                yield return ($"model.layers.{i}.{group}.{shortName}", i, shortName, linear);
         }
     }
 

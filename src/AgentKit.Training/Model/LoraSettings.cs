@@ -1,8 +1,8 @@
 namespace AgentKit.Training.Model;
 
 /// <summary>
-/// Low-rank adaptation of linear layers (PEFT semantics): <c>y = W x + (alpha / r) · B A dropout(x)</c>, with
-/// A initialised like a linear layer and B at zero so training starts from the base model.
+/// Low-rank adaptation of linear layers (PEFT semantics): <c>y = W x + (alpha / r) · B A dropout(x)</c> (rsLoRA:
+/// <c>alpha / √r</c>), with A initialised like a linear layer and B at zero so training starts from the base model.
 /// </summary>
 public sealed record LoraSettings
 {
@@ -21,8 +21,18 @@ public sealed record LoraSettings
     /// <summary>Projection names to adapt (default q/k/v/o).</summary>
     public IReadOnlyList<string> TargetModules { get; init; } = ["q_proj", "k_proj", "v_proj", "o_proj"];
 
-    /// <summary><c>alpha / r</c>.</summary>
-    public double Scaling => Alpha / Rank;
+    /// <summary>The decoder layers to adapt (PEFT's <c>layers_to_transform</c>, 0-based); null means every layer.</summary>
+    public IReadOnlyList<int>? LayersToTransform { get; init; }
+
+    /// <summary>Rank-stabilised LoRA (PEFT's <c>use_rslora</c>): the update is scaled by <c>alpha / √r</c> instead of <c>alpha / r</c>.</summary>
+    public bool UseRsLora { get; init; }
+
+    /// <summary><c>alpha / r</c>, or <c>alpha / √r</c> under <see cref="UseRsLora"/>.</summary>
+    public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
+
+    /// <summary>Whether the projection <paramref name="shortName"/> (e.g. <c>q_proj</c>) of decoder layer <paramref name="layer"/> is adapted.</summary>
+    public bool Adapts(int layer, string shortName) =>
+        TargetModules.Contains(shortName) && (LayersToTransform is null || LayersToTransform.Contains(layer));
 
     /// <summary>Throws <see cref="ArgumentException"/> explaining an invalid setting.</summary>
     public LoraSettings Validate()
@@ -38,6 +48,8 @@ public sealed record LoraSettings
         var unknown = TargetModules.Where(m => !AllLinear.Contains(m)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException($"Unknown LoRA target module(s) {string.Join(", ", unknown)}; choose from {string.Join(", ", AllLinear)}.");
+        if (LayersToTransform is { } layers && (layers.Count == 0 || layers.Any(l => l < 0)))
+            throw new ArgumentException("LoRA layers to transform must be a non-empty list of layer indices >= 0.");
         return this;
     }
 }
