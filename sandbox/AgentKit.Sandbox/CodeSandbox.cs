@@ -79,7 +79,7 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
         var (compiled, refused) = _executor.Compile(code, null, started, cancellationToken);
         if (refused is not null) return refused;
         var spent = Options.TimeProvider.GetElapsedTime(started);
-        var worker = await _pool.TakeAsync(replaceAfterRun: true, cancellationToken).ConfigureAwait(false);
+        var worker = await _pool.TakeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await _executor.RunAsync(worker, 0, compiled!.Image, null, spent, cancellationToken).ConfigureAwait(false);

@@ -10,8 +10,9 @@ namespace AgentKit.Sandbox.Pool;
 /// <summary>
 /// Fresh, pre-warmed worker processes, handed out once each. A worker serves one run (one session or one
 /// one-shot snippet) and is killed after it: nothing a snippet did to its process — memory it overwrote, process-wide
-/// settings it changed — can reach another run. Taking a worker starts its replacement, so the queue stays
-/// <see cref="SandboxOptions.PoolSize"/> long and a run rarely waits for a start.
+/// settings it changed — can reach another run. Retiring a worker starts its replacement, so
+/// <see cref="SandboxOptions.PoolSize"/> runs at a time start without waiting, and no worker's start-up competes with
+/// a run for the cores.
 /// </summary>
 internal sealed class WorkerPool : IAsyncDisposable
 {
@@ -44,6 +45,7 @@ internal sealed class WorkerPool : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<Task<WorkerProcess>> _starts = new();
     private readonly ConcurrentDictionary<WorkerProcess, byte> _live = new();
+    private readonly ConcurrentDictionary<Task, byte> _terminations = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
@@ -79,30 +81,24 @@ internal sealed class WorkerPool : IAsyncDisposable
 
     /// <summary>
     /// Hands out a warm worker that has never run a snippet; the caller owns it and must <see cref="Retire"/> it when
-    /// its run ends. One failed start is retried (a loaded machine can miss the start timeout).
+    /// its run ends, which starts its replacement. The replacement starts then rather than now so that its start-up
+    /// (a runtime starting and warming up, the most CPU a worker ever needs) does not compete with the run for the
+    /// machine's cores. One failed start is retried (a loaded machine can miss the start timeout).
     /// </summary>
-    /// <param name="replaceAfterRun">
-    /// Start the replacement when the worker is retired rather than now: for a run of one snippet, so that the
-    /// replacement's start-up (a runtime starting and warming up, the most CPU a worker ever needs) does not compete
-    /// with the run for the machine's cores. A long run (a session) is replaced at once.
-    /// </param>
-    /// <param name="cancellationToken">Stops waiting for a worker to start.</param>
-    public async Task<WorkerProcess> TakeAsync(bool replaceAfterRun, CancellationToken cancellationToken)
+    public async Task<WorkerProcess> TakeAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (!_starts.TryDequeue(out var start)) start = StartTask();
-            // The pool keeps PoolSize starts: replace this one now, or (deferred) once the worker is retired.
-            var replaced = !replaceAfterRun;
-            if (replaced) StartOne();
+            var handedOut = false;
             try
             {
                 var worker = await start.WaitAsync(cancellationToken).ConfigureAwait(false);
                 if (!worker.HasExited)
                 {
-                    if (!replaced) _live[worker] = ReplaceOnRetire;
-                    replaced = true;
+                    _live[worker] = HandedOut;
+                    handedOut = true;
                     return worker;
                 }
                 Forget(worker); // died while idle
@@ -113,18 +109,16 @@ internal sealed class WorkerPool : IAsyncDisposable
             }
             finally
             {
-                // A start used up without handing out a worker (failed, died idle, or the caller gave up) is replaced now.
-                if (!replaced) StartOne();
+                // The pool keeps PoolSize starts: one used up without handing out a worker (it failed, died idle,
+                // or the caller gave up) is replaced now; a handed-out worker is replaced when it is retired.
+                if (!handedOut) StartOne();
             }
         }
     }
 
-    /// <summary>Hands out a warm worker for a long run, starting its replacement at once (see <see cref="TakeAsync(bool, CancellationToken)"/>).</summary>
-    public Task<WorkerProcess> TakeAsync(CancellationToken cancellationToken) => TakeAsync(replaceAfterRun: false, cancellationToken);
-
     /// <summary>
     /// Waits until every worker the pool is starting is warm, so the next <see cref="SandboxOptions.PoolSize"/> runs
-    /// start without waiting. A start that failed is not an error here: <see cref="TakeAsync(bool, CancellationToken)"/> retries it.
+    /// start without waiting. A start that failed is not an error here: <see cref="TakeAsync"/> retries it.
     /// </summary>
     public async Task WhenFullAsync(CancellationToken cancellationToken)
     {
@@ -141,16 +135,23 @@ internal sealed class WorkerPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills a worker whose run is over (or that was lost) and forgets it; starts its replacement if it owes one.</summary>
+    /// <summary>
+    /// Forgets a worker whose run is over (or that was lost) and kills it; starts its replacement if it owes one. The
+    /// worker is out of reach at once; its processes die in the background, and <see cref="DisposeAsync"/> waits for them.
+    /// </summary>
     public void Retire(WorkerProcess worker, string reason)
     {
         if (!worker.HasExited) SandboxLog.WorkerRetired(_logger, worker.ProcessId, reason);
-        worker.Kill();
-        if (_live.TryRemove(worker, out var mark) && mark == ReplaceOnRetire) StartOne();
+        if (worker.KillInBackground() is { } termination)
+        {
+            _terminations[termination] = 0;
+            termination.ContinueWith(done => _terminations.TryRemove(done, out _), TaskScheduler.Default);
+        }
+        if (_live.TryRemove(worker, out var mark) && mark == HandedOut) StartOne();
     }
 
-    // Values of _live: a worker whose replacement starts when it is retired.
-    private const byte ReplaceOnRetire = 1;
+    // Values of _live: a worker serving a run, whose replacement starts when it is retired (0: idle or warming up).
+    private const byte HandedOut = 1;
 
     /// <summary>Kills every worker, idle or serving a run.</summary>
     public async ValueTask DisposeAsync()
@@ -170,6 +171,7 @@ internal sealed class WorkerPool : IAsyncDisposable
         }
         foreach (var worker in _live.Keys) worker.Kill();
         _live.Clear();
+        await Task.WhenAll(_terminations.Keys).ConfigureAwait(false);
         _stopping.Dispose();
     }
 

@@ -125,7 +125,19 @@ internal sealed class WorkerProcess
     /// <summary>Kills the process (and its children) and removes its working directory.</summary>
     public void Kill()
     {
-        if (Interlocked.Exchange(ref _killed, 1) != 0) return;
+        if (Interlocked.Exchange(ref _killed, 1) == 0) Terminate();
+    }
+
+    /// <summary>
+    /// Marks the worker killed at once (<see cref="HasExited"/> is true and it is never handed a request again) and
+    /// kills its processes and removes its directory on a pool thread: finding a process tree reads every process on
+    /// the machine, tens of milliseconds that the caller of a finished run need not wait for. Null when it was
+    /// already killed.
+    /// </summary>
+    public Task? KillInBackground() => Interlocked.Exchange(ref _killed, 1) == 0 ? Task.Run(Terminate) : null;
+
+    private void Terminate()
+    {
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
