@@ -11,6 +11,7 @@ using AgentKit.Core.Definitions;
 using AgentKit.Core.Trajectories;
 using AgentKit.Sandbox;
 using Spectre.Console;
+using AgentKit.Hosting;
 
 namespace AgentKit.Cli.Commands;
 

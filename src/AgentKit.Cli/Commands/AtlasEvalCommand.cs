@@ -11,6 +11,8 @@ using AgentKit.Core.Running;
 using AgentKit.Core.Trajectories;
 using AgentKit.Sandbox;
 using Spectre.Console;
+using AgentKit.Hosting;
+using AgentKit.Hosting.Evaluation;
 
 namespace AgentKit.Cli.Commands;
 
@@ -134,7 +136,7 @@ internal static class AtlasEvalCommand
         // The runtime refuses an empty task with an error before any model call: that refusal is the honest outcome.
         if (string.IsNullOrWhiteSpace(question.Question))
             return new QuestionOutcome(question.Id, question.Family, question.Question, question.Answer, EmptyRefused, question.Family == QuestionFamilies.Bad, 0, 0, 0, 0, null);
-        var result = await EvalCommand.RunOneAsync(agent, new TrajectoryTask(question.Id, question.Question, question.Answer), null, ct);
+        var result = await TaskEvaluator.RunOneAsync(agent, new TrajectoryTask(question.Id, question.Question, question.Answer), null, ct);
         var correct = result.Error is null && AtlasAnswerScorer.IsCorrect(question, result.Answer);
         return new QuestionOutcome(question.Id, question.Family, question.Question, question.Answer, result.Answer, correct, result.Steps,
             result.Seconds, result.Candidates, result.ParseErrors, result.Error);

@@ -7,6 +7,7 @@ using AgentKit.Core.Definitions;
 using AgentKit.Core.Trajectories;
 using AgentKit.Sandbox;
 using AgentKit.Abstractions.Tools;
+using AgentKit.Hosting;
 
 namespace AgentKit.Cli.Distillation;
 

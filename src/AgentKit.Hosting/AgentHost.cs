@@ -8,13 +8,17 @@ using AgentKit.Models.LlamaSharp;
 using AgentKit.Models.OpenAICompatible;
 using AgentKit.Sandbox;
 
-namespace AgentKit.Cli.Hosting;
+namespace AgentKit.Hosting;
 
 /// <summary>
-/// Wires an agent folder to real components for the CLI: the model (GGUF via LLamaSharp, or an
-/// OpenAI-compatible endpoint), the tools, and the out-of-process C# sandbox. Owns and disposes all of them.
+/// Wires an agent folder to real components: the model (GGUF via LLamaSharp, or an OpenAI-compatible endpoint),
+/// the tools (<see cref="AgentToolFactory"/>), and the out-of-process C# sandbox. Owns and disposes all of them.
+/// <code>
+/// await using var host = await AgentHost.OpenAsync(new AgentHostSettings { AgentFolder = "agents/atlas" }, ct);
+/// var result = await host.CreateAgent(new AgentRunOptions()).RunAsync(new TrajectoryTask("q1", "What is the capital of Peru?"), null, ct);
+/// </code>
 /// </summary>
-internal sealed class AgentHost : IAsyncDisposable
+public sealed class AgentHost : IAsyncDisposable
 {
     private readonly AgentToolFactory _toolFactory;
     private readonly IDisposable? _generatorOwner;
@@ -35,15 +39,22 @@ internal sealed class AgentHost : IAsyncDisposable
     /// <summary>The agent folder and its definition with the command-line overrides applied.</summary>
     public LoadedAgent Agent { get; }
 
+    /// <summary>The opened model.</summary>
     public ICandidateGenerator Generator { get; }
 
+    /// <summary>The agent's tools, built from its definition.</summary>
     public IReadOnlyList<IAgentTool> Tools { get; }
 
+    /// <summary>The running sandbox the agent's code executes in.</summary>
     public ICodeSandbox Sandbox { get; }
 
     /// <summary>Loads the agent and opens its model, tools and sandbox.</summary>
-    public static async Task<AgentHost> OpenAsync(AgentHostSettings settings, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentException"><paramref name="settings"/> is inconsistent (<see cref="AgentHostSettings.Validate"/>).</exception>
+    /// <exception cref="InvalidDataException">The agent folder or a tool's settings are unusable.</exception>
+    /// <exception cref="FileNotFoundException">The agent's model file does not exist.</exception>
+    public static async Task<AgentHost> OpenAsync(AgentHostSettings settings, CancellationToken cancellationToken = default)
     {
+        settings.Validate();
         var loaded = AgentDefinitionLoader.Load(settings.AgentFolder, settings.LoadOptions);
         var agent = loaded with { Definition = ApplyOverrides(loaded.Definition, settings).Validate() };
         var toolFactory = new AgentToolFactory();
@@ -109,6 +120,7 @@ internal sealed class AgentHost : IAsyncDisposable
         return remote;
     }
 
+    /// <summary>Stops the sandbox, closes the model and the tools' indexes.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_sandboxOwner is not null)

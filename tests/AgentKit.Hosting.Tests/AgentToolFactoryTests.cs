@@ -1,9 +1,9 @@
 using System.Text.Json;
-using AgentKit.Cli.Hosting;
+using AgentKit.Hosting;
 using AgentKit.Core.Definitions;
 using AgentKit.Retrieval.Tools;
 
-namespace AgentKit.Cli.Tests.Hosting;
+namespace AgentKit.Hosting.Tests;
 
 public sealed class AgentToolFactoryTests : IDisposable
 {

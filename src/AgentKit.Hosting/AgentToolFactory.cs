@@ -4,7 +4,7 @@ using AgentKit.Retrieval.Indexing;
 using AgentKit.Retrieval.Search;
 using AgentKit.Retrieval.Tools;
 
-namespace AgentKit.Cli.Hosting;
+namespace AgentKit.Hosting;
 
 /// <summary>
 /// Builds the tools an agent definition names. Known tools: <c>Search</c> (BM25 search) and <c>Mentions</c>
@@ -13,7 +13,7 @@ namespace AgentKit.Cli.Hosting;
 /// into a temporary folder for this process). Tools naming the same index or corpus share one opened index.
 /// </summary>
 /// <remarks>Not thread-safe: hosts build their tools once, before running agents.</remarks>
-internal sealed class AgentToolFactory : IDisposable
+public sealed class AgentToolFactory : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
     private readonly List<string> _tempFolders = [];
@@ -21,11 +21,14 @@ internal sealed class AgentToolFactory : IDisposable
     private readonly Dictionary<string, LuceneSearcher> _searchers = new(StringComparer.Ordinal);
     private readonly Dictionary<LuceneSearcher, TitleMentionFinder> _finders = [];
 
+    /// <summary>The tool names an agent definition may use.</summary>
     public static readonly IReadOnlyList<string> KnownTools = ["Search", "Mentions"];
 
     /// <summary>Indexes opened so far (tests check that tools over one corpus share it).</summary>
     internal int OpenedIndexCount => _searchers.Count;
 
+    /// <summary>The tools <paramref name="agent"/>'s definition names, in its order; indexes stay open until <see cref="Dispose"/>.</summary>
+    /// <exception cref="InvalidDataException">A tool is unknown or its settings name neither an index nor a corpus.</exception>
     public IReadOnlyList<IAgentTool> Create(LoadedAgent agent)
     {
         var tools = new List<IAgentTool>();
@@ -83,6 +86,7 @@ internal sealed class AgentToolFactory : IDisposable
         return searcher;
     }
 
+    /// <summary>Closes the opened indexes and deletes the temporary ones.</summary>
     public void Dispose()
     {
         foreach (var owned in _owned)
