@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentKit.Distillation;
 using AgentKit.Training.Sft;
 using Spectre.Console;
 

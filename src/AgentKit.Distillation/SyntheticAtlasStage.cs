@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AgentKit.Atlas.Data;
 using AgentKit.Core.Definitions;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Writes the invented-atlas agent folder <c>synthetic/</c> (<see cref="SyntheticAgentWriter"/>) for stage

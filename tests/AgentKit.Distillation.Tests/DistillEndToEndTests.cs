@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentKit.Abstractions.Models;
+using AgentKit.Atlas.Data;
+using AgentKit.Models.LlamaSharp;
 using AgentKit.TestUtils;
-using static AgentKit.Cli.Tests.CliRun;
 
-namespace AgentKit.Cli.Tests.Distillation;
+namespace AgentKit.Distillation.Tests;
 
 /// <summary>Runs the tiny recipe once for the whole class (both teachers through the real sandbox, SFT, GGUF).</summary>
 public sealed class DistilledTinyAgent : IAsyncLifetime
@@ -12,19 +14,37 @@ public sealed class DistilledTinyAgent : IAsyncLifetime
 
     public string Work { get; private set; } = "";
 
-    public (int Exit, string Out, string Err) First { get; private set; }
+    /// <summary>The report the first run returned (null when it failed).</summary>
+    public DistillReport? Report { get; private set; }
+
+    /// <summary>The first run's <c>distill-report.json</c>, as it was right after that run.</summary>
+    public string ReportJson { get; private set; } = "";
+
+    public RecordingDistillProgress Progress { get; } = new();
+
+    private Exception? _failure;
 
     public async Task InitializeAsync()
     {
         Folder = TinyDistillAgent.Create();
         Work = Path.Combine(Folder, "work");
-        First = await RunAsync("distill", "--recipe", Path.Combine(Folder, TinyDistillAgent.RecipeFile), "--work", Work, "--threads", "2", "--json");
+        try
+        {
+            Report = await TinyDistillAgent.RunAsync(Path.Combine(Folder, TinyDistillAgent.RecipeFile), Work, Progress);
+            ReportJson = File.ReadAllText(Path.Combine(Work, WorkFiles.Report));
+        }
+        catch (Exception ex)
+        {
+            _failure = ex;
+        }
     }
+
+    /// <summary>Fails the calling test with the first run's error, if it had one.</summary>
+    public void AssertRan() => Assert.True(_failure is null, _failure?.ToString());
 
     public Task DisposeAsync() => Task.CompletedTask;
 }
 
-[Collection(AgentCli.Collection)]
 public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixture<DistilledTinyAgent>
 {
     private string RecipePath => Path.Combine(tiny.Folder, TinyDistillAgent.RecipeFile);
@@ -32,9 +52,14 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
     [Fact]
     public async Task Tiny_recipe_makes_a_gguf_that_llamasharp_runs_and_reports_every_stage()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
-        using var json = JsonDocument.Parse(tiny.First.Out); // --json: stdout is the report and nothing else
+        tiny.AssertRan();
+        using var json = JsonDocument.Parse(tiny.ReportJson);
         var report = json.RootElement;
+        Assert.Equal(tiny.Report!.Sft.FinalTrainLoss, report.GetProperty("sft").GetProperty("final_train_loss").GetDouble()); // returned = written
+        string[] stages = ["teacher", "synthetic", "teacher-synthetic", "sft-data", "tokenizer", "sft", "gguf"];
+        Assert.Equal(stages.SelectMany(s => new[] { $"started {s}", $"finished {s}" }), tiny.Progress.Events);
+        Assert.Equal(6 + tiny.Report.SyntheticTeacher!.Runs, tiny.Progress.TeacherRuns); // one bar step per teacher run
+        Assert.True(tiny.Progress.SftSteps >= 3);
 
         Assert.Equal(["teacher", "synthetic", "teacher-synthetic", "sft-data", "tokenizer", "sft", "gguf"], report.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()));
         Assert.All(report.GetProperty("stages").EnumerateArray(), s =>
@@ -75,16 +100,15 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
         foreach (var output in new[] { "teacher-train.jsonl", "teacher-synthetic.jsonl", "synthetic/agent.json", "synthetic/prompt.md", "synthetic/corpus.jsonl", "sft.jsonl", "tokenizer.json", "model-config.json", "stages.json", "distill-report.json" })
             Assert.True(File.Exists(Path.Combine(tiny.Work, output)), output);
 
-        var generate = await RunAsync("generate", "--model", model, "--prompt", "The capital of Peru", "--max-tokens", "4", "--seed", "1", "--threads", "2", "--json");
-        Assert.True(generate.Exit == 0, generate.Err);
-        using var generated = JsonDocument.Parse(generate.Out);
-        Assert.InRange(generated.RootElement.GetProperty("completions")[0].GetProperty("tokens").GetInt32(), 1, 4);
+        using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = model, Threads = 2 });
+        var generated = await generator.GenerateAsync(new CandidateRequest { Prompt = "The capital of Peru", MaxTokens = 4, Seed = 1 });
+        Assert.InRange(generated.Candidates[0].Tokens, 1, 4);
     }
 
     [Fact]
     public void The_sft_data_holds_the_real_examples_in_question_order_then_the_invented_ones()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         var real = Questions(Path.Combine(tiny.Folder, "questions", "train.jsonl"));
         var invented = Questions(Path.Combine(tiny.Work, "synthetic", "questions", "train.jsonl"));
         var corrected = File.ReadLines(Path.Combine(tiny.Work, "teacher-synthetic.jsonl"))
@@ -113,16 +137,14 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
     }
 
     [Fact]
-    public async Task The_synthesize_verb_writes_the_same_folder_as_the_synthetic_stage()
+    public void The_synthetic_agent_writer_writes_the_same_folder_as_the_synthetic_stage()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         var folder = TinyModels.TempPath("synthesized");
 
-        var (exit, stdout, stderr) = await RunAsync("atlas", "synthesize", "--out", folder, "--agent", tiny.Folder, "--countries", "10", "--per-family", "2",
-            "--seed", "11", "--source", TinyDistillAgent.SourceFolder, "--json");
+        var written = SyntheticAgentWriter.Write(tiny.Folder, TinyDistillAgent.SourceFolder, folder, new SyntheticAgentOptions { Countries = 10, PerFamily = 2, Seed = 11 });
 
-        Assert.True(exit == 0, stderr);
-        Assert.Equal(10, JsonNode.Parse(stdout)!["countries"]!.GetValue<int>());
+        Assert.Equal(10, written.Countries);
         foreach (var file in new[] { "agent.json", "prompt.md", "corpus.jsonl", Path.Combine("questions", "train.jsonl") })
             Assert.Equal(File.ReadAllText(Path.Combine(tiny.Work, "synthetic", file)), File.ReadAllText(Path.Combine(folder, file)));
     }
@@ -133,20 +155,19 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
     [Fact]
     public async Task A_second_run_skips_every_stage_and_reports_the_same_figures()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         var stages = File.ReadAllText(Path.Combine(tiny.Work, "stages.json"));
 
-        var (exit, stdout, stderr) = await RunAsync("distill", "--recipe", RecipePath, "--work", tiny.Work, "--threads", "2");
+        var progress = new RecordingDistillProgress();
 
-        Assert.True(exit == 0, stderr);
-        foreach (var stage in new[] { "teacher", "synthetic", "teacher-synthetic", "sft-data", "tokenizer", "sft", "gguf" })
-            Assert.Contains($"[{stage}]", stdout);
-        Assert.Equal(7, stdout.Split('\n').Count(line => line.Contains("skipped: ")));
-        Assert.DoesNotContain("done in", stdout);
+        var second = await TinyDistillAgent.RunAsync(RecipePath, tiny.Work, progress);
+
+        Assert.Equal(new[] { "teacher", "synthetic", "teacher-synthetic", "sft-data", "tokenizer", "sft", "gguf" }.Select(s => $"skipped {s}"), progress.Events);
+        Assert.All(second.Stages, s => Assert.Equal("skipped", s.Status));
         Assert.Equal(stages, File.ReadAllText(Path.Combine(tiny.Work, "stages.json")));
         var report = JsonNode.Parse(File.ReadAllText(Path.Combine(tiny.Work, "distill-report.json")))!;
         Assert.All(report["stages"]!.AsArray(), s => Assert.Equal("skipped", s!["seconds"]!.GetValue<string>()));
-        using var first = JsonDocument.Parse(tiny.First.Out);
+        using var first = JsonDocument.Parse(tiny.ReportJson);
         Assert.Equal(first.RootElement.GetProperty("sft").GetProperty("final_train_loss").GetDouble(), report["sft"]!["final_train_loss"]!.GetValue<double>());
         Assert.Equal(6, report["teacher"]!["correct"]!.GetValue<int>());
         Assert.Equal(first.RootElement.GetProperty("synthetic_teacher").GetProperty("correct").GetInt32(), report["synthetic_teacher"]!["correct"]!.GetValue<int>());
@@ -155,50 +176,51 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
     [Fact]
     public async Task A_changed_synthetic_section_is_named_and_one_removed_is_caught_by_the_sft_data()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         var stages = File.ReadAllText(Path.Combine(tiny.Work, "stages.json"));
         var reseeded = TinyDistillAgent.Recipe();
         reseeded["synthetic"]!["seed"] = 12;
         var withoutSynthetic = TinyDistillAgent.Recipe();
         withoutSynthetic.Remove("synthetic");
 
-        var changed = await RunAsync("distill", "--recipe", TinyDistillAgent.WriteRecipe(tiny.Folder, reseeded, "distill-reseeded.json"), "--work", tiny.Work);
-        var removed = await RunAsync("distill", "--recipe", TinyDistillAgent.WriteRecipe(tiny.Folder, withoutSynthetic, "distill-real-only.json"), "--work", tiny.Work);
+        var changed = await Assert.ThrowsAsync<DistillConfigurationException>(() =>
+            TinyDistillAgent.RunAsync(TinyDistillAgent.WriteRecipe(tiny.Folder, reseeded, "distill-reseeded.json"), tiny.Work));
+        var removed = await Assert.ThrowsAsync<DistillConfigurationException>(() =>
+            TinyDistillAgent.RunAsync(TinyDistillAgent.WriteRecipe(tiny.Folder, withoutSynthetic, "distill-real-only.json"), tiny.Work));
 
-        Assert.Equal(2, changed.Exit);
-        Assert.Contains("stage 'synthetic'", changed.Err);
-        Assert.Contains("seed: 11 → 12", changed.Err);
+        Assert.Contains("stage 'synthetic'", changed.Message);
+        Assert.Contains("seed: 11 → 12", changed.Message);
         // Without the section the SFT data would silently keep its invented examples: its recorded inputs say otherwise.
-        Assert.Equal(2, removed.Exit);
-        Assert.Contains("stage 'sft-data'", removed.Err);
-        Assert.Contains("teachers: [\"teacher-train.jsonl\",\"teacher-synthetic.jsonl\"] → (not set)", removed.Err);
+        Assert.Contains("stage 'sft-data'", removed.Message);
+        Assert.Contains("teachers: [\"teacher-train.jsonl\",\"teacher-synthetic.jsonl\"] → (not set)", removed.Message);
         Assert.Equal(stages, File.ReadAllText(Path.Combine(tiny.Work, "stages.json")));
     }
 
     [Fact]
     public async Task Changed_parameters_on_a_finished_work_folder_are_an_error_that_names_them()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         var recipe = TinyDistillAgent.Recipe();
         recipe["sft"]!["lr"] = 0.002;
         recipe["sft"]!["seq_len"] = 64;
         var changed = TinyDistillAgent.WriteRecipe(tiny.Folder, recipe, "distill-changed.json");
         var stages = File.ReadAllText(Path.Combine(tiny.Work, "stages.json"));
 
-        var (exit, stdout, stderr) = await RunAsync("distill", "--recipe", changed, "--work", tiny.Work);
+        var progress = new RecordingDistillProgress();
 
-        Assert.Equal(2, exit);
-        Assert.Contains("stage 'sft'", stderr);
-        Assert.Contains("lr: 0.001 → 0.002", stderr);
-        Assert.Contains("seq_len: 1024 → 64", stderr);
-        Assert.DoesNotContain("done in", stdout);
+        var error = await Assert.ThrowsAsync<DistillConfigurationException>(() => TinyDistillAgent.RunAsync(changed, tiny.Work, progress));
+
+        Assert.Contains("stage 'sft'", error.Message);
+        Assert.Contains("lr: 0.001 → 0.002", error.Message);
+        Assert.Contains("seq_len: 1024 → 64", error.Message);
+        Assert.Empty(progress.Events);
         Assert.Equal(stages, File.ReadAllText(Path.Combine(tiny.Work, "stages.json"))); // nothing ran, nothing was forgotten
     }
 
     [Fact]
     public async Task An_interrupted_teacher_is_continued_and_the_later_stages_are_remade()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         // The state a killed run leaves: four of six runs recorded, the teacher's record still "running", the
         // invented atlas and its teacher done, nothing after them.
         var work = TinyModels.TempPath("resumed-work");
@@ -214,19 +236,17 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
             ["teacher"] = teacher, ["synthetic"] = ledger["synthetic"]!.DeepClone(), ["teacher-synthetic"] = ledger["teacher-synthetic"]!.DeepClone(),
         }.ToJsonString());
 
-        var (exit, stdout, stderr) = await RunAsync("distill", "--recipe", RecipePath, "--work", work, "--out", Path.Combine(work, "copy.gguf"), "--json");
+        var report = await TinyDistillAgent.RunAsync(RecipePath, work, export: Path.Combine(work, "copy.gguf"));
 
-        Assert.True(exit == 0, stderr);
-        using var json = JsonDocument.Parse(stdout);
-        var stages = json.RootElement.GetProperty("stages").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!, s => s.GetProperty("status").GetString());
+        var stages = report.Stages.ToDictionary(s => s.Stage, s => s.Status);
         Assert.Equal("resumed", stages["teacher"]);
         // The teachers do not depend on each other: resuming the real one keeps the invented atlas's runs.
         Assert.Equal("skipped", stages["synthetic"]);
         Assert.Equal("skipped", stages["teacher-synthetic"]);
         Assert.Equal("ran", stages["sft-data"]);
         Assert.Equal("ran", stages["sft"]);
-        Assert.Equal(2, json.RootElement.GetProperty("teacher").GetProperty("new_runs").GetInt32());
-        Assert.Equal(6, json.RootElement.GetProperty("teacher").GetProperty("runs").GetInt32());
+        Assert.Equal(2, report.Teacher.NewRuns);
+        Assert.Equal(6, report.Teacher.Runs);
         Assert.True(File.Exists(Path.Combine(work, "copy.gguf")));
         // Examples follow the question order, not the order runs finished in: the resumed data is the uninterrupted run's.
         Assert.Equal(File.ReadAllText(Path.Combine(tiny.Work, "sft.jsonl")), File.ReadAllText(Path.Combine(work, "sft.jsonl")));
@@ -234,9 +254,9 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_failing_stage_exits_1_naming_it_and_keeps_the_earlier_outputs()
+    public async Task A_failing_stage_is_named_and_the_earlier_outputs_are_kept()
     {
-        Assert.True(tiny.First.Exit == 0, tiny.First.Err);
+        tiny.AssertRan();
         // Recorded trajectories none of which is correct: the SFT data stage has nothing to train on.
         var folder = TinyModels.TempPath("recorded");
         Directory.CreateDirectory(folder);
@@ -248,11 +268,11 @@ public sealed class DistillEndToEndTests(DistilledTinyAgent tiny) : IClassFixtur
         var path = TinyDistillAgent.WriteRecipe(folder, recipe);
         var work = Path.Combine(folder, "work");
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path, "--work", work);
+        var error = await Assert.ThrowsAsync<DistillStageException>(() => TinyDistillAgent.RunAsync(path, work));
 
-        Assert.Equal(1, exit);
-        Assert.Contains("stage 'sft-data' failed", stderr);
-        Assert.Contains("nothing to train on", stderr);
+        Assert.Equal("sft-data", error.Stage);
+        Assert.Contains("stage 'sft-data' failed", error.Message);
+        Assert.Contains("nothing to train on", error.Message);
         Assert.True(File.Exists(Path.Combine(work, "teacher-train.jsonl")));
         Assert.False(File.Exists(Path.Combine(work, "sft.jsonl")));
         Assert.Contains("\"done\"", File.ReadAllText(Path.Combine(work, "stages.json")));

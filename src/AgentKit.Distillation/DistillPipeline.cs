@@ -1,6 +1,8 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Runs the stages of a recipe in order in one work folder: teacher → [synthetic → teacher-synthetic] → SFT data
@@ -12,14 +14,47 @@ namespace AgentKit.Cli.Distillation;
 /// reused for other settings. A stage that runs or resumes makes the outputs made from it stale, so those are
 /// deleted and remade; the two teachers do not depend on each other, so resuming one never redoes the other.
 /// </para>
+/// <code>
+/// var recipe = DistillRecipeLoader.Load("agents/atlas/distill.json");
+/// var report = await DistillPipeline.RunAsync(recipe, new SilentDistillProgress(), ct);
+/// </code>
 /// </summary>
-internal sealed class DistillPipeline : IDisposable
+public sealed class DistillPipeline : IDisposable
 {
+    private static readonly JsonSerializerOptions s_report = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private readonly DistillContext _context;
     private readonly IReadOnlyList<PlannedStage> _stages;
 
+    /// <summary>Runs <paramref name="recipe"/> into its default work folder and copies the GGUF to its default export path.</summary>
+    /// <exception cref="DistillConfigurationException">The recipe, agent folder or work folder is not usable; nothing ran.</exception>
+    /// <exception cref="DistillStageException">A stage failed; earlier outputs are kept, and running again continues.</exception>
+    public static Task<DistillReport> RunAsync(LoadedRecipe recipe, IDistillProgress? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(recipe, new DistillRunOptions(), progress, cancellationToken);
+
+    /// <summary>
+    /// Runs (or skips, or resumes) every stage of <paramref name="recipe"/> in the work folder of <paramref name="options"/>,
+    /// copies the GGUF to the export path and writes <c>distill-report.json</c>, which it also returns.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid.</exception>
+    /// <exception cref="DistillConfigurationException">The recipe, agent folder or work folder is not usable; nothing ran.</exception>
+    /// <exception cref="DistillStageException">A stage failed; earlier outputs are kept, and running again continues.</exception>
+    public static async Task<DistillReport> RunAsync(LoadedRecipe recipe, DistillRunOptions options, IDistillProgress? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var context = new DistillContext(recipe, options.ResolveWorkFolder(recipe), options.Threads, progress ?? new SilentDistillProgress(), options.Time);
+        using var pipeline = new DistillPipeline(context);
+        return await pipeline.RunAsync(options.ExportPath ?? recipe.DefaultExportPath, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Builds the stages; throws <see cref="DistillConfigurationException"/> when an input the teacher needs is missing.</summary>
-    public DistillPipeline(DistillContext context)
+    internal DistillPipeline(DistillContext context)
     {
         _context = context;
         var stages = new List<PlannedStage>();
@@ -49,7 +84,7 @@ internal sealed class DistillPipeline : IDisposable
     /// <summary>Runs (or skips) every stage and copies the GGUF to <paramref name="exportPath"/>.</summary>
     /// <exception cref="DistillConfigurationException">The work folder or its recorded settings do not fit the recipe; nothing ran.</exception>
     /// <exception cref="DistillStageException">A stage failed; earlier outputs are kept.</exception>
-    public async Task<DistillReport> RunAsync(string exportPath, CancellationToken cancellationToken = default)
+    internal async Task<DistillReport> RunAsync(string exportPath, CancellationToken cancellationToken = default)
     {
         var started = _context.Time.GetTimestamp();
         PrepareWorkFolder();
@@ -108,7 +143,7 @@ internal sealed class DistillPipeline : IDisposable
             StageFiles.FromNode<TokenizerFigures>(results["tokenizer"]), StageFiles.FromNode<SftFigures>(results["sft"]), gguf,
             results.TryGetValue("synthetic", out var synthetic) ? StageFiles.FromNode<SyntheticFigures>(synthetic) : null,
             results.TryGetValue("teacher-synthetic", out var syntheticTeacher) ? StageFiles.FromNode<TeacherFigures>(syntheticTeacher) : null);
-        File.WriteAllText(_context.Work(WorkFiles.Report), System.Text.Json.JsonSerializer.Serialize(report, JsonOutput.Options));
+        File.WriteAllText(_context.Work(WorkFiles.Report), JsonSerializer.Serialize(report, s_report));
         return report;
     }
 
@@ -161,7 +196,7 @@ internal sealed class DistillPipeline : IDisposable
         File.Move(staging, full, overwrite: true);
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes what the stages opened (the teachers' tool indexes).</summary>
     public void Dispose()
     {
         foreach (var stage in _stages.Select(s => s.Stage).OfType<IDisposable>())

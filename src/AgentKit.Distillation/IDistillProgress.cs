@@ -1,9 +1,12 @@
 using AgentKit.Training.Sft;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
-/// <summary>Where the pipeline reports what it does: a console with progress bars, or nothing (<c>--json</c>).</summary>
-internal interface IDistillProgress
+/// <summary>
+/// Where <see cref="DistillPipeline"/> reports what it does: stage events, warnings, and the two long loops (teacher
+/// runs, SFT steps) that a user interface may wrap in progress bars. <see cref="SilentDistillProgress"/> reports only warnings.
+/// </summary>
+public interface IDistillProgress
 {
     /// <summary>A stage starts (<paramref name="detail"/> says what it will do).</summary>
     void StageStarted(string stage, string detail);
@@ -24,18 +27,25 @@ internal interface IDistillProgress
     Task<T> TrackSftAsync<T>(Func<IProgress<SftProgress>?, Task<T>> body);
 }
 
-/// <summary>Reports only warnings, on stderr (the <c>--json</c> mode prints nothing but the final report on stdout).</summary>
-internal sealed class SilentDistillProgress(TextWriter error) : IDistillProgress
+/// <summary>Reports only warnings, as <c>warning: …</c> lines on <paramref name="error"/> (null: nowhere).</summary>
+/// <param name="error">Where warnings go (for a command-line tool, stderr; its stdout keeps only the final report).</param>
+public sealed class SilentDistillProgress(TextWriter? error = null) : IDistillProgress
 {
+    /// <inheritdoc />
     public void StageStarted(string stage, string detail) { }
 
+    /// <inheritdoc />
     public void StageSkipped(string stage, string reason) { }
 
+    /// <inheritdoc />
     public void StageFinished(string stage, string summary, double seconds) { }
 
-    public void Warning(string message) => error.WriteLine($"warning: {message}");
+    /// <inheritdoc />
+    public void Warning(string message) => error?.WriteLine($"warning: {message}");
 
+    /// <inheritdoc />
     public Task<T> TrackTeacherAsync<T>(int total, Func<IProgress<bool>?, Task<T>> body) => body(null);
 
+    /// <inheritdoc />
     public Task<T> TrackSftAsync<T>(Func<IProgress<SftProgress>?, Task<T>> body) => body(null);
 }

@@ -1,7 +1,7 @@
 using AgentKit.Abstractions.Trajectories;
 using AgentKit.Core.Trajectories;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>What the teacher stages need to know about a trajectory file.</summary>
 internal static class TrajectoryFile

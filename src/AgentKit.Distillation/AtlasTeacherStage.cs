@@ -2,14 +2,13 @@ using System.Text.Json.Nodes;
 using AgentKit.Atlas.Data;
 using AgentKit.Atlas.Questions;
 using AgentKit.Atlas.Teacher;
-using AgentKit.Cli.Hosting;
 using AgentKit.Core.Definitions;
 using AgentKit.Core.Trajectories;
 using AgentKit.Sandbox;
 using AgentKit.Abstractions.Tools;
 using AgentKit.Hosting;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Runs the atlas programmatic teacher (<see cref="TeachingRun"/>) through the real runtime, sandbox and Search

@@ -1,13 +1,13 @@
 using AgentKit.Training.Model;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// A distillation recipe (<c>distill.json</c>): where the teacher trajectories come from, how they become
 /// SFT data, the tokenizer, the student's shape, its training and its export. Paths are relative to the
 /// recipe's folder. Validated by <see cref="Validate"/>.
 /// </summary>
-internal sealed record DistillRecipe
+public sealed record DistillRecipe
 {
     /// <summary>The agent folder, relative to the recipe (default: the recipe's own folder).</summary>
     public string? Agent { get; init; }
@@ -79,7 +79,7 @@ internal sealed record DistillRecipe
 /// programmatic teacher over a question file; <c>{"kind": "trajectories", "file": …}</c> uses runs recorded
 /// elsewhere (for example by <c>agentkit record</c> with a large teacher model).
 /// </summary>
-internal sealed record TeacherRecipe
+public sealed record TeacherRecipe
 {
     /// <summary>Kind of teacher that runs the atlas programmatic teacher.</summary>
     public const string Atlas = "atlas";
@@ -140,7 +140,7 @@ internal sealed record TeacherRecipe
 /// agent folder (<see cref="AgentKit.Atlas.Data.SyntheticAgentWriter"/>) whose questions the atlas teacher answers
 /// for real. Facts are drawn from the country files in <see cref="Source"/>.
 /// </summary>
-internal sealed record SyntheticRecipe
+public sealed record SyntheticRecipe
 {
     /// <summary>Invented countries (default 400).</summary>
     public int Countries { get; init; } = 400;
@@ -170,7 +170,7 @@ internal sealed record SyntheticRecipe
 }
 
 /// <summary>The tokenizer trained on the SFT data.</summary>
-internal sealed record TokenizerRecipe
+public sealed record TokenizerRecipe
 {
     /// <summary>Vocabulary size including the 256 byte tokens and the special tokens.</summary>
     public required int VocabSize { get; init; }
@@ -184,7 +184,7 @@ internal sealed record TokenizerRecipe
 }
 
 /// <summary>SFT settings; the names are those of <c>agentkit train sft</c>'s options.</summary>
-internal sealed record SftRecipe
+public sealed record SftRecipe
 {
     /// <summary>Passes over the data (default 1; ignored with <see cref="MaxSteps"/>).</summary>
     public int Epochs { get; init; } = 1;
@@ -248,7 +248,7 @@ internal sealed record SftRecipe
 }
 
 /// <summary>The GGUF export.</summary>
-internal sealed record ExportRecipe
+public sealed record ExportRecipe
 {
     /// <summary>Tensor type: <c>f32</c>, <c>f16</c> or <c>q8_0</c> (default f16).</summary>
     public string Type { get; init; } = "f16";

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Reads <c>distill.json</c>: snake_case keys, comments and trailing commas allowed, unknown keys rejected
 /// (a misspelt key must not silently fall back to a default). Every problem is a <see cref="DistillConfigurationException"/>
 /// that names the file and the key.
 /// </summary>
-internal static class DistillRecipeLoader
+public static class DistillRecipeLoader
 {
     /// <summary>The recipe's usual file name inside an agent folder.</summary>
     public const string FileName = "distill.json";

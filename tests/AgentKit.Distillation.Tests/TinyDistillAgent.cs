@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentKit.TestUtils;
 
-namespace AgentKit.Cli.Tests.Distillation;
+namespace AgentKit.Distillation.Tests;
 
 /// <summary>
 /// A temporary copy of the atlas agent (definition, prompt, corpus) with six training questions, one per
@@ -13,9 +13,21 @@ internal static class TinyDistillAgent
 {
     public const string RecipeFile = "distill.json";
 
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "AgentKit.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Repository root not found.");
+    }
+
+    /// <summary>Loads the recipe at <paramref name="path"/> and runs it into <paramref name="work"/> on two threads.</summary>
+    public static Task<DistillReport> RunAsync(string path, string work, IDistillProgress? progress = null, string? export = null) =>
+        DistillPipeline.RunAsync(DistillRecipeLoader.Load(path), new DistillRunOptions { WorkFolder = work, ExportPath = export, Threads = 2 }, progress);
+
     public static string Create()
     {
-        var atlas = Path.Combine(AgentCli.RepoRoot(), "agents", "atlas");
+        var atlas = Path.Combine(RepoRoot(), "agents", "atlas");
         var folder = TinyModels.TempPath("atlas");
         Directory.CreateDirectory(Path.Combine(folder, "questions"));
         foreach (var file in new[] { "agent.json", "prompt.md", "corpus.jsonl" })
@@ -52,7 +64,7 @@ internal static class TinyDistillAgent
     };
 
     /// <summary>The real country files the invented atlas draws its facts from (the test agent folder has no copy).</summary>
-    public static string SourceFolder => Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "data", "source");
+    public static string SourceFolder => Path.Combine(RepoRoot(), "agents", "atlas", "data", "source");
 
     public static string WriteRecipe(string folder, JsonObject recipe, string name = RecipeFile)
     {

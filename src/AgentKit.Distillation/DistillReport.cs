@@ -1,10 +1,10 @@
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>How one stage went in this invocation.</summary>
 /// <param name="Stage">Stage name.</param>
 /// <param name="Status"><c>ran</c>, <c>resumed</c> or <c>skipped</c>.</param>
 /// <param name="Seconds">Wall time in seconds, or the string <c>"skipped"</c>.</param>
-internal sealed record StageTiming(string Stage, string Status, object Seconds);
+public sealed record StageTiming(string Stage, string Status, object Seconds);
 
 /// <summary><c>distill-report.json</c>: what was made, from what, how long each stage took, and the figures of every stage.</summary>
 /// <param name="Recipe">The recipe file.</param>
@@ -19,6 +19,6 @@ internal sealed record StageTiming(string Stage, string Status, object Seconds);
 /// <param name="Gguf">The exported file.</param>
 /// <param name="Synthetic">The invented atlas (null when the recipe has none).</param>
 /// <param name="SyntheticTeacher">Teacher runs and correct runs over the invented atlas (null when the recipe has none).</param>
-internal sealed record DistillReport(string Recipe, string Work, string Model, double Seconds, IReadOnlyList<StageTiming> Stages,
+public sealed record DistillReport(string Recipe, string Work, string Model, double Seconds, IReadOnlyList<StageTiming> Stages,
     TeacherFigures Teacher, SftDataFigures SftData, TokenizerFigures Tokenizer, SftFigures Sft, GgufFigures Gguf,
     SyntheticFigures? Synthetic = null, TeacherFigures? SyntheticTeacher = null);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AgentKit.Abstractions.Trajectories;
 using AgentKit.Core.Trajectories;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Turns the teachers' trajectories into SFT chat examples (<see cref="SftExporter"/>), the correct runs only

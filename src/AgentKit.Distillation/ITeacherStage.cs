@@ -1,4 +1,4 @@
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>A stage that records teacher trajectories (a JSONL file named by <see cref="IDistillStage.Output"/>) for the SFT data.</summary>
 internal interface ITeacherStage : IDistillStage

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>What <c>stages.json</c> remembers about one stage.</summary>
 /// <param name="Status"><see cref="StageLedger.Running"/> from the moment it starts, <see cref="StageLedger.Done"/> once its output is complete.</param>

@@ -1,4 +1,4 @@
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>What every stage needs: the recipe, the work folder, where to report, the clock.</summary>
 /// <param name="Recipe">The loaded recipe.</param>
@@ -13,7 +13,7 @@ internal sealed record DistillContext(LoadedRecipe Recipe, string WorkFolder, in
 }
 
 /// <summary>The fixed names of the stage outputs inside the work folder.</summary>
-internal static class WorkFiles
+public static class WorkFiles
 {
     /// <summary>Teacher trajectories (JSONL).</summary>
     public const string Teacher = "teacher-train.jsonl";

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Uses trajectories recorded elsewhere (for example by <c>agentkit record</c> with a large teacher model):

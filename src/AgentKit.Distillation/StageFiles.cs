@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>File helpers the stages share: hashes for parameters, deletion of outputs, figures to and from JSON.</summary>
 internal static class StageFiles

@@ -4,7 +4,7 @@ using AgentKit.Training.Export;
 using AgentKit.Training.Sft;
 using AgentKit.Training.Tokenization;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>Exports the final checkpoint with its tokenizer as <c>model.gguf</c> (<see cref="GgufExporter"/>).</summary>
 internal sealed class GgufStage(DistillContext context) : IDistillStage

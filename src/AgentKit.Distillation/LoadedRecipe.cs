@@ -1,10 +1,10 @@
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>A validated recipe with the folders its relative paths resolve against.</summary>
 /// <param name="Recipe">The recipe.</param>
 /// <param name="Path">Absolute path of the recipe file.</param>
 /// <param name="AgentFolder">Absolute path of the agent folder (the recipe's folder unless it says <c>agent</c>).</param>
-internal sealed record LoadedRecipe(DistillRecipe Recipe, string Path, string AgentFolder)
+public sealed record LoadedRecipe(DistillRecipe Recipe, string Path, string AgentFolder)
 {
     /// <summary>The folder holding the recipe.</summary>
     public string Folder => System.IO.Path.GetDirectoryName(Path)!;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>What a stage does this time.</summary>
 internal enum StagePlan

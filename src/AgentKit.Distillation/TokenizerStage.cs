@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AgentKit.Training.Sft;
 using AgentKit.Training.Tokenization;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>Trains the byte-level BPE tokenizer on the SFT conversations, rendered exactly as the trainer sees them (ChatML).</summary>
 internal sealed class TokenizerStage(DistillContext context) : IDistillStage

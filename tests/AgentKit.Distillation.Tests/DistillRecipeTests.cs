@@ -1,22 +1,20 @@
 using System.Text.Json.Nodes;
-using AgentKit.Cli.Distillation;
 using AgentKit.TestUtils;
-using static AgentKit.Cli.Tests.CliRun;
 
-namespace AgentKit.Cli.Tests.Distillation;
+namespace AgentKit.Distillation.Tests;
 
-/// <summary>Reading and validating <c>distill.json</c>, and the verb's exit 2 on a recipe or agent folder it cannot use.</summary>
+/// <summary>Reading and validating <c>distill.json</c>, and the configuration errors raised before any stage runs.</summary>
 public sealed class DistillRecipeTests
 {
     [Fact]
     public void The_shipped_atlas_recipe_holds_the_parameters_of_the_shipped_model()
     {
-        var loaded = DistillRecipeLoader.Load(Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "distill.json"));
+        var loaded = DistillRecipeLoader.Load(Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "distill.json"));
         var recipe = loaded.Recipe;
 
         Assert.Equal("atlas", loaded.AgentName);
         Assert.Equal(TeacherRecipe.Atlas, recipe.Teacher.Kind);
-        Assert.Equal(Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "questions", "train.jsonl"), loaded.FromRecipe(recipe.Teacher.Questions!));
+        Assert.Equal(Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "questions", "train.jsonl"), loaded.FromRecipe(recipe.Teacher.Questions!));
         Assert.Equal((2, 20000), (recipe.Teacher.ResolvedParallel, recipe.Teacher.ResolvedTimeoutMs));
         Assert.True(recipe.OnlyCorrect);
         Assert.Equal(2048, recipe.Tokenizer.VocabSize);
@@ -24,11 +22,11 @@ public sealed class DistillRecipeTests
             recipe.Model.NumHiddenLayers, recipe.Model.NumAttentionHeads, recipe.Model.NumKeyValueHeads, recipe.Model.MaxPositionEmbeddings));
         var sft = recipe.Sft;
         Assert.Equal((400, 600, 11), (recipe.Synthetic!.Countries, recipe.Synthetic.PerFamily, recipe.Synthetic.Seed));
-        Assert.Equal(Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "data", "source"), loaded.FromRecipe(recipe.Synthetic.Source));
+        Assert.Equal(Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "data", "source"), loaded.FromRecipe(recipe.Synthetic.Source));
         Assert.True(Directory.Exists(loaded.FromRecipe(recipe.Synthetic.Source)));
         Assert.Equal((2, 2e-3, 30, 8, 512, 0.03, 100, 100, 0.01, 1300), (sft.Epochs, sft.Lr, sft.Warmup, sft.BatchSize, sft.SeqLen, sft.ValFraction,
             sft.EvalEvery, sft.SaveEvery, sft.WeightDecay, sft.MaxSteps));
-        Assert.Equal(("f16", Path.Combine(AgentCli.RepoRoot(), "agents", "atlas", "model.gguf")), (recipe.Export.Type, loaded.DefaultExportPath));
+        Assert.Equal(("f16", Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "model.gguf")), (recipe.Export.Type, loaded.DefaultExportPath));
     }
 
     [Theory]
@@ -119,31 +117,29 @@ public sealed class DistillRecipeTests
     }
 
     [Fact]
-    public async Task A_missing_synthetic_source_folder_exits_2_before_anything_runs()
+    public async Task A_missing_synthetic_source_folder_is_a_configuration_error_before_anything_runs()
     {
         var folder = TinyDistillAgent.Create();
         var recipe = TinyDistillAgent.Recipe();
         recipe["synthetic"]!["source"] = "no-such-folder";
         var path = TinyDistillAgent.WriteRecipe(folder, recipe);
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path, "--work", Path.Combine(folder, "work"));
+        var error = await Assert.ThrowsAsync<DistillConfigurationException>(() => TinyDistillAgent.RunAsync(path, Path.Combine(folder, "work")));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("synthetic.source: folder of country files not found", stderr);
+        Assert.Contains("synthetic.source: folder of country files not found", error.Message);
         Assert.False(Directory.Exists(Path.Combine(folder, "work")));
     }
 
     [Fact]
-    public async Task A_missing_recipe_exits_2()
+    public void A_missing_recipe_is_a_configuration_error()
     {
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", TinyModels.TempPath("nowhere.json"));
+        var error = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Load(TinyModels.TempPath("nowhere.json")));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("recipe not found", stderr);
+        Assert.Contains("recipe not found", error.Message);
     }
 
     [Fact]
-    public async Task An_unknown_key_exits_2_with_the_key_named()
+    public void An_unknown_key_in_a_recipe_file_is_named()
     {
         var folder = TinyModels.TempPath("recipe");
         Directory.CreateDirectory(folder);
@@ -151,50 +147,46 @@ public sealed class DistillRecipeTests
         recipe["sft"]!["epochz"] = 3;
         var path = TinyDistillAgent.WriteRecipe(folder, recipe);
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path);
+        var error = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Load(path));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("unknown key \"epochz\"", stderr);
+        Assert.Contains("unknown key \"epochz\"", error.Message);
     }
 
     [Fact]
-    public async Task An_agent_folder_without_an_agent_definition_exits_2()
+    public async Task An_agent_folder_without_an_agent_definition_is_a_configuration_error()
     {
         var folder = TinyModels.TempPath("no-agent");
         Directory.CreateDirectory(Path.Combine(folder, "questions"));
         File.WriteAllText(Path.Combine(folder, "questions", "train.jsonl"), "");
         var path = TinyDistillAgent.WriteRecipe(folder, TinyDistillAgent.Recipe());
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path, "--work", Path.Combine(folder, "work"));
+        var error = await Assert.ThrowsAsync<DistillConfigurationException>(() => TinyDistillAgent.RunAsync(path, Path.Combine(folder, "work")));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("the atlas teacher needs an agent definition", stderr);
-        Assert.Contains("No agent.json", stderr);
+        Assert.Contains("the atlas teacher needs an agent definition", error.Message);
+        Assert.Contains("No agent.json", error.Message);
         Assert.False(Directory.Exists(Path.Combine(folder, "work")));
     }
 
     [Fact]
-    public async Task A_missing_question_file_exits_2()
+    public async Task A_missing_question_file_is_a_configuration_error()
     {
         var folder = TinyDistillAgent.Create();
         File.Delete(Path.Combine(folder, "questions", "train.jsonl"));
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", Path.Combine(folder, TinyDistillAgent.RecipeFile), "--work", Path.Combine(folder, "work"));
+        var error = await Assert.ThrowsAsync<DistillConfigurationException>(() => TinyDistillAgent.RunAsync(Path.Combine(folder, TinyDistillAgent.RecipeFile), Path.Combine(folder, "work")));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("teacher.questions: Question file not found", stderr);
+        Assert.Contains("teacher.questions: Question file not found", error.Message);
     }
 
     [Fact]
-    public async Task An_agent_whose_search_has_no_corpus_exits_2_before_anything_runs()
+    public async Task An_agent_whose_search_has_no_corpus_is_a_configuration_error_before_anything_runs()
     {
         var folder = TinyDistillAgent.Create();
         File.Delete(Path.Combine(folder, "corpus.jsonl"));
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", Path.Combine(folder, TinyDistillAgent.RecipeFile), "--work", Path.Combine(folder, "work"));
+        var error = await Assert.ThrowsAsync<DistillConfigurationException>(() => TinyDistillAgent.RunAsync(Path.Combine(folder, TinyDistillAgent.RecipeFile), Path.Combine(folder, "work")));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("cannot build the agent's tools", stderr);
+        Assert.Contains("cannot build the agent's tools", error.Message);
     }
 
     [Fact]
@@ -205,10 +197,29 @@ public sealed class DistillRecipeTests
         Directory.CreateDirectory(work);
         File.WriteAllText(Path.Combine(work, "notes.txt"), "mine");
 
-        var (exit, _, stderr) = await RunAsync("distill", "--recipe", Path.Combine(folder, TinyDistillAgent.RecipeFile), "--work", work);
+        var error = await Assert.ThrowsAsync<DistillConfigurationException>(() => TinyDistillAgent.RunAsync(Path.Combine(folder, TinyDistillAgent.RecipeFile), work));
 
-        Assert.Equal(2, exit);
-        Assert.Contains("holds no stages.json", stderr);
+        Assert.Contains("holds no stages.json", error.Message);
         Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(work).Select(Path.GetFileName));
+    }
+}
+
+public sealed class DistillRunOptionsTests
+{
+    [Theory]
+    [InlineData(0, null, "threads must be >= 1")]
+    [InlineData(null, " ", "work folder")]
+    public void Invalid_run_options_are_refused_before_the_recipe_is_read(int? threads, string? work, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DistillRunOptions { Threads = threads, WorkFolder = work }.Validate());
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void The_default_work_folder_is_named_after_the_agent()
+    {
+        var recipe = DistillRecipeLoader.Load(Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "distill.json"));
+
+        Assert.Equal(Path.GetFullPath(Path.Combine("distill-work", "atlas")), new DistillRunOptions().ResolveWorkFolder(recipe));
     }
 }

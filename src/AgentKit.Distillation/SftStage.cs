@@ -7,7 +7,7 @@ using AgentKit.Training.Model;
 using AgentKit.Training.Sft;
 using AgentKit.Training.Tokenization;
 
-namespace AgentKit.Cli.Distillation;
+namespace AgentKit.Distillation;
 
 /// <summary>
 /// Writes <c>model-config.json</c> and trains a fresh student on the SFT data with <see cref="SftTrainer"/> into
