@@ -6,10 +6,6 @@ using AgentKit.Atlas.Corpus;
 using AgentKit.Atlas.Data;
 using AgentKit.Atlas.Questions;
 using AgentKit.Atlas.Teacher;
-using AgentKit.Cli.Hosting;
-using AgentKit.Core.Definitions;
-using AgentKit.Core.Trajectories;
-using AgentKit.Sandbox;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
@@ -23,16 +19,6 @@ internal static class AtlasCommand
 {
     private const string DefaultSource = "agents/atlas/data/source";
     private const string DefaultAgent = "agents/atlas";
-
-    private sealed record CorpusReport(string Out, int Passages, int Countries, int Capitals, int Cities, long SizeBytes);
-
-    private sealed record QuestionCount(string Family, string Split, int Questions, int HeldOutPhrasings);
-
-    private sealed record QuestionsReport(string Out, int Seed, int Total, int TestCountries, int TrainCountries, IReadOnlyList<QuestionCount> Counts);
-
-    private sealed record FamilyScore(string Family, string Split, int Questions, int Correct, double Success, double MeanSteps, int Skipped);
-
-    private sealed record TeachReport(string Out, int Questions, int Correct, double Success, double Seconds, IReadOnlyList<FamilyScore> Families, IReadOnlyList<string> Failures);
 
     public static Command Create()
     {
@@ -61,16 +47,8 @@ internal static class AtlasCommand
         var command = new Command("build-corpus", "Write the atlas corpus (corpus.jsonl: one passage per country, capital and chosen city).") { output, source, maxCities, json };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var options = Validated(() => new AtlasCorpusBuilder(new AtlasCorpusOptions { MaxCitiesPerCountry = pr.GetValue(maxCities) }));
-            var data = LoadSource(pr.GetValue(source)!);
-            var passages = options.Build(data);
-            var folder = pr.GetValue(output)!;
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, "corpus.jsonl");
-            AtlasCorpusBuilder.WriteJsonl(passages, path);
-
-            int Count(string prefix) => passages.Count(p => p.Id.StartsWith(prefix, StringComparison.Ordinal));
-            var report = new CorpusReport(Path.GetFullPath(path), passages.Count, Count("country/"), Count("capital/"), Count("city/"), new FileInfo(path).Length);
+            var builder = Validated(() => new AtlasCorpusBuilder(new AtlasCorpusOptions { MaxCitiesPerCountry = pr.GetValue(maxCities) }));
+            var report = AtlasCorpusFile.Write(builder, LoadSource(pr.GetValue(source)!), pr.GetValue(output)!);
             if (pr.GetValue(json))
                 JsonOutput.Write(pr.InvocationConfiguration.Output, report);
             else
@@ -105,22 +83,7 @@ internal static class AtlasCommand
                 BadTrain = pr.GetValue(badTrain),
                 MaxCitiesPerCountry = pr.GetValue(maxCities),
             }));
-            var data = LoadSource(pr.GetValue(source)!);
-            var questions = generator.Generate(data);
-            var folder = pr.GetValue(output)!;
-            Directory.CreateDirectory(folder);
-            QuestionFile.Write(questions, Path.Combine(folder, "questions.jsonl"));
-            QuestionFile.Write(questions.Where(q => q.Split == QuestionSplits.Train), Path.Combine(folder, "train.jsonl"));
-            QuestionFile.Write(questions.Where(q => q.Split == QuestionSplits.Test), Path.Combine(folder, "test.jsonl"));
-
-            var templates = generator.Templates;
-            var counts = questions.GroupBy(q => (q.Family, q.Split))
-                .Select(g => new QuestionCount(g.Key.Family, g.Key.Split, g.Count(),
-                    templates.TryGetValue(g.Key.Family, out var t) ? g.Select(q => q.Template).Distinct().Count(id => t.Any(x => x.Id == id && x.HeldOut)) : 0))
-                .ToList();
-            var entities = questions.SelectMany(q => q.Entities.Select(e => (e, q.Split))).Distinct().ToList();
-            var report = new QuestionsReport(Path.GetFullPath(folder), pr.GetValue(seed), questions.Count,
-                entities.Count(e => e.Split == QuestionSplits.Test), entities.Count(e => e.Split == QuestionSplits.Train), counts);
+            var report = QuestionSetFiles.Write(generator, pr.GetValue(seed), LoadSource(pr.GetValue(source)!), pr.GetValue(output)!);
             if (pr.GetValue(json))
             {
                 JsonOutput.Write(pr.InvocationConfiguration.Output, report);
@@ -128,7 +91,7 @@ internal static class AtlasCommand
             else
             {
                 var table = new Table().AddColumns("family", "split", "questions", "held-out phrasings used");
-                foreach (var c in counts)
+                foreach (var c in report.Counts)
                     table.AddRow(c.Family, c.Split, c.Questions.ToString("N0"), c.HeldOutPhrasings.ToString());
                 var console = SpectreConsoles.For(pr.InvocationConfiguration.Output);
                 console.Write(table);
@@ -153,13 +116,13 @@ internal static class AtlasCommand
             { questionsOption, output, agentOption, split, limit, parallel, timeout, json };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var outPath = pr.GetValue(output)!;
-            if (File.Exists(outPath) && new FileInfo(outPath).Length > 0)
-                throw new CliUsageException($"{outPath} already exists; choose a new file (teach never appends to or overwrites recorded trajectories).");
-            if (pr.GetValue(parallel) is < 1 or > 64)
-                throw new CliUsageException($"--parallel must be between 1 and 64, got {pr.GetValue(parallel)}.");
-            if (pr.GetValue(timeout) is < 100 or > 600_000)
-                throw new CliUsageException($"--timeout-ms must be between 100 and 600000, got {pr.GetValue(timeout)}.");
+            var options = new TeachOptions { AgentFolder = pr.GetValue(agentOption)!, Out = pr.GetValue(output)!, Parallel = pr.GetValue(parallel), TimeoutMs = pr.GetValue(timeout) };
+            if (File.Exists(options.Out) && new FileInfo(options.Out).Length > 0)
+                throw new CliUsageException($"{options.Out} already exists; choose a new file (teach never appends to or overwrites recorded trajectories).");
+            if (options.Parallel is < 1 or > 64)
+                throw new CliUsageException($"--parallel must be between 1 and 64, got {options.Parallel}.");
+            if (options.TimeoutMs is < 100 or > 600_000)
+                throw new CliUsageException($"--timeout-ms must be between 100 and 600000, got {options.TimeoutMs}.");
             if (pr.GetValue(split) is { } s && s is not (QuestionSplits.Train or QuestionSplits.Test))
                 throw new CliUsageException($"--split must be '{QuestionSplits.Train}' or '{QuestionSplits.Test}', got '{s}'.");
             if (!File.Exists(pr.GetValue(questionsOption)))
@@ -174,36 +137,19 @@ internal static class AtlasCommand
             if (questions.Count == 0)
                 throw new CliUsageException("no questions selected.");
 
-            var agent = AgentDefinitionLoader.Load(pr.GetValue(agentOption)!);
-            using var toolFactory = new AgentToolFactory();
-            var tools = toolFactory.Create(agent);
-            await using var sandbox = await CodeSandbox.StartAsync(new SandboxOptions { PoolSize = pr.GetValue(parallel), Timeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)) }, cancellationToken: ct);
-            using var writer = new JsonlTrajectoryWriter(outPath);
-            var run = new TeachingRun(agent.Definition, sandbox, tools);
-
-            var started = TimeProvider.System.GetTimestamp();
-            IReadOnlyList<TeachingResult> results;
-            if (pr.GetValue(json))
-            {
-                results = await run.RunAsync(questions, writer, pr.GetValue(parallel), null, ct);
-            }
-            else
-            {
-                results = await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(async ctx =>
+            var report = pr.GetValue(json)
+                ? await AtlasTeaching.RunAsync(questions, options, cancellationToken: ct)
+                : await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
                 {
                     var bar = ctx.AddTask("Teaching", maxValue: questions.Count);
                     var correct = 0;
-                    var progress = new SyncProgress<TeachingResult>(r =>
+                    return AtlasTeaching.RunAsync(questions, options, new SyncProgress<TeachingResult>(r =>
                     {
-                        if (r.Correct) Interlocked.Increment(ref correct);
+                        if (r.Correct) correct++;
                         bar.Increment(1);
-                        bar.Description = $"Teaching ({Volatile.Read(ref correct)} correct)";
-                    });
-                    return await run.RunAsync(questions, writer, pr.GetValue(parallel), progress, ct);
+                        bar.Description = $"Teaching ({correct} correct)";
+                    }), cancellationToken: ct);
                 });
-            }
-
-            var report = Summarize(results, writer.Path, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
             if (pr.GetValue(json))
                 JsonOutput.Write(pr.InvocationConfiguration.Output, report);
             else
@@ -211,25 +157,6 @@ internal static class AtlasCommand
             return CliApp.Success;
         });
         return command;
-    }
-
-    private static TeachReport Summarize(IReadOnlyList<TeachingResult> results, string path, double seconds)
-    {
-        var families = results.GroupBy(r => (r.Question.Family, r.Question.Split))
-            .OrderBy(g => g.Key.Split).ThenBy(g => g.Key.Family)
-            .Select(g =>
-            {
-                var ran = g.Where(r => r.Skipped is null).ToList();
-                var correct = ran.Count(r => r.Correct);
-                return new FamilyScore(g.Key.Family, g.Key.Split, ran.Count, correct, ran.Count == 0 ? 0 : Math.Round((double)correct / ran.Count, 4),
-                    ran.Count == 0 ? 0 : Math.Round(ran.Average(r => r.Steps), 2), g.Count() - ran.Count);
-            }).ToList();
-        var scored = results.Where(r => r.Skipped is null).ToList();
-        var failures = scored.Where(r => !r.Correct)
-            .Select(r => $"{r.Question.Id} ({r.Question.Kind}): {r.Question.Question} => {r.Answer ?? r.Error ?? "(no answer)"}; gold {r.Question.Answer}")
-            .ToList();
-        var total = scored.Count(r => r.Correct);
-        return new TeachReport(path, scored.Count, total, scored.Count == 0 ? 0 : Math.Round((double)total / scored.Count, 4), Math.Round(seconds, 1), families, failures);
     }
 
     private static void WriteTeachReport(IAnsiConsole console, TeachReport report)
@@ -254,17 +181,6 @@ internal static class AtlasCommand
         catch (ArgumentException ex)
         {
             throw new CliUsageException(ex.Message);
-        }
-    }
-
-    /// <summary>Reports synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lag).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly object _gate = new();
-
-        public void Report(T value)
-        {
-            lock (_gate) report(value);
         }
     }
 }

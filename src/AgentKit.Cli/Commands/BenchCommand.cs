@@ -1,26 +1,18 @@
 // agentkit bench generate [--model model.gguf] [--candidates 8] [--max-tokens 64] [--repeats 3] [--prompt-tokens 300] [--threads N] [--json]
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using AgentKit.Abstractions.Models;
 using AgentKit.Models.Gguf;
-using AgentKit.Models.LlamaSharp;
+using AgentKit.Models.Bench;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// <c>agentkit bench</c>: benchmark programs that print figures against a peer measured in the same run.
-/// <c>bench generate</c> measures what sampling N candidates from one shared prompt costs compared with one.
+/// <c>bench generate</c> binds its flags to <see cref="GenerateBenchmark.RunAsync"/> (N candidates from one shared prompt against one) and renders the table.
 /// </summary>
 internal static class BenchCommand
 {
-    internal sealed record BenchRow(int N, double WallMsMedian, double WallMsMin, int GeneratedTokens, double TokensPerSecond);
-
-    internal sealed record BenchGenerateReport(
-        string Model, long Parameters, bool RandomModel, int PromptTokens, int MaxTokens, int Repeats, int? Threads,
-        IReadOnlyList<BenchRow> Rows, double WallRatio, double ThroughputRatio, double SpeedupOverSequential);
-
     public static Command Create()
     {
         var command = new Command("bench", "Benchmarks: each prints its figures next to a peer measured in the same run.");
@@ -80,13 +72,20 @@ internal static class BenchCommand
                 {
                     temp = Directory.CreateTempSubdirectory("agentkit-bench-generate-").FullName;
                     modelPath = Path.Combine(temp, "random-100m.gguf");
-                    var options = BenchModelOptions;
+                    var random = GenerateBenchmark.BenchModelOptions;
                     if (!asJson)
-                        progress.MarkupLine($"[grey]Writing a random {options.ParameterCount / 1e6:F0}M-parameter llama (f16) to {Markup.Escape(temp)}…[/]");
-                    RandomLlamaModel.Write(modelPath, options);
+                        progress.MarkupLine($"[grey]Writing a random {random.ParameterCount / 1e6:F0}M-parameter llama (f16) to {Markup.Escape(temp)}…[/]");
+                    RandomLlamaModel.Write(modelPath, random);
                 }
 
-                var report = await RunAsync(modelPath, temp is not null, n, tokens, runs, promptLength, pr.GetValue(threads), asJson ? null : progress, ct);
+                var options = new GenerateBenchmarkOptions { Candidates = n, MaxTokens = tokens, Repeats = runs, PromptTokens = promptLength, Threads = pr.GetValue(threads) };
+                var report = asJson
+                    ? await GenerateBenchmark.RunAsync(modelPath, temp is not null, options, null, ct)
+                    : await progress.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(context =>
+                    {
+                        var task = context.AddTask($"N=1 and N={n}, {runs} repeat(s)", maxValue: 2 * runs);
+                        return GenerateBenchmark.RunAsync(modelPath, temp is not null, options, new SyncProgress<int>(done => task.Value = done), ct);
+                    });
                 if (asJson)
                     JsonOutput.Write(pr.InvocationConfiguration.Output, report);
                 else
@@ -100,93 +99,6 @@ internal static class BenchCommand
             }
         });
         return command;
-    }
-
-    /// <summary>The default benchmark model: GPT-2-small-like shape with the byte-level vocabulary (~106M parameters).</summary>
-    internal static RandomLlamaOptions BenchModelOptions => new()
-    {
-        Layers = 12, Embedding = 768, Heads = 12, KvHeads = 12, FeedForward = 2816, ContextLength = 4096, F16 = true, Name = "agentkit-bench-random-100m",
-    };
-
-    internal static async Task<BenchGenerateReport> RunAsync(string modelPath, bool randomModel, int n, int maxTokens, int repeats, int promptLength,
-        int? threads, IAnsiConsole? progress, CancellationToken ct)
-    {
-        using var generator = ModelBackends.OpenLocal(new LlamaSharpOptions
-        {
-            ModelPath = modelPath,
-            ContextSize = promptLength + maxTokens + 16,
-            Threads = threads,
-            IgnoreEndOfGeneration = true, // every candidate does the same work: exactly maxTokens tokens
-        });
-        var prompt = BuildPrompt(generator, promptLength);
-        var request = new CandidateRequest { Prompt = prompt, MaxTokens = maxTokens, Temperature = 0.8f, Seed = 1234 };
-
-        // Warm-up (page in the weights, build the native graph), not timed.
-        await generator.GenerateAsync(request with { N = 1, MaxTokens = Math.Min(8, maxTokens) }, ct);
-
-        var timings = new Dictionary<int, List<CandidateResult>> { [1] = [], [n] = [] };
-        async Task Measure(Action? step)
-        {
-            for (var r = 0; r < repeats; r++)
-            {
-                foreach (var count in new[] { 1, n })
-                {
-                    var result = await generator.GenerateAsync(request with { N = count, Seed = 1234 + r }, ct);
-                    if (result.Candidates.Any(c => c.Tokens != maxTokens))
-                        throw new InvalidOperationException($"A candidate stopped before {maxTokens} tokens; the comparison would not be fair.");
-                    timings[count].Add(result);
-                    step?.Invoke();
-                }
-            }
-        }
-
-        if (progress is null)
-        {
-            await Measure(null);
-        }
-        else
-        {
-            await progress.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    var task = context.AddTask($"N=1 and N={n}, {repeats} repeat(s)", maxValue: 2 * repeats);
-                    await Measure(() => task.Increment(1));
-                });
-        }
-
-        var rows = timings.OrderBy(kv => kv.Key).Select(kv => Row(kv.Key, kv.Value)).ToList();
-        var (one, many) = (rows[0], rows[1]);
-        var promptTokens = timings[1][0].PromptTokens;
-        return new BenchGenerateReport(
-            Path.GetFileName(modelPath), generator.Header.ParameterCount, randomModel, promptTokens, maxTokens, repeats, threads, rows,
-            WallRatio: Math.Round(many.WallMsMedian / one.WallMsMedian, 2),
-            ThroughputRatio: Math.Round(many.TokensPerSecond / one.TokensPerSecond, 2),
-            SpeedupOverSequential: Math.Round(n * one.WallMsMedian / many.WallMsMedian, 2));
-    }
-
-    private static BenchRow Row(int n, List<CandidateResult> results)
-    {
-        var walls = results.Select(r => r.Elapsed.TotalMilliseconds).Order().ToList();
-        var median = walls.Count % 2 == 1 ? walls[walls.Count / 2] : (walls[walls.Count / 2 - 1] + walls[walls.Count / 2]) / 2;
-        var generated = results[0].Candidates.Sum(c => c.Tokens);
-        return new BenchRow(n, Math.Round(median, 1), Math.Round(walls[0], 1), generated, Math.Round(generated / (median / 1000), 1));
-    }
-
-    /// <summary>A deterministic prose prompt trimmed to <paramref name="tokens"/> tokens of this model's tokenizer.</summary>
-    private static string BuildPrompt(LlamaSharpGenerator generator, int tokens)
-    {
-        string[] sentences =
-        [
-            "The river that flows through the old town was once the main road for traders.",
-            "Every spring the water rose and the merchants moved their stalls up the hill.",
-            "A careful reader of the ledgers can still see which years the floods were worst.",
-            "Question: in which season did the traders move, and why did they do it?",
-        ];
-        var text = new StringBuilder();
-        for (var i = 0; generator.Tokenize(text.ToString()).Count < tokens; i++)
-            text.Append(sentences[i % sentences.Length]).Append(' ');
-        var ids = generator.Tokenize(text.ToString()).Take(tokens).ToList();
-        return generator.Detokenize(ids);
     }
 
     private static void WriteTable(IAnsiConsole console, BenchGenerateReport report)

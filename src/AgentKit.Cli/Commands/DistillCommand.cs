@@ -2,13 +2,15 @@
 using System.CommandLine;
 using System.Globalization;
 using AgentKit.Cli.Distillation;
+using AgentKit.Distillation;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
-/// <c>agentkit distill</c>: the whole distillation recipe in one command: teacher trajectories (over the real
-/// atlas, and over an invented one when the recipe has a <c>synthetic</c> section) → SFT data → tokenizer → SFT → GGUF, resumable, into a work folder, ending with <c>distill-report.json</c>.
+/// <c>agentkit distill</c>: binds the flags to <see cref="DistillPipeline.RunAsync(LoadedRecipe, DistillRunOptions, IDistillProgress?, CancellationToken)"/>
+/// (teacher → [invented atlas → its teacher] → SFT data → tokenizer → SFT → GGUF, resumable, ending with <c>distill-report.json</c>)
+/// and renders its report; a recipe it cannot use exits 2, a failed stage exits 1.
 /// </summary>
 internal static class DistillCommand
 {
@@ -33,12 +35,9 @@ internal static class DistillCommand
             DistillReport report;
             try
             {
-                var loaded = DistillRecipeLoader.Load(pr.GetValue(recipe)!);
-                var workFolder = Path.GetFullPath(pr.GetValue(work) ?? Path.Combine("distill-work", loaded.AgentName));
+                var options = new DistillRunOptions { WorkFolder = pr.GetValue(work), ExportPath = pr.GetValue(output), Threads = pr.GetValue(threads) };
                 IDistillProgress progress = asJson ? new SilentDistillProgress(stderr) : new ConsoleDistillProgress(stdout, stderr);
-                var context = new DistillContext(loaded, workFolder, pr.GetValue(threads), progress, TimeProvider.System);
-                using var pipeline = new DistillPipeline(context);
-                report = await pipeline.RunAsync(pr.GetValue(output) ?? loaded.DefaultExportPath, ct);
+                report = await DistillPipeline.RunAsync(DistillRecipeLoader.Load(pr.GetValue(recipe)!), options, progress, ct);
             }
             catch (DistillConfigurationException ex)
             {

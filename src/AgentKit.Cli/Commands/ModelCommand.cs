@@ -12,12 +12,6 @@ internal static class ModelCommand
 {
     private sealed record CreateReport(string Path, long Parameters, long FileBytes, int Layers, int Embedding, int Heads, int KvHeads, int FeedForward, int ContextLength, bool F16);
 
-    private sealed record InfoReport(
-        string Path, uint Version, string? Architecture, bool ArchitectureSupported, string? Name,
-        long? ContextLength, long? EmbeddingLength, long? BlockCount, long? FeedForwardLength, long? HeadCount, long? HeadCountKv,
-        int? VocabSize, string? Tokenizer, bool HasChatTemplate, int TensorCount, long Parameters, long FileBytes, int Alignment,
-        IReadOnlyDictionary<string, int> TensorTypes, IReadOnlyDictionary<string, string> Metadata);
-
     public static Command Create()
     {
         var command = new Command("model", "Create random test models and inspect GGUF files.");
@@ -93,10 +87,10 @@ internal static class ModelCommand
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             var file = pr.GetValue(path)!;
-            GgufFile gguf;
+            GgufInfo report;
             try
             {
-                gguf = GgufReader.Read(file);
+                report = GgufInfo.Read(file);
             }
             catch (ModelLoadException ex) when (ex.Failure == ModelLoadFailure.FileNotFound)
             {
@@ -107,7 +101,6 @@ internal static class ModelCommand
                 throw new InvalidDataException(ex.Message, ex);
             }
 
-            var report = BuildReport(file, gguf);
             var stdout = pr.InvocationConfiguration.Output;
             if (pr.GetValue(json))
                 JsonOutput.Write(stdout, report);
@@ -118,22 +111,7 @@ internal static class ModelCommand
         return command;
     }
 
-    private static InfoReport BuildReport(string path, GgufFile gguf)
-    {
-        var architecture = gguf.Architecture;
-        return new InfoReport(
-            Path.GetFullPath(path), gguf.Version, architecture,
-            architecture is not null && GgufModelValidator.SupportedArchitectures.Contains(architecture),
-            gguf["general.name"]?.ToString(),
-            gguf.GetArchitectureInt("context_length"), gguf.GetArchitectureInt("embedding_length"), gguf.GetArchitectureInt("block_count"),
-            gguf.GetArchitectureInt("feed_forward_length"), gguf.GetArchitectureInt("attention.head_count"), gguf.GetArchitectureInt("attention.head_count_kv"),
-            gguf["tokenizer.ggml.tokens"]?.ArrayLength, gguf["tokenizer.ggml.model"]?.ToString(), gguf["tokenizer.chat_template"] is not null,
-            gguf.Tensors.Count, gguf.ParameterCount, gguf.FileLength, gguf.Alignment,
-            gguf.Tensors.GroupBy(t => t.Type.ToString()).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
-            gguf.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
-    }
-
-    private static void WriteHuman(IAnsiConsole console, InfoReport report)
+    private static void WriteHuman(IAnsiConsole console, GgufInfo report)
     {
         var summary = new Grid().AddColumn().AddColumn();
         void Row(string name, object? value)

@@ -1,25 +1,19 @@
 // agentkit record --agent DIR --tasks FILE [--teacher-endpoint URL --teacher-model NAME] [--first-thought] [--filter-correct] --out traj.jsonl
 using System.CommandLine;
 using AgentKit.Cli.Hosting;
-using AgentKit.Core.Distillation;
-using AgentKit.Core.Running;
-using AgentKit.Core.Tasks;
-using AgentKit.Core.Trajectories;
+using AgentKit.Hosting.Evaluation;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
-/// <c>agentkit record</c>: runs a teacher agent (the agent's own model, or <c>--teacher-endpoint</c>) over a
-/// task file and appends its trajectories to a JSONL file: the SFT/RL data of distillation. With
+/// <c>agentkit record</c>: binds the flags to <see cref="TrajectoryRecording.RunAsync"/>, which runs a teacher agent (the
+/// agent's own model, or <c>--teacher-endpoint</c>) over a task file and appends its trajectories to a JSONL file. With
 /// <c>--first-thought</c> the teacher first answers in plain chain-of-thought and the first paragraph is
 /// forced as the start of the first agent step; with <c>--filter-correct</c> only runs scored correct are kept.
 /// </summary>
 internal static class RecordCommand
 {
-    private sealed record RecordReport(int Tasks, int Recorded, int Dropped, double Success, double MeanSteps, string Out,
-        int Skipped, IReadOnlyList<SkippedTask> SkippedLines, IReadOnlyList<TaskResult> Results);
-
     public static Command Create()
     {
         var agentOptions = new AgentCliOptions();
@@ -51,64 +45,29 @@ internal static class RecordCommand
                 settings = settings with { Endpoint = endpoint, ModelName = model };
             }
             var read = TaskFileInput.Read(pr.GetValue(tasks)!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
-            var taskList = read.Tasks;
-            var keepCorrect = pr.GetValue(filterCorrect);
-            if (keepCorrect && taskList.Any(t => t.ReferenceAnswer is null))
+            var options = new RecordOptions { Out = pr.GetValue(output)!, FirstThought = pr.GetValue(firstThought), FilterCorrect = pr.GetValue(filterCorrect) };
+            if (options.FilterCorrect && read.Tasks.Any(t => t.ReferenceAnswer is null))
                 throw new CliUsageException("--filter-correct needs a reference answer for every task; some tasks have none.");
-            var asJson = pr.GetValue(json);
-            var useFirstThought = pr.GetValue(firstThought);
 
-            await using var host = await AgentHost.OpenAsync(settings, ct);
-            using var writer = new JsonlTrajectoryWriter(pr.GetValue(output)!);
-            var sink = keepCorrect ? FilteringTrajectorySink.CorrectOnly(writer) : new FilteringTrajectorySink(writer, _ => true);
-            var agent = host.CreateAgent(new AgentRunOptions { Sink = sink });
-            var sampling = host.Agent.Definition.Sampling;
-
-            async Task<TaskResult> RecordOne(AgentKit.Abstractions.Trajectories.TrajectoryTask task)
-            {
-                AgentRunSettings? runSettings = null;
-                if (useFirstThought)
-                {
-                    var prefix = await FirstThought.GetAsync(host.Generator, task.Question, sampling.Temperature, sampling.Seed, sampling.MaxTokensPerStep, ct);
-                    runSettings = new AgentRunSettings { FirstThoughtPrefix = prefix };
-                }
-                return await EvalCommand.RunOneAsync(agent, task, runSettings, ct);
-            }
-
-            var results = new List<TaskResult>();
-            if (asJson)
-            {
-                foreach (var task in taskList)
-                    results.Add(await RecordOne(task));
-            }
-            else
-            {
-                await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(async ctx =>
-                {
-                    var bar = ctx.AddTask("Recording", maxValue: taskList.Count);
-                    foreach (var task in taskList)
-                    {
-                        results.Add(await RecordOne(task));
-                        bar.Increment(1);
-                        bar.Description = $"Recording ({sink.Kept} kept, {sink.Dropped} dropped)";
-                    }
-                });
-            }
-
-            var summary = TaskRunSummary.From(results);
-            var report = new RecordReport(summary.Tasks, sink.Kept, sink.Dropped, summary.Success, summary.MeanSteps, writer.Path, read.Skipped.Count, read.Skipped, results);
             var stdout = pr.InvocationConfiguration.Output;
-            if (asJson)
+            if (pr.GetValue(json))
             {
-                JsonOutput.Write(stdout, report);
+                JsonOutput.Write(stdout, await TrajectoryRecording.RunAsync(settings, read, options, null, ct));
+                return CliApp.Success;
             }
-            else
+            var report = await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
             {
-                SpectreConsoles.For(stdout).Write(new Table()
-                    .AddColumns("tasks", "recorded", "dropped", "success", "mean steps", "out")
-                    .AddRow(report.Tasks.ToString(), report.Recorded.ToString(), report.Dropped.ToString(), $"{report.Success:P1}",
-                        report.MeanSteps.ToString("F2"), Markup.Escape(report.Out)));
-            }
+                var bar = ctx.AddTask("Recording", maxValue: read.Tasks.Count);
+                return TrajectoryRecording.RunAsync(settings, read, options, new SyncProgress<RecordProgress>(p =>
+                {
+                    bar.Increment(1);
+                    bar.Description = $"Recording ({p.Kept} kept, {p.Dropped} dropped)";
+                }), ct);
+            });
+            SpectreConsoles.For(stdout).Write(new Table()
+                .AddColumns("tasks", "recorded", "dropped", "success", "mean steps", "out")
+                .AddRow(report.Tasks.ToString(), report.Recorded.ToString(), report.Dropped.ToString(), $"{report.Success:P1}",
+                    report.MeanSteps.ToString("F2"), Markup.Escape(report.Out)));
             return CliApp.Success;
         });
         return command;

@@ -5,6 +5,7 @@ using AgentKit.Cli.Hosting;
 using AgentKit.Core.Display;
 using AgentKit.Core.Running;
 using AgentKit.Core.Trajectories;
+using AgentKit.Hosting;
 
 namespace AgentKit.Cli.Commands;
 

@@ -10,14 +10,12 @@ using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
-/// <summary><c>agentkit train</c>: train a byte-level BPE tokenizer, or fine-tune a model on SFT data.</summary>
+/// <summary>
+/// <c>agentkit train</c>: binds the flags to <see cref="TokenizerTraining.Train"/> (a byte-level BPE tokenizer) or
+/// <see cref="SftRun"/> (fine-tuning on SFT data) and renders the report.
+/// </summary>
 internal static class TrainCommand
 {
-    private sealed record TokenizerReport(string Output, int VocabSize, int Merges, IReadOnlyList<string> SpecialTokens, long InputCharacters, double Seconds);
-
-    private sealed record SftReport(string Output, string FinalCheckpoint, long Parameters, long TrainableParameters, int Steps, int ResumedFromStep,
-        double FirstTrainLoss, double FinalTrainLoss, double? FinalValidationLoss, double TokensPerSecond, string MetricsCsv, string LossPlot);
-
     public static Command Create()
     {
         var command = new Command("train", "Train a tokenizer or fine-tune a model (TorchSharp, CPU).");
@@ -52,14 +50,8 @@ internal static class TrainCommand
             {
                 throw new CliUsageException(ex.Message);
             }
-            var texts = files.SelectMany(ReadDocuments).ToList();
-            var started = DateTime.UtcNow;
-            var tokenizer = BpeTrainer.Train(texts, options);
             var path = pr.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            tokenizer.Save(path);
-            var report = new TokenizerReport(path, tokenizer.VocabSize, tokenizer.Merges.Count, [.. tokenizer.SpecialTokens.Keys], texts.Sum(t => (long)t.Length),
-                Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
+            var report = TokenizerTraining.Train(files, options, path);
             if (pr.GetValue(json))
                 JsonOutput.Write(pr.InvocationConfiguration.Output, report);
             else
@@ -67,13 +59,6 @@ internal static class TrainCommand
             return Task.FromResult(CliApp.Success);
         });
         return command;
-    }
-
-    private static IEnumerable<string> ReadDocuments(string file)
-    {
-        if (!file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
-            return [File.ReadAllText(file)];
-        return SftDataReader.Read(file).Select(e => ChatFormat.Render(e.Messages.Select(m => (m.Role, m.Content)), addGenerationPrompt: false));
     }
 
     private static Command Sft()
@@ -113,10 +98,9 @@ internal static class TrainCommand
             var dataPath = pr.GetValue(data)!;
             if (!File.Exists(dataPath))
                 throw new CliUsageException($"data file not found: {dataPath}");
-            var isCheckpoint = CheckpointIO.IsCheckpoint(basePath);
-            if (!isCheckpoint && !File.Exists(basePath))
+            if (!CheckpointIO.IsCheckpoint(basePath) && !File.Exists(basePath))
                 throw new CliUsageException($"--base must be a config.json or a checkpoint directory; '{basePath}' is neither.");
-            var tokenizerFile = pr.GetValue(tokenizerPath) ?? (isCheckpoint ? Path.Combine(basePath, TokenizerLoader.FileName) : null)
+            var tokenizerFile = pr.GetValue(tokenizerPath) ?? SftRun.DefaultTokenizer(basePath)
                 ?? throw new CliUsageException("a fresh model needs --tokenizer (train one with 'agentkit train tokenizer').");
             if (!File.Exists(tokenizerFile))
                 throw new CliUsageException($"tokenizer not found: {tokenizerFile}");
@@ -146,19 +130,17 @@ internal static class TrainCommand
                 throw new CliUsageException(ex.Message);
             }
 
-            var tokenizer = TokenizerLoader.Load(tokenizerFile);
-            using var model = isCheckpoint ? CheckpointIO.Load(basePath) : new LlamaForCausalLM(LlamaConfig.Load(basePath), options.Seed);
-            var trainer = new SftTrainer(options, tokenizer, tokenizerFile);
+            using var run = SftRun.Open(basePath, tokenizerFile, options);
             var asJson = pr.GetValue(json);
             var console = SpectreConsoles.For(pr.InvocationConfiguration.Error);
-            SftResult result = null!;
+            SftReport report = null!;
             if (asJson)
             {
-                result = await Task.Run(() => trainer.Train(model, isCheckpoint ? basePath : null, null, ct), ct);
+                report = await run.TrainAsync(null, ct);
             }
             else
             {
-                console.MarkupLine($"[grey]{model.Config.ParameterCount() / 1e6:F2}M parameters{(options.Lora is null ? "" : $", LoRA rank {options.Lora.Rank}")}; output {Markup.Escape(options.OutputDirectory)}[/]");
+                console.MarkupLine($"[grey]{run.Parameters / 1e6:F2}M parameters{(options.Lora is null ? "" : $", LoRA rank {options.Lora.Rank}")}; output {Markup.Escape(options.OutputDirectory)}[/]");
                 await console.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                     .StartAsync(async context =>
@@ -171,15 +153,10 @@ internal static class TrainCommand
                             task.Description = string.Create(CultureInfo.InvariantCulture,
                                 $"step {p.Step}/{p.TotalSteps} loss {p.TrainLoss:F3}{(p.ValidationLoss is { } v ? $" val {v:F3}" : "")} {p.TokensPerSecond:F0} tok/s");
                         });
-                        result = await Task.Run(() => trainer.Train(model, isCheckpoint ? basePath : null, progress, ct), ct);
+                        report = await run.TrainAsync(progress, ct);
                     });
             }
 
-            var report = new SftReport(options.OutputDirectory, result.FinalCheckpoint, model.Config.ParameterCount(),
-                model.TrainableParameters().Sum(p => p.numel()), result.Steps, result.ResumedFromStep,
-                Math.Round(result.History.FirstOrDefault()?.TrainLoss ?? double.NaN, 4), Math.Round(result.FinalTrainLoss, 4),
-                result.FinalValidationLoss is { } val ? Math.Round(val, 4) : null, Math.Round(result.TokensPerSecond, 1),
-                Path.Combine(options.OutputDirectory, "metrics.csv"), Path.Combine(options.OutputDirectory, "loss.png"));
             if (asJson)
             {
                 JsonOutput.Write(pr.InvocationConfiguration.Output, report);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentKit.Distillation;
 using AgentKit.Training.Sft;
 using Spectre.Console;
 
@@ -27,15 +28,11 @@ internal sealed class ConsoleDistillProgress(TextWriter output, TextWriter error
         {
             var bar = context.AddTask("Teaching", maxValue: total);
             var correct = 0;
-            var gate = new object();
             return await body(new SyncProgress<bool>(ok =>
             {
-                lock (gate)
-                {
-                    if (ok) correct++;
-                    bar.Increment(1);
-                    bar.Description = $"Teaching ({correct} correct)";
-                }
+                if (ok) correct++;
+                bar.Increment(1);
+                bar.Description = $"Teaching ({correct} correct)";
             }));
         });
 
@@ -55,10 +52,4 @@ internal sealed class ConsoleDistillProgress(TextWriter output, TextWriter error
             });
 
     private static string Label(string stage) => $"[{stage}]".PadRight(11);
-
-    /// <summary>Reports on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lag behind the runs).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AgentKit.Hosting;
 
 namespace AgentKit.Cli.Hosting;
 

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+
+namespace AgentKit.Atlas.Evaluation;
+
+/// <summary>One question's outcome in one pass.</summary>
+/// <param name="Id">Question id.</param>
+/// <param name="Family">Question family.</param>
+/// <param name="Question">Question text.</param>
+/// <param name="Gold">Gold answer.</param>
+/// <param name="Answer">The answer given (<c>refused (empty question)</c> when the runtime refused an empty question).</param>
+/// <param name="Correct">Graded correct by <see cref="Scoring.AtlasAnswerScorer"/>.</param>
+/// <param name="Steps">Action steps taken.</param>
+/// <param name="Seconds">Wall time.</param>
+/// <param name="Candidates">Candidate actions sampled.</param>
+/// <param name="ParseErrors">Sampled candidates that did not parse.</param>
+/// <param name="Error">Why the run failed, if it did.</param>
+public sealed record QuestionOutcome(string Id, string Family, string Question, string Gold, string? Answer, bool Correct, int Steps,
+    double Seconds, int Candidates, int ParseErrors, string? Error);
+
+/// <summary>Success on one question family.</summary>
+/// <param name="Family">The family.</param>
+/// <param name="Questions">Its questions.</param>
+/// <param name="Correct">Correct answers.</param>
+/// <param name="Success">Share correct.</param>
+public sealed record FamilySuccess(string Family, int Questions, int Correct, double Success);
+
+/// <summary>What became of the unanswerable questions.</summary>
+/// <param name="Questions">Unanswerable questions.</param>
+/// <param name="NotFound">Answered "not found" (correct).</param>
+/// <param name="Refused">Refused as empty.</param>
+/// <param name="Invented">Answered with something else.</param>
+/// <param name="Errors">Runs that failed.</param>
+public sealed record BadOutcomes(int Questions, int NotFound, int Refused, int Invented, int Errors);
+
+/// <summary>One pass: a candidate count, or the programmatic teacher.</summary>
+/// <param name="Name"><c>N=1</c>, <c>N=8</c>, … or <c>teacher</c>.</param>
+/// <param name="N">Candidates per step.</param>
+/// <param name="Questions">Questions run.</param>
+/// <param name="Success">Share correct.</param>
+/// <param name="Families">Success per family, unanswerable last.</param>
+/// <param name="ParseErrorRate">Share of sampled actions that did not parse.</param>
+/// <param name="MeanSteps">Mean action steps per question run.</param>
+/// <param name="SecondsPerTask">Mean wall time per question run.</param>
+/// <param name="Bad">What became of the unanswerable questions.</param>
+/// <param name="Trajectories">Where the pass's runs were recorded, if anywhere.</param>
+/// <param name="Results">Per question.</param>
+public sealed record AtlasEvalPass(string Name, int N, int Questions, double Success, IReadOnlyList<FamilySuccess> Families, double ParseErrorRate,
+    double MeanSteps, double SecondsPerTask, BadOutcomes Bad, string? Trajectories, IReadOnlyList<QuestionOutcome> Results);
+
+/// <summary>The atlas agent's evaluation table (<c>agentkit atlas eval --json</c> prints it).</summary>
+/// <param name="Questions">The question file.</param>
+/// <param name="Model">The model evaluated (file or endpoint).</param>
+/// <param name="Configurations">One per pass.</param>
+public sealed record AtlasEvalReport(string Questions, string Model, IReadOnlyList<AtlasEvalPass> Configurations)
+{
+    /// <summary>The report as metric rows with one value per configuration (shared by console and Markdown tables).</summary>
+    public IReadOnlyList<(string Metric, IReadOnlyList<string> Values)> TableRows()
+    {
+        string Percent(double v) => (v * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+        var rows = new List<(string, IReadOnlyList<string>)>
+        {
+            ("success", [.. Configurations.Select(c => $"{Percent(c.Success)} ({c.Families.Sum(f => f.Correct)}/{c.Questions})")]),
+        };
+        foreach (var family in Configurations.SelectMany(c => c.Families.Select(f => f.Family)).Distinct())
+        {
+            rows.Add(($"  {family}", [.. Configurations.Select(c => c.Families.FirstOrDefault(f => f.Family == family) is { } f
+                ? $"{Percent(f.Success)} ({f.Correct}/{f.Questions})" : "-")]));
+        }
+        rows.Add(("parse errors per sampled action", [.. Configurations.Select(c => c.Name == "teacher" ? "-" : Percent(c.ParseErrorRate))]));
+        rows.Add(("mean steps", [.. Configurations.Select(c => c.MeanSteps.ToString("F2", CultureInfo.InvariantCulture))]));
+        rows.Add(("seconds per task", [.. Configurations.Select(c => c.SecondsPerTask.ToString("F2", CultureInfo.InvariantCulture))]));
+        rows.Add(("bad questions: not found / refused / invented / error",
+            [.. Configurations.Select(c => $"{c.Bad.NotFound} / {c.Bad.Refused} / {c.Bad.Invented} / {c.Bad.Errors}")]));
+        return rows;
+    }
+
+    /// <summary>The table as Markdown (for a model card).</summary>
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.Append("| metric | ").AppendJoin(" | ", Configurations.Select(c => c.Name)).Append(" |\n");
+        sb.Append("|---|").AppendJoin("", Configurations.Select(_ => "---|")).Append('\n');
+        foreach (var (metric, values) in TableRows())
+            sb.Append("| ").Append(metric.Trim()).Append(" | ").AppendJoin(" | ", values).Append(" |\n");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,131 @@
+using AgentKit.Abstractions.Execution;
+using AgentKit.Abstractions.Models;
+using AgentKit.Abstractions.Tools;
+using AgentKit.Core;
+using AgentKit.Core.Definitions;
+using AgentKit.Core.Running;
+using AgentKit.Models.LlamaSharp;
+using AgentKit.Models.OpenAICompatible;
+using AgentKit.Sandbox;
+
+namespace AgentKit.Hosting;
+
+/// <summary>
+/// Wires an agent folder to real components: the model (GGUF via LLamaSharp, or an OpenAI-compatible endpoint),
+/// the tools (<see cref="AgentToolFactory"/>), and the out-of-process C# sandbox. Owns and disposes all of them.
+/// <code>
+/// await using var host = await AgentHost.OpenAsync(new AgentHostSettings { AgentFolder = "agents/atlas" }, ct);
+/// var result = await host.CreateAgent(new AgentRunOptions()).RunAsync(new TrajectoryTask("q1", "What is the capital of Peru?"), null, ct);
+/// </code>
+/// </summary>
+public sealed class AgentHost : IAsyncDisposable
+{
+    private readonly AgentToolFactory _toolFactory;
+    private readonly IDisposable? _generatorOwner;
+    private readonly IAsyncDisposable? _sandboxOwner;
+
+    private AgentHost(LoadedAgent agent, ICandidateGenerator generator, IReadOnlyList<IAgentTool> tools, ICodeSandbox sandbox,
+        AgentToolFactory toolFactory, IDisposable? generatorOwner, IAsyncDisposable? sandboxOwner)
+    {
+        Agent = agent;
+        Generator = generator;
+        Tools = tools;
+        Sandbox = sandbox;
+        _toolFactory = toolFactory;
+        _generatorOwner = generatorOwner;
+        _sandboxOwner = sandboxOwner;
+    }
+
+    /// <summary>The agent folder and its definition with the command-line overrides applied.</summary>
+    public LoadedAgent Agent { get; }
+
+    /// <summary>The opened model.</summary>
+    public ICandidateGenerator Generator { get; }
+
+    /// <summary>The agent's tools, built from its definition.</summary>
+    public IReadOnlyList<IAgentTool> Tools { get; }
+
+    /// <summary>The running sandbox the agent's code executes in.</summary>
+    public ICodeSandbox Sandbox { get; }
+
+    /// <summary>Loads the agent and opens its model, tools and sandbox.</summary>
+    /// <exception cref="ArgumentException"><paramref name="settings"/> is inconsistent (<see cref="AgentHostSettings.Validate"/>).</exception>
+    /// <exception cref="InvalidDataException">The agent folder or a tool's settings are unusable.</exception>
+    /// <exception cref="FileNotFoundException">The agent's model file does not exist.</exception>
+    public static async Task<AgentHost> OpenAsync(AgentHostSettings settings, CancellationToken cancellationToken = default)
+    {
+        settings.Validate();
+        var loaded = AgentDefinitionLoader.Load(settings.AgentFolder, settings.LoadOptions);
+        var agent = loaded with { Definition = ApplyOverrides(loaded.Definition, settings).Validate() };
+        var toolFactory = new AgentToolFactory();
+        IDisposable? generatorOwner = null;
+        try
+        {
+            var generator = OpenGenerator(agent, settings, out generatorOwner);
+            var tools = toolFactory.Create(agent);
+            var sandbox = await CodeSandbox.StartAsync(
+                new SandboxOptions { Timeout = TimeSpan.FromMilliseconds(settings.TimeoutMs), MemoryLimitMb = settings.MemoryMb }, cancellationToken: cancellationToken);
+            return new AgentHost(agent, generator, tools, sandbox, toolFactory, generatorOwner, sandbox);
+        }
+        catch
+        {
+            generatorOwner?.Dispose();
+            toolFactory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An agent over this host's components.</summary>
+    public Agent CreateAgent(AgentRunOptions options) => new(Agent.Definition, Generator, Sandbox, Tools, options);
+
+    /// <summary>Opens a model other than the agent's (a teacher endpoint).</summary>
+    public static OpenAICompatibleGenerator OpenEndpoint(string endpoint, string model) =>
+        new(new OpenAICompatibleOptions { Endpoint = new Uri(endpoint), Model = model });
+
+    private static AgentDefinition ApplyOverrides(AgentDefinition definition, AgentHostSettings settings)
+    {
+        var model = definition.Model;
+        if (settings.ModelPath is { } path)
+            model = new AgentModelOptions { Path = Path.GetFullPath(path) };
+        else if (settings.Endpoint is { } endpoint)
+            model = new AgentModelOptions { Endpoint = endpoint, Name = settings.ModelName };
+        var sampling = definition.Sampling with
+        {
+            Candidates = settings.Candidates ?? definition.Sampling.Candidates,
+            Temperature = settings.Temperature ?? definition.Sampling.Temperature,
+            Seed = settings.Seed ?? definition.Sampling.Seed,
+        };
+        return definition with
+        {
+            Model = model,
+            Sampling = sampling,
+            MaxSteps = settings.MaxSteps ?? definition.MaxSteps,
+            Grammar = definition.Grammar && !settings.NoGrammar,
+        };
+    }
+
+    private static ICandidateGenerator OpenGenerator(LoadedAgent agent, AgentHostSettings settings, out IDisposable? owner)
+    {
+        if (agent.ModelPath is { } modelPath)
+        {
+            if (!File.Exists(modelPath))
+                throw new FileNotFoundException(
+                    $"Model file not found: {modelPath}. Put a GGUF there, or pass --model FILE or --endpoint URL --model-name NAME.", modelPath);
+            var local = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = modelPath, ContextSize = settings.ContextSize, Threads = settings.Threads });
+            owner = local;
+            return local;
+        }
+        var remote = OpenEndpoint(agent.Definition.Model.Endpoint!, agent.Definition.Model.Name!);
+        owner = remote;
+        return remote;
+    }
+
+    /// <summary>Stops the sandbox, closes the model and the tools' indexes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_sandboxOwner is not null)
+            await _sandboxOwner.DisposeAsync();
+        _generatorOwner?.Dispose();
+        _toolFactory.Dispose();
+    }
+}

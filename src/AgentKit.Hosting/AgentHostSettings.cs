@@ -1,0 +1,81 @@
+using AgentKit.Core.Definitions;
+
+namespace AgentKit.Hosting;
+
+/// <summary>
+/// The agent to host: its folder and overrides of its definition (null keeps the definition's value).
+/// Checked by <see cref="Validate"/>, which <see cref="AgentHost.OpenAsync"/> calls.
+/// </summary>
+public sealed record AgentHostSettings
+{
+    /// <summary>The agent folder holding <c>agent.json</c>.</summary>
+    public required string AgentFolder { get; init; }
+
+    /// <summary>A GGUF model file instead of the definition's model.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>An OpenAI-compatible endpoint instead of the definition's model (needs <see cref="ModelName"/>).</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>The model name to request from <see cref="Endpoint"/>.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Candidate actions per step (1-64).</summary>
+    public int? Candidates { get; init; }
+
+    /// <summary>Sampling temperature (≥ 0).</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary>Sampling seed.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Action step limit (1-100).</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Do not constrain actions with the action grammar (for endpoints without GBNF support).</summary>
+    public bool NoGrammar { get; init; }
+
+    /// <summary>Context window in tokens of a local model (default 2048).</summary>
+    public int ContextSize { get; init; } = 2048;
+
+    /// <summary>CPU threads of a local model (null: all cores).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Wall-clock limit per code snippet in milliseconds (default 5000).</summary>
+    public int TimeoutMs { get; init; } = 5000;
+
+    /// <summary>Memory limit per sandbox worker in MiB (default 512; at least 128).</summary>
+    public int MemoryMb { get; init; } = 512;
+
+    /// <summary>Accept agent.json file fields that lead outside the agent folder.</summary>
+    public bool AllowOutsidePaths { get; init; }
+
+    /// <summary>How the agent folder is loaded.</summary>
+    public AgentLoadOptions LoadOptions => new() { AllowPathsOutsideAgentFolder = AllowOutsidePaths };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting; returns this otherwise.</summary>
+    public AgentHostSettings Validate()
+    {
+        if (string.IsNullOrWhiteSpace(AgentFolder))
+            throw new ArgumentException("AgentFolder must name the agent folder.");
+        if (ModelPath is not null && Endpoint is not null)
+            throw new ArgumentException("give either a model file or an endpoint, not both.");
+        if (Endpoint is not null && (string.IsNullOrWhiteSpace(ModelName) || !Uri.TryCreate(Endpoint, UriKind.Absolute, out _)))
+            throw new ArgumentException($"an endpoint must be an absolute URL with a model name, got '{Endpoint}' and '{ModelName}'.");
+        if (ModelName is not null && Endpoint is null)
+            throw new ArgumentException("a model name only applies with an endpoint.");
+        if (Candidates is < 1 or > 64)
+            throw new ArgumentException($"candidates must be between 1 and 64, got {Candidates}.");
+        if (Temperature is { } t && (t < 0 || float.IsNaN(t)))
+            throw new ArgumentException($"temperature must be >= 0, got {t}.");
+        if (MaxSteps is < 1 or > 100)
+            throw new ArgumentException($"max steps must be between 1 and 100, got {MaxSteps}.");
+        if (ContextSize < 1)
+            throw new ArgumentException($"context size must be positive, got {ContextSize}.");
+        if (TimeoutMs < 1)
+            throw new ArgumentException($"the snippet time limit must be positive, got {TimeoutMs} ms.");
+        if (MemoryMb < 128)
+            throw new ArgumentException($"the worker memory limit must be at least 128 MiB (the sandbox's compiler needs about 100), got {MemoryMb}.");
+        return this;
+    }
+}
