@@ -56,7 +56,7 @@ internal sealed class WorkerProcess
         var process = new Process { StartInfo = launch.CreateStartInfo(workDirectory), EnableRaisingEvents = true };
         try
         {
-            if (!process.Start()) throw new InvalidOperationException("The sandbox worker process did not start.");
+            if (!await SpawnThread.StartAsync(process).ConfigureAwait(false)) throw new InvalidOperationException("The sandbox worker process did not start.");
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception)
         {

@@ -64,7 +64,11 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
         catch (WorkerLostException lost)
         {
             pool.Retire(worker, lost.Message);
-            return new ExecutionResult { Status = lost.Status, Error = lost.Message, ElapsedMs = ElapsedMs(started) };
+            // The worker was given what was left of the limit after compiling; the user set the whole of it.
+            var error = lost.Status == ExecutionStatus.Timeout
+                ? $"The snippet ran past its {options.Timeout.TotalMilliseconds:F0} ms limit; its worker was killed."
+                : lost.Message;
+            return new ExecutionResult { Status = lost.Status, Error = error, ElapsedMs = ElapsedMs(started) };
         }
         catch (OperationCanceledException)
         {
