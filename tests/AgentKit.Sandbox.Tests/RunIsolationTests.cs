@@ -40,8 +40,8 @@ public sealed class RunIsolationTests(SandboxFixture fixture)
     {
         await using var runA = await Sandbox.OpenSessionAsync([]);
         await using var runB = await Sandbox.OpenSessionAsync([]);
-        var a = ((Sessions.CodeSession)runA).Workers.Select(w => w.RuntimeProcessId).ToHashSet();
-        var b = ((Sessions.CodeSession)runB).Workers.Select(w => w.RuntimeProcessId).ToHashSet();
+        var a = ((AgentKit.Sandbox.Sessions.CodeSession)runA).Workers.Select(w => w.RuntimeProcessId).ToHashSet();
+        var b = ((AgentKit.Sandbox.Sessions.CodeSession)runB).Workers.Select(w => w.RuntimeProcessId).ToHashSet();
         Assert.NotEmpty(a);
         Assert.Empty(a.Intersect(b));
         await runA.ExecuteAsync("1");

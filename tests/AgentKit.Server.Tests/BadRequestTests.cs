@@ -175,7 +175,10 @@ public sealed class BadRequestTests(TinyModelServerFixture fixture) : IClassFixt
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostBytesAsync(HttpContent content)
     {
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var response = await Http.Client.PostAsync(new Uri(_url + "/chat/completions"), content);
+        // The server closes a connection whose body it refused unread; a pooled one would fail the next test's request.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_url + "/chat/completions")) { Content = content };
+        request.Headers.ConnectionClose = true;
+        using var response = await Http.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         using var document = JsonDocument.Parse(text);
         return (response.StatusCode, document.RootElement.Clone());

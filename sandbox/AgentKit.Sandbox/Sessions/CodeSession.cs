@@ -79,19 +79,25 @@ internal sealed class CodeSession : ICodeSession
             var (compiled, refused) = _executor.Compile(code, Tip, started, cancellationToken);
             if (refused is not null) return refused;
             var spent = _executor.Options.TimeProvider.GetElapsedTime(started);
-            var (context, failure) = await EnsureLiveAsync(cancellationToken).ConfigureAwait(false);
-            if (failure is not null) return failure;
-
-            var log = new List<ToolCallRecord>();
-            var result = await _executor.RunAsync(context!.Worker, context.Id, compiled!.Image, _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
-            if (ResultMapper.ChangesState(result.Status)) _history.Add(new CommittedStep(code, compiled, log));
-            if (!context.IsAlive) _live = null; // killed: the state falls back to the committed steps
-            return result;
+            return await RunOnCommittedStateAsync(code, compiled!, spent, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    // Runs a compiled step in the live context, tools for real, and commits it whatever its outcome.
+    private async Task<ExecutionResult> RunOnCommittedStateAsync(string code, CompiledSubmission compiled, TimeSpan spent, CancellationToken cancellationToken)
+    {
+        var (context, failure) = await EnsureLiveAsync(cancellationToken).ConfigureAwait(false);
+        if (failure is not null) return failure;
+
+        var log = new List<ToolCallRecord>();
+        var result = await _executor.RunAsync(context!.Worker, context.Id, compiled.Image, _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
+        if (ResultMapper.ChangesState(result.Status)) _history.Add(new CommittedStep(code, compiled, log));
+        if (!context.IsAlive) _live = null; // killed: the state falls back to the committed steps
+        return result;
     }
 
     public async Task<IReadOnlyList<ExecutionResult>> TryCandidatesAsync(IReadOnlyList<string> candidates, CancellationToken cancellationToken = default)
@@ -139,7 +145,7 @@ internal sealed class CodeSession : ICodeSession
         }
     }
 
-    public async Task CommitCandidateAsync(int index, CancellationToken cancellationToken = default)
+    public async Task<ExecutionResult> CommitCandidateAsync(int index, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -149,16 +155,44 @@ internal sealed class CodeSession : ICodeSession
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, candidates.Count);
             var chosen = candidates[index];
+            if (chosen.Submission is { } needsRerun && chosen.ToolCalls.Any(call => call.Held == HeldCall.Refused))
+            {
+                // The code needed a side-effecting tool's value: run it again on the committed state, for real, once.
+                DiscardCandidates(keep: null);
+                return await RunOnCommittedStateAsync(chosen.Code, needsRerun, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (log, failure) = await CarryOutHeldCallsAsync(chosen.ToolCalls, cancellationToken).ConfigureAwait(false);
             if (ResultMapper.ChangesState(chosen.Result.Status) && chosen.Submission is { } submission)
-                _history.Add(new CommittedStep(chosen.Code, submission, chosen.ToolCalls));
+                _history.Add(new CommittedStep(chosen.Code, submission, log));
             // The chosen candidate's context already holds exactly the new state: adopt it, no re-run.
             _live = chosen.Context is { IsAlive: true } ? chosen.Context : null;
             DiscardCandidates(keep: index);
+            return failure is null ? chosen.Result : chosen.Result with { Status = ExecutionStatus.RuntimeError, Error = failure };
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    // The void side-effecting calls the chosen candidate made while it was tried, carried out now, in order.
+    private async Task<(List<ToolCallRecord> Log, string? Failure)> CarryOutHeldCallsAsync(IReadOnlyList<ToolCallRecord> calls, CancellationToken cancellationToken)
+    {
+        var log = new List<ToolCallRecord>(calls.Count);
+        string? failure = null;
+        foreach (var call in calls)
+        {
+            if (call.Held != HeldCall.Deferred)
+            {
+                log.Add(call);
+                continue;
+            }
+            var done = await _tools.CarryOutAsync(call, cancellationToken).ConfigureAwait(false);
+            log.Add(done);
+            if (!done.Ok) failure ??= $"Tool '{call.Tool}' failed when the chosen action's call was carried out: {done.Error}";
+        }
+        return (log, failure);
     }
 
     /// <summary>Asks each of the run's workers for its memory figures (leak tests).</summary>
@@ -272,7 +306,7 @@ internal sealed class CodeSession : ICodeSession
                 context = restored!;
             }
             var log = new List<ToolCallRecord>();
-            var result = await _executor.RunAsync(context.Worker, context.Id, submission.Image, _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
+            var result = await _executor.RunAsync(context.Worker, context.Id, submission.Image, _tools.Exploring(log), spent, cancellationToken).ConfigureAwait(false);
             runs[index] = new CandidateRun(code, submission, context.IsAlive ? context : null, result, log);
         }
     }

@@ -5,8 +5,21 @@ using AgentKit.Sandbox.Protocol;
 
 namespace AgentKit.Sandbox.Sessions;
 
+/// <summary>What became of a side-effecting tool's call made while candidates were tried.</summary>
+internal enum HeldCall
+{
+    /// <summary>The tool ran (read-only tools, and every tool outside a try).</summary>
+    No,
+
+    /// <summary>A <c>void</c> tool: answered at once, run for real when its candidate is committed.</summary>
+    Deferred,
+
+    /// <summary>A tool whose value the code needs: refused in the candidate; the chosen candidate runs again for real.</summary>
+    Refused,
+}
+
 /// <summary>One tool call as answered to agent code; the log of a step is replayed instead of calling tools again.</summary>
-internal sealed record ToolCallRecord(string Tool, bool Ok, JsonElement? Value, string? Error)
+internal sealed record ToolCallRecord(string Tool, bool Ok, JsonElement? Value, string? Error, HeldCall Held = HeldCall.No, JsonElement[]? Arguments = null)
 {
     public WorkerRequest ToAnswer() => new() { Kind = WorkerProtocol.Requests.ToolResult, Ok = Ok, Value = Value, Error = Error };
 }
@@ -26,6 +39,32 @@ internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> too
     };
 
     /// <summary>
+    /// For a candidate that may be discarded: read-only tools run; side-effecting ones do not (see <see cref="HeldCall"/>).
+    /// </summary>
+    public ToolCallHandler Exploring(List<ToolCallRecord> log) => async (call, cancellationToken) =>
+    {
+        var record = Check(call, out var tool) ?? (tool!.Definition.HasSideEffects ? Hold(tool, call.Arguments ?? []) : await InvokeAsync(tool, call.Arguments ?? [], cancellationToken).ConfigureAwait(false));
+        log.Add(record);
+        return record.ToAnswer();
+    };
+
+    /// <summary>Runs a call held back while its candidate was tried, now that the candidate is chosen.</summary>
+    public async Task<ToolCallRecord> CarryOutAsync(ToolCallRecord held, CancellationToken cancellationToken) =>
+        tools.TryGetValue(held.Tool, out var tool)
+            ? await InvokeAsync(tool, held.Arguments ?? [], cancellationToken).ConfigureAwait(false)
+            : new ToolCallRecord(held.Tool, false, null, $"there is no tool named '{held.Tool}'");
+
+    private static ToolCallRecord Hold(IAgentTool tool, JsonElement[] arguments)
+    {
+        var name = tool.Definition.Name;
+        return tool.Definition.ReturnType == "void"
+            ? new ToolCallRecord(name, true, null, null, HeldCall.Deferred, [.. arguments.Select(a => a.Clone())])
+            : new ToolCallRecord(name, false, null,
+                $"'{name}' has side effects, so it does not run while several candidate actions are tried; the chosen action runs again with it for real",
+                HeldCall.Refused);
+    }
+
+    /// <summary>
     /// Answers from <paramref name="log"/> in order, so replaying a committed step sees the same results without
     /// repeating the tools' side effects. Should the replay diverge (the code asks for another tool), the tool runs live.
     /// </summary>
@@ -40,16 +79,26 @@ internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> too
         };
     }
 
-    private async Task<ToolCallRecord> InvokeAsync(WorkerReply call, CancellationToken cancellationToken)
+    private async Task<ToolCallRecord> InvokeAsync(WorkerReply call, CancellationToken cancellationToken) =>
+        Check(call, out var tool) ?? await InvokeAsync(tool!, call.Arguments ?? [], cancellationToken).ConfigureAwait(false);
+
+    // The host's checks of a call, whatever the worker claims: the tool exists, with its arity, within the size cap.
+    private ToolCallRecord? Check(WorkerReply call, out IAgentTool? tool)
     {
         var name = call.Tool ?? "";
-        if (!tools.TryGetValue(name, out var tool)) return new ToolCallRecord(name, false, null, $"there is no tool named '{name}'");
+        if (!tools.TryGetValue(name, out tool)) return new ToolCallRecord(name, false, null, $"there is no tool named '{name}'");
         var arguments = call.Arguments ?? [];
         if (arguments.Length != tool.Definition.Parameters.Count)
             return new ToolCallRecord(name, false, null, $"expects {tool.Definition.Parameters.Count} arguments, got {arguments.Length}");
         var chars = arguments.Sum(a => (long)a.GetRawText().Length);
         if (chars > maxArgumentChars)
             return new ToolCallRecord(name, false, null, $"was called with {chars:N0} characters of arguments; the sandbox allows {maxArgumentChars:N0}");
+        return null;
+    }
+
+    private static async Task<ToolCallRecord> InvokeAsync(IAgentTool tool, JsonElement[] arguments, CancellationToken cancellationToken)
+    {
+        var name = tool.Definition.Name;
         try
         {
             var result = await tool.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false);

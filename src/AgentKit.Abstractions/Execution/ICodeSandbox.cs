@@ -24,6 +24,11 @@ public interface ICodeSession : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<ExecutionResult>> TryCandidatesAsync(IReadOnlyList<string> candidates, CancellationToken cancellationToken = default);
 
-    /// <summary>Adopts the state left by candidate <paramref name="index"/> of the last <see cref="TryCandidatesAsync"/>.</summary>
-    Task CommitCandidateAsync(int index, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Adopts the state left by candidate <paramref name="index"/> of the last <see cref="TryCandidatesAsync"/>, and
+    /// carries out what was held back while it was tried: the calls of side-effecting tools
+    /// (<see cref="ToolDefinition.HasSideEffects"/>). Returns the candidate's result as committed — the tried one, or,
+    /// when a held-back call's value was needed, the result of running the candidate again for real.
+    /// </summary>
+    Task<ExecutionResult> CommitCandidateAsync(int index, CancellationToken cancellationToken = default);
 }

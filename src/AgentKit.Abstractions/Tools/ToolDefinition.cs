@@ -16,12 +16,19 @@ public sealed record ToolParameter(string Name, string Type, string Description,
 /// <param name="Parameters">Parameters in call order.</param>
 /// <param name="ReturnType">C# return type (<c>void</c> allowed); may name types from <paramref name="TypeDeclarations"/>.</param>
 /// <param name="TypeDeclarations">C# declarations (e.g. records) the return type needs, compiled into the agent's code context.</param>
+/// <param name="HasSideEffects">
+/// True when a call changes something outside the agent's code (sends, writes, charges). While a step's candidate
+/// actions are tried side by side, such a tool never runs for a candidate that may be discarded: a <c>void</c> one is
+/// recorded and runs once the chosen candidate is committed; one that returns a value is refused in the candidates,
+/// and the chosen candidate runs again for real when it is committed. Read-only tools (the default) run for every candidate.
+/// </param>
 public sealed record ToolDefinition(
     string Name,
     string Description,
     IReadOnlyList<ToolParameter> Parameters,
     string ReturnType,
-    string? TypeDeclarations = null)
+    string? TypeDeclarations = null,
+    bool HasSideEffects = false)
 {
     /// <summary>The C# signature, e.g. <c>Passage[] Search(string query, int k = 3)</c>, used in prompts.</summary>
     public string Signature =>

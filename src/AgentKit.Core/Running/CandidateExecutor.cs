@@ -33,7 +33,11 @@ internal static class CandidateExecutor
         var outcomes = parses.Select((p, i) => new CandidateOutcome(p, executions[i])).ToList();
         var vote = CandidateVoter.Vote(outcomes);
         if (runnable.Count > 1 && parses[vote.ChosenIndex].Succeeded)
-            await session.CommitCandidateAsync(runnable.IndexOf(vote.ChosenIndex), cancellationToken).ConfigureAwait(false);
+        {
+            // Committing carries out the side effects held back during the try; what the agent observes is that.
+            var committed = await session.CommitCandidateAsync(runnable.IndexOf(vote.ChosenIndex), cancellationToken).ConfigureAwait(false);
+            outcomes[vote.ChosenIndex] = outcomes[vote.ChosenIndex] with { Execution = committed };
+        }
         return (outcomes, vote);
     }
 }

@@ -53,7 +53,7 @@ public sealed partial class PatternSandbox : ICodeSandbox
             return _tried;
         }
 
-        public Task CommitCandidateAsync(int index, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task<ExecutionResult> CommitCandidateAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult(_tried[index]);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
