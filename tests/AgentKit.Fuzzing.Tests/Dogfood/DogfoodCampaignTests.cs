@@ -39,7 +39,7 @@ public sealed class DogfoodCampaignTests
         foreach (var row in report.Targets)
         {
             // Mutants ran (the seeds alone are a handful) and reached parser code beyond what the seeds reach.
-            if (row.Execs < 200)
+            if (row.Execs < 50) // a loaded 2-core machine ran the slowest parser (gguf) 178 times in 3 s
                 problems.Add($"{row.Target}: only {row.Execs} execs in {row.Seconds} s");
             if (row.SeedEdges is not { } seedEdges || seedEdges < 20 || row.Edges <= seedEdges)
                 problems.Add($"{row.Target}: {row.Edges} edges after fuzzing, {row.SeedEdges} from the seeds alone: the instrumented parser did not run");
