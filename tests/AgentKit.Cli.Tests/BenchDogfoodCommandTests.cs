@@ -17,7 +17,8 @@ public sealed class BenchDogfoodCommandTests
         Assert.Equal(["action", "gbnf"], targets.Select(t => t.GetProperty("target").GetString()));
         foreach (var target in targets)
         {
-            Assert.True(target.GetProperty("execs").GetInt64() > 0);
+            // The seeds ran through the instrumented parser; how many mutants follow in 1 s depends on the machine's load.
+            Assert.True(target.GetProperty("seed_edges").GetInt32() > 0);
             Assert.True(target.GetProperty("edges").GetInt32() >= target.GetProperty("seed_edges").GetInt32());
             Assert.Empty(target.GetProperty("crashes").EnumerateArray());
             Assert.True(Directory.Exists(Path.Combine(dir, target.GetProperty("target").GetString()!, "crashes")));
