@@ -31,6 +31,17 @@ public sealed class GpuFlagTests
     }
 
     [Fact]
+    public async Task Run_with_gpu_layers_on_the_cpu_build_fails_with_one_line()
+    {
+        var (exit, _, stderr) = await AgentCli.RunAsync("run", "--agent", AgentCli.ExampleAgent, "--model", TinyModels.RandomLlamaPath(),
+            "--gpu-layers", "8", "What is the capital of Peru?");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("GpuLayerCount 8 needs a GPU", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
     public async Task Generate_on_cuda_from_a_checkpoint_without_cuda_fails_with_one_line()
     {
         var (exit, _, stderr) = await RunAsync("generate", "--model", TinyCheckpoint.Create(seed: 5), "--prompt", "hi", "--device", "cuda");
