@@ -38,6 +38,25 @@ public static class CommonOptions
     /// <summary><c>--threads</c>: CPU threads for local inference.</summary>
     public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for local inference (default: all cores)." };
 
+    /// <summary><c>--gpu-layers</c>: layers of a GGUF model the LLamaSharp backend offloads to a GPU.</summary>
+    public static Option<int> GpuLayers() => new("--gpu-layers")
+    {
+        Description = "Layers of the GGUF model offloaded to the GPU (-1: all; needs the CUDA build, see README 'GPU build').",
+        DefaultValueFactory = _ => 0,
+    };
+
+    /// <summary><c>--device</c>: where TorchSharp trains or generates.</summary>
+    public static Option<string> Device()
+    {
+        var option = new Option<string>("--device")
+        {
+            Description = "Where TorchSharp runs: cpu or cuda (cuda needs the CUDA build, see README 'GPU build').",
+            DefaultValueFactory = _ => "cpu",
+        };
+        option.AcceptOnlyFromAmong("cpu", "cuda");
+        return option;
+    }
+
     /// <summary><c>--context</c>: context window for local inference.</summary>
     public static Option<int> ContextSize() => new("--context") { Description = "Context window in tokens for local inference.", DefaultValueFactory = _ => 2048 };
 

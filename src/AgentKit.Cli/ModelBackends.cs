@@ -33,15 +33,32 @@ internal static class ModelBackends
             throw new CliUsageException($"model file not found: {modelPath}");
     }
 
+    /// <summary>
+    /// Checks <c>--gpu-layers</c> and <c>--device</c> against the model kind: GPU layers are for a GGUF file (LLamaSharp),
+    /// the device for a TorchSharp checkpoint directory. Throws <see cref="CliUsageException"/> for a mismatch.
+    /// </summary>
+    public static ModelPlacement Placement(string? modelPath, int gpuLayers, string device)
+    {
+        var computeDevice = AgentKit.Training.ComputeDevices.Parse(device);
+        var checkpoint = modelPath is not null && Directory.Exists(modelPath);
+        if (gpuLayers != 0 && (modelPath is null || checkpoint))
+            throw new CliUsageException("--gpu-layers applies to a GGUF --model; a checkpoint directory takes --device cuda.");
+        if (computeDevice != AgentKit.Training.ComputeDevice.Cpu && !checkpoint)
+            throw new CliUsageException("--device applies to a TorchSharp checkpoint --model DIR; a GGUF file takes --gpu-layers.");
+        return new ModelPlacement(gpuLayers, computeDevice);
+    }
+
     /// <summary>Opens the backend. The caller disposes the result when it is <see cref="IDisposable"/>.</summary>
-    public static ICandidateGenerator Open(string? modelPath, string? endpoint, string? modelName, int contextSize, int? threads)
+    public static ICandidateGenerator Open(string? modelPath, string? endpoint, string? modelName, int contextSize, int? threads,
+        ModelPlacement? placement = null)
     {
         Validate(modelPath, endpoint, modelName);
+        placement ??= new ModelPlacement(0, AgentKit.Training.ComputeDevice.Cpu);
         if (endpoint is not null)
             return OpenEndpoint(endpoint, modelName!);
         if (Directory.Exists(modelPath))
-            return OpenCheckpoint(modelPath!);
-        return OpenLocal(new LlamaSharpOptions { ModelPath = modelPath!, ContextSize = contextSize, Threads = threads });
+            return OpenCheckpoint(modelPath!, placement.Device);
+        return OpenLocal(new LlamaSharpOptions { ModelPath = modelPath!, ContextSize = contextSize, Threads = threads, GpuLayerCount = placement.GpuLayers });
     }
 
     /// <summary>
@@ -66,11 +83,12 @@ internal static class ModelBackends
     }
 
     /// <summary>Opens a TorchSharp training checkpoint directory (LoRA adapters merged on load; no grammar support).</summary>
-    public static AgentKit.Training.Generation.TorchSharpGenerator OpenCheckpoint(string directory)
+    public static AgentKit.Training.Generation.TorchSharpGenerator OpenCheckpoint(string directory,
+        AgentKit.Training.ComputeDevice device = AgentKit.Training.ComputeDevice.Cpu)
     {
         try
         {
-            return AgentKit.Training.Generation.TorchSharpGenerator.Open(directory);
+            return AgentKit.Training.Generation.TorchSharpGenerator.Open(directory, device);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not InvalidDataException)
         {
@@ -103,3 +121,6 @@ internal static class ModelBackends
         }
     }
 }
+
+/// <summary>Where a local model runs: layers offloaded by LLamaSharp (GGUF) or the TorchSharp device (checkpoint).</summary>
+internal sealed record ModelPlacement(int GpuLayers, AgentKit.Training.ComputeDevice Device);

@@ -111,7 +111,10 @@ public sealed class AgentHost : IAsyncDisposable
             if (!File.Exists(modelPath))
                 throw new FileNotFoundException(
                     $"Model file not found: {modelPath}. Put a GGUF there, or pass --model FILE or --endpoint URL --model-name NAME.", modelPath);
-            var local = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = modelPath, ContextSize = settings.ContextSize, Threads = settings.Threads });
+            var local = new LlamaSharpGenerator(new LlamaSharpOptions
+            {
+                ModelPath = modelPath, ContextSize = settings.ContextSize, Threads = settings.Threads, GpuLayerCount = settings.GpuLayerCount,
+            });
             owner = local;
             return local;
         }

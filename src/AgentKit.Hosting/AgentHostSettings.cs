@@ -41,6 +41,9 @@ public sealed record AgentHostSettings
     /// <summary>CPU threads of a local model (null: all cores).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>Layers of a local GGUF model offloaded to a GPU (default 0, -1 for all); needs the CUDA build.</summary>
+    public int GpuLayerCount { get; init; }
+
     /// <summary>Wall-clock limit per code snippet in milliseconds (default 5000).</summary>
     public int TimeoutMs { get; init; } = 5000;
 
@@ -72,6 +75,8 @@ public sealed record AgentHostSettings
             throw new ArgumentException($"max steps must be between 1 and 100, got {MaxSteps}.");
         if (ContextSize < 1)
             throw new ArgumentException($"context size must be positive, got {ContextSize}.");
+        if (GpuLayerCount < -1)
+            throw new ArgumentException($"gpu layers must be >= 0, or -1 for all, got {GpuLayerCount}.");
         if (TimeoutMs < 1)
             throw new ArgumentException($"the snippet time limit must be positive, got {TimeoutMs} ms.");
         if (MemoryMb < 128)

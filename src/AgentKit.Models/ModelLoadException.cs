@@ -22,6 +22,8 @@ public enum ModelLoadFailure
     UnsupportedArchitecture,
     /// <summary>The file passed validation but the native runtime refused it.</summary>
     NativeLoadFailed,
+    /// <summary>Layers were to be offloaded to a GPU, but the loaded llama.cpp backend has no GPU to offload to.</summary>
+    GpuUnavailable,
 }
 
 /// <summary>

@@ -35,16 +35,19 @@ internal static class GenerateCommand
         var chat = new Option<bool>("--chat") { Description = "Send the prompt as a user message, rendered with the model's chat template." };
         var threads = CommonOptions.Threads();
         var context = CommonOptions.ContextSize();
+        var gpuLayers = CommonOptions.GpuLayers();
+        var device = CommonOptions.Device();
         var json = CommonOptions.Json();
         var command = new Command("generate", "Sample N candidate completions of a prompt from a GGUF model or an endpoint.")
         {
-            model, endpoint, modelName, prompt, n, temperature, topP, seed, maxTokens, stop, grammar, chat, threads, context, json,
+            model, endpoint, modelName, prompt, n, temperature, topP, seed, maxTokens, stop, grammar, chat, threads, context, gpuLayers, device, json,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var modelPath = pr.GetValue(model);
             ModelBackends.Validate(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName));
+            var placement = ModelBackends.Placement(modelPath, pr.GetValue(gpuLayers), pr.GetValue(device)!);
             var request = BuildRequest(pr.GetValue(prompt)!, pr.GetValue(chat), pr.GetValue(n), pr.GetValue(temperature), pr.GetValue(topP),
                 pr.GetValue(seed), pr.GetValue(maxTokens), pr.GetValue(stop)!, pr.GetValue(grammar));
 
@@ -58,7 +61,7 @@ internal static class GenerateCommand
                 CandidateResult result = null!;
                 await WithSpinner(status, asJson, "Loading model…", () =>
                 {
-                    generator = ModelBackends.Open(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName), pr.GetValue(context), pr.GetValue(threads));
+                    generator = ModelBackends.Open(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName), pr.GetValue(context), pr.GetValue(threads), placement);
                     return Task.CompletedTask;
                 });
                 await WithSpinner(status, asJson, $"Generating {request.N} candidate(s)…", async () =>

@@ -23,9 +23,10 @@ internal static class ServeCommand
         modelName.Description = "Model name listed by /v1/models (default: the file name without extension).";
         var context = CommonOptions.ContextSize();
         var threads = CommonOptions.Threads();
+        var gpuLayers = CommonOptions.GpuLayers();
         var command = new Command("serve", "Serve a GGUF model over an OpenAI-compatible HTTP API (/v1/chat/completions with tools and logprobs, /v1/completions, /v1/models).")
         {
-            model, host, port, modelName, context, threads,
+            model, host, port, modelName, context, threads, gpuLayers,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -42,7 +43,10 @@ internal static class ServeCommand
             using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new WriterLoggerProvider(stderr)).SetMinimumLevel(LogLevel.Information));
             try
             {
-                modelOptions = new LlamaSharpOptions { ModelPath = path, ContextSize = pr.GetValue(context), Threads = pr.GetValue(threads) }.Validate();
+                modelOptions = new LlamaSharpOptions
+                {
+                    ModelPath = path, ContextSize = pr.GetValue(context), Threads = pr.GetValue(threads), GpuLayerCount = pr.GetValue(gpuLayers),
+                }.Validate();
                 serverOptions = new ServerOptions
                 {
                     Host = pr.GetValue(host)!,

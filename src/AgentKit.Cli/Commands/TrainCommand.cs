@@ -86,11 +86,12 @@ internal static class TrainCommand
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps.", DefaultValueFactory = _ => 100 };
         var seed = new Option<long>("--seed") { Description = "Seed for initialisation, data order and dropout.", DefaultValueFactory = _ => 1234 };
         var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var json = CommonOptions.Json();
         var command = new Command("sft", "Supervised fine-tuning (loss on assistant turns), full or LoRA, with resumable checkpoints.")
         {
             data, baseModel, tokenizerPath, output, validation, valFraction, loraRank, loraAlpha, loraDropout, loraTargets, epochs, maxSteps, lr, warmup,
-            batch, accumulation, sequence, weightDecay, clip, evalEvery, saveEvery, seed, threads, json,
+            batch, accumulation, sequence, weightDecay, clip, evalEvery, saveEvery, seed, threads, device, json,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -116,6 +117,7 @@ internal static class TrainCommand
                     GradientAccumulationSteps = pr.GetValue(accumulation), SequenceLength = pr.GetValue(sequence),
                     WeightDecay = pr.GetValue(weightDecay), MaxGradNorm = pr.GetValue(clip), EvalEvery = pr.GetValue(evalEvery),
                     SaveEvery = pr.GetValue(saveEvery), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
+                    Device = AgentKit.Training.ComputeDevices.Parse(pr.GetValue(device)!),
                     Lora = pr.GetValue(loraRank) is { } rank
                         ? new LoraSettings
                         {

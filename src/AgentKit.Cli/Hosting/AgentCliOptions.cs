@@ -23,6 +23,7 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
     public Option<bool> NoGrammar { get; } = new("--no-grammar") { Description = "Do not constrain actions with the action grammar (for endpoints without GBNF support)." };
     public Option<int> ContextSize { get; } = CommonOptions.ContextSize();
     public Option<int?> Threads { get; } = CommonOptions.Threads();
+    public Option<int> GpuLayers { get; } = CommonOptions.GpuLayers();
     public Option<int> TimeoutMs { get; } = CommonOptions.TimeoutMs();
     public Option<int> MemoryMb { get; } = CommonOptions.MemoryMb();
     public Option<bool> AllowOutsidePaths { get; } = new("--allow-outside-paths")
@@ -33,7 +34,7 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
     /// <summary>Adds the options to <paramref name="command"/>; without <paramref name="includeCandidates"/> the verb sets N itself.</summary>
     public void AddTo(Command command, bool includeCandidates = true)
     {
-        foreach (var option in (Option[])[Agent, Model, Endpoint, ModelName, N, Temperature, Seed, MaxSteps, NoGrammar, ContextSize, Threads, TimeoutMs, MemoryMb, AllowOutsidePaths])
+        foreach (var option in (Option[])[Agent, Model, Endpoint, ModelName, N, Temperature, Seed, MaxSteps, NoGrammar, ContextSize, Threads, GpuLayers, TimeoutMs, MemoryMb, AllowOutsidePaths])
         {
             if (includeCandidates || option != N)
                 command.Options.Add(option);
@@ -80,6 +81,7 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
             NoGrammar = pr.GetValue(NoGrammar),
             ContextSize = pr.GetValue(ContextSize),
             Threads = pr.GetValue(Threads),
+            GpuLayerCount = pr.GetValue(GpuLayers),
             TimeoutMs = pr.GetValue(TimeoutMs),
             MemoryMb = pr.GetValue(MemoryMb),
             AllowOutsidePaths = pr.GetValue(AllowOutsidePaths),

@@ -53,6 +53,12 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
         // Everything checkable is checked before native code sees the file: llama.cpp aborts on some bad files.
         Header = GgufModelValidator.Validate(options.ModelPath);
         LlamaNativeRuntime.EnsureLoaded(_logger);
+        // llama.cpp silently keeps every layer on the CPU when it has no GPU backend; asking for offload is a
+        // request the user expects honoured, so refuse it instead of running many times slower than asked.
+        if (options.GpuLayerCount != 0 && !NativeApi.llama_supports_gpu_offload())
+            throw new ModelLoadException(ModelLoadFailure.GpuUnavailable, options.ModelPath,
+                $"GpuLayerCount {options.GpuLayerCount} needs a GPU, but the loaded llama.cpp backend cannot offload to one " +
+                "(a CPU build, or no CUDA device): build with -p:AgentKitLlamaBackend=Cuda12 on a machine with an NVIDIA GPU, or offload 0 layers.");
         LlamaNativeRuntime.ClearLastError();
         try
         {

@@ -20,7 +20,10 @@ public sealed record LlamaSharpOptions
     /// <summary>Maximum tokens evaluated in one native decode call (default 512); longer prompts are fed in chunks.</summary>
     public int BatchSize { get; init; } = 512;
 
-    /// <summary>Layers offloaded to a GPU (default 0); needs a GPU backend package (see AgentKit.Models.csproj).</summary>
+    /// <summary>
+    /// Layers offloaded to a GPU (default 0, -1 for all). Needs the GPU build (<c>-p:AgentKitLlamaBackend=Cuda12</c>)
+    /// and a GPU; the generator refuses a non-zero count where llama.cpp cannot offload.
+    /// </summary>
     public int GpuLayerCount { get; init; }
 
     /// <summary>

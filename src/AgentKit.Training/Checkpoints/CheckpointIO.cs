@@ -44,13 +44,13 @@ public static class CheckpointIO
         Directory.CreateDirectory(directory);
         model.Config.Save(Path.Combine(directory, CheckpointFiles.Config));
         var state = model.state_dict();
-        var baseWeights = state.Where(p => !IsAdapterName(p.Key)).ToDictionary(p => p.Key, p => p.Value.detach().contiguous());
+        var baseWeights = state.Where(p => !IsAdapterName(p.Key)).ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous());
         WriteAtomically(Path.Combine(directory, CheckpointFiles.Weights), path => Safetensors.SaveStateDict(path, baseWeights));
         var adapterConfig = Path.Combine(directory, CheckpointFiles.AdapterConfig);
         var adapterWeights = Path.Combine(directory, CheckpointFiles.AdapterWeights);
         if (model.Lora is { } lora)
         {
-            var adapter = state.Where(p => IsAdapterName(p.Key)).ToDictionary(p => CheckpointFiles.PeftPrefix + p.Key, p => p.Value.detach().contiguous());
+            var adapter = state.Where(p => IsAdapterName(p.Key)).ToDictionary(p => CheckpointFiles.PeftPrefix + p.Key, p => p.Value.detach().cpu().contiguous());
             WriteAtomically(adapterWeights, path => Safetensors.SaveStateDict(path, adapter));
             var json = new JsonObject
             {

@@ -28,6 +28,9 @@ public static class TokenSampler
 
         var wasTraining = model.training;
         model.eval();
+        // Tokens go in on the model's device; sampling (a few rows of logits) stays on the CPU, where the seeded
+        // generator lives, so a seed gives the same tokens on either device.
+        var device = model.OutputWeight.device;
         using var generator = new Generator(options.Seed is { } seed ? (ulong)seed : (ulong)Random.Shared.NextInt64());
         using var cache = model.NewCache();
         using var noGrad = no_grad();
@@ -38,7 +41,7 @@ public static class TokenSampler
             Tensor last;
             using (var scope = NewDisposeScope())
             {
-                var input = tensor(prompt.Select(t => (long)t).ToArray()).unsqueeze(0);
+                var input = tensor(prompt.Select(t => (long)t).ToArray(), device: device).unsqueeze(0);
                 var hidden = model.Hidden(input, cache: cache);
                 last = model.ProjectToVocabulary(hidden[.., -1]).expand(count, -1).contiguous().MoveToOuterDisposeScope();
             }
@@ -50,7 +53,7 @@ public static class TokenSampler
                 long[] next;
                 using (var scope = NewDisposeScope())
                 {
-                    next = Sample(last, options.Temperature, options.TopP, generator).data<long>().ToArray();
+                    next = Sample(last.cpu(), options.Temperature, options.TopP, generator).data<long>().ToArray();
                     last.Dispose();
                     for (var i = 0; i < count; i++)
                     {
@@ -70,7 +73,7 @@ public static class TokenSampler
                         last = empty(0);
                         break;
                     }
-                    var input = tensor(next).unsqueeze(1);
+                    var input = tensor(next, device: device).unsqueeze(1);
                     var hidden = model.Hidden(input, cache: cache);
                     last = model.ProjectToVocabulary(hidden[.., -1]).MoveToOuterDisposeScope();
                 }

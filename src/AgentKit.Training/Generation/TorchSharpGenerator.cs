@@ -3,6 +3,7 @@ using AgentKit.Abstractions.Models;
 using AgentKit.Training.Checkpoints;
 using AgentKit.Training.Model;
 using AgentKit.Training.Tokenization;
+using TorchSharp;
 
 namespace AgentKit.Training.Generation;
 
@@ -30,12 +31,15 @@ public sealed class TorchSharpGenerator : ICandidateGenerator, IDisposable
         _stopIds = new[] { tokenizer.SpecialTokenId(ChatFormat.ImEnd), tokenizer.EosId }.OfType<int>().Distinct().ToArray();
     }
 
-    /// <summary>Loads the checkpoint in <paramref name="directory"/>.</summary>
-    public static TorchSharpGenerator Open(string directory)
+    /// <summary>Loads the checkpoint in <paramref name="directory"/> onto <paramref name="device"/> (default CPU).</summary>
+    /// <exception cref="InvalidOperationException">CUDA was asked for where libtorch has none; nothing is loaded.</exception>
+    public static TorchSharpGenerator Open(string directory, ComputeDevice device = ComputeDevice.Cpu)
     {
+        var torchDevice = ComputeDevices.Resolve(device);
         var model = CheckpointIO.Load(directory);
         try
         {
+            model.to(torchDevice);
             var tokenizer = TokenizerLoader.Load(directory);
             var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
             return new TorchSharpGenerator(model, tokenizer, new ModelIdentity(name, Path.GetFullPath(directory)));

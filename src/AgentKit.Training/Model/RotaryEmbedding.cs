@@ -13,7 +13,7 @@ internal static class RotaryEmbedding
     public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta)
     {
         using var scope = NewDisposeScope();
-        var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim);
+        var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: ScalarType.Float64, device: positions.device) / headDim);
         var freqs = positions.to_type(ScalarType.Float64).unsqueeze(-1) * invFreq; // [B, T, d/2]
         var emb = cat([freqs, freqs], -1);
         var cos = emb.cos().to_type(ScalarType.Float32).unsqueeze(1);

@@ -57,7 +57,7 @@ public static class ChunkedCrossEntropy
                 if (!computeGradients)
                     continue;
                 var grad = (logits - lse.unsqueeze(1)).exp_();
-                grad.scatter_add_(1, tc.unsqueeze(1), full(len, 1, -1f));
+                grad.scatter_add_(1, tc.unsqueeze(1), full(len, 1, -1f, device: hd.device));
                 grad.mul_((wc / weightSum).unsqueeze(1));
                 gradH.narrow(0, start, len).copy_(matmul(grad, wd));
                 if (needWeightGrad)

@@ -75,6 +75,9 @@ public sealed record SftOptions
     /// <summary>CPU threads for torch (null: torch's default).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>Where to train (default CPU); CUDA needs the CUDA build and a GPU, else training refuses to start.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+
     /// <summary>Throws <see cref="ArgumentException"/> explaining the first invalid setting.</summary>
     public SftOptions Validate()
     {

@@ -59,6 +59,7 @@ public sealed class SftTrainer
             throw new ArgumentException($"SequenceLength {_options.SequenceLength} exceeds the model's max_position_embeddings {model.Config.MaxPositionEmbeddings}.");
         if (_options.Threads is { } threads)
             set_num_threads(threads);
+        var device = ComputeDevices.Resolve(_options.Device);
         var output = _options.OutputDirectory;
         Directory.CreateDirectory(output);
 
@@ -82,6 +83,8 @@ public sealed class SftTrainer
             model.AddLora(lora, _options.Seed);
         }
 
+        // After LoRA is attached and resumed weights are loaded (both on the CPU), before the optimizer sees the parameters.
+        model.to(device);
         var parameters = model.TrainableParameters();
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.Beta1, _options.Beta2, 1e-8, _options.WeightDecay);
         if (startStep > 0)
@@ -112,7 +115,7 @@ public sealed class SftTrainer
             {
                 var rows = RowsOfMicroBatch(step * _options.GradientAccumulationSteps + micro, train.Count, microPerEpoch);
                 using var scope = NewDisposeScope();
-                var (inputs, positions, mask, targets, weights) = train.Batch(rows);
+                var (inputs, positions, mask, targets, weights) = OnDevice(train.Batch(rows), device);
                 var hidden = model.Hidden(inputs, positions, mask);
                 var (loss, wsum, surrogate) = ChunkedCrossEntropy.Compute(hidden.view(-1, model.Config.HiddenSize), model.OutputWeight,
                     targets.view(-1), weights.view(-1), _options.LossChunkRows, computeGradients: true);
@@ -157,6 +160,7 @@ public sealed class SftTrainer
     /// <summary>Weighted mean loss of <paramref name="rows"/> under <paramref name="model"/>, without gradients.</summary>
     public double Evaluate(LlamaForCausalLM model, PackedRows rows)
     {
+        var device = model.OutputWeight.device;
         var wasTraining = model.training;
         model.eval();
         try
@@ -167,7 +171,7 @@ public sealed class SftTrainer
             {
                 using var scope = NewDisposeScope();
                 var batch = Enumerable.Range(start, Math.Min(_options.BatchSize, rows.Count - start)).ToList();
-                var (inputs, positions, mask, targets, weights) = rows.Batch(batch);
+                var (inputs, positions, mask, targets, weights) = OnDevice(rows.Batch(batch), device);
                 var hidden = model.Hidden(inputs, positions, mask);
                 var (loss, wsum, _) = ChunkedCrossEntropy.Compute(hidden.view(-1, model.Config.HiddenSize), model.OutputWeight,
                     targets.view(-1), weights.view(-1), _options.LossChunkRows, computeGradients: false);
@@ -259,4 +263,9 @@ public sealed class SftTrainer
     }
 
     private sealed record TrainerState(int Step, int TotalSteps);
+
+    /// <summary>A batch built on the CPU, moved to the training device (no copy when that is the CPU).</summary>
+    private static (Tensor Inputs, Tensor Positions, Tensor Mask, Tensor Targets, Tensor Weights) OnDevice(
+        (Tensor Inputs, Tensor Positions, Tensor Mask, Tensor Targets, Tensor Weights) batch, Device device) =>
+        (batch.Inputs.to(device), batch.Positions.to(device), batch.Mask.to(device), batch.Targets.to(device), batch.Weights.to(device));
 }
