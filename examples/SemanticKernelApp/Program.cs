@@ -1,62 +1,70 @@
 // Run:  dotnet run --project examples/SemanticKernelApp
-//       dotnet run --project examples/SemanticKernelApp -- --endpoint http://127.0.0.1:8080/v1 --model-name qwen2.5-7b-instruct
+//       dotnet run --project examples/SemanticKernelApp -- --question "Which country has the larger population, Chile or Peru?"
 //
-// Semantic Kernel both ways: a kernel plugin (UnitsPlugin) becomes a tool the agent's C# code calls, and the agent
-// becomes a kernel function ("Agents.Calculator") that any SK orchestration can invoke. Without --endpoint a
-// scripted model plays the agent's part, so the round trip kernel -> agent -> sandbox -> plugin runs anywhere.
-using System.ComponentModel;
-using AgentKit.Abstractions.Models;
+// Semantic Kernel both ways, with a real model (the shipped atlas GGUF, run by LLamaSharp): the app's own kernel
+// plugin (AtlasPlugin: Mentions and Search over the atlas corpus) becomes the tools the agent's C# code calls, and the
+// agent becomes a kernel function ("Agents.Atlas") that the kernel invokes like any other. The round trip is
+// kernel -> agent -> model -> sandbox -> plugin -> answer.
 using AgentKit.Core;
 using AgentKit.Core.Definitions;
-using AgentKit.Core.Models;
-using AgentKit.Models.OpenAICompatible;
+using AgentKit.Core.Running;
+using AgentKit.Models.LlamaSharp;
+using AgentKit.Retrieval.Indexing;
+using AgentKit.Retrieval.Search;
 using AgentKit.Sandbox;
 using AgentKit.SemanticKernel.Agents;
 using AgentKit.SemanticKernel.Plugins;
 using Microsoft.SemanticKernel;
+using SemanticKernelExample;
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-var endpoint = Option("--endpoint");
+var agentFolder = Option("--agent") ?? Path.Combine("agents", "atlas");
+var question = Option("--question") ?? "What is the capital of Chile?";
 
-var kernel = new Kernel();
-var units = kernel.Plugins.AddFromType<UnitsPlugin>("Units");
-
-// The plugin's functions as agent tools: double KmToMiles(double km), double CelsiusToFahrenheit(double celsius).
-var tools = KernelPluginTools.FromPlugin(units, kernel);
-foreach (var tool in tools)
-    Console.WriteLine($"tool: {tool.Definition.Signature}");
-
-ICandidateGenerator model = endpoint is not null
-    ? new OpenAICompatibleGenerator(new OpenAICompatibleOptions { Endpoint = new Uri(endpoint), Model = Option("--model-name") ?? "default" })
-    : ScriptedCandidateGenerator.FromReplies(
-        ["Thought: Convert the marathon distance with the Units tool.\n```csharp\nvar miles = KmToMiles(42.195);\nFinalAnswer(Math.Round(miles, 2));\n```"]);
-
-await using var sandbox = await CodeSandbox.StartAsync(new SandboxOptions { PoolSize = 1 });
-var agent = new Agent(
-    new AgentDefinition
-    {
-        Name = "calculator",
-        Instructions = "You answer unit questions by calling the conversion functions from C# code.",
-        Tools = [.. tools.Select(t => t.Definition.Name)],
-        Model = endpoint is not null ? new AgentModelOptions { Endpoint = endpoint, Name = Option("--model-name") ?? "default" } : new AgentModelOptions { Path = "scripted" },
-        Grammar = false,
-    },
-    model, sandbox, tools);
-
-// The agent as a kernel function, invoked like any other.
-kernel.Plugins.AddFromFunctions("Agents", [AgentKernelFunction.Create(agent, "Calculator", "Answers questions about units and conversions.")]);
-var answer = await kernel.InvokeAsync<string>("Agents", "Calculator", new() { ["question"] = "How many miles is a marathon (42.195 km)?" });
-Console.WriteLine($"answer: {answer}");
-return string.IsNullOrEmpty(answer) ? 1 : 0;
-
-/// <summary>An ordinary Semantic Kernel plugin.</summary>
-public sealed class UnitsPlugin
+LoadedAgent atlas;
+try
 {
-    /// <summary>Kilometres to miles.</summary>
-    [KernelFunction, Description("Converts kilometres to miles.")]
-    public double KmToMiles([Description("Distance in kilometres")] double km) => km / 1.609344;
+    atlas = AgentDefinitionLoader.Load(agentFolder);
+}
+catch (Exception ex) when (ex is InvalidDataException or IOException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+// A fixed sampling seed makes the run repeatable.
+var definition = atlas.Definition with { Sampling = atlas.Definition.Sampling with { Seed = 1 } };
 
-    /// <summary>Celsius to Fahrenheit.</summary>
-    [KernelFunction, Description("Converts degrees Celsius to degrees Fahrenheit.")]
-    public double CelsiusToFahrenheit([Description("Temperature in °C")] double celsius) => celsius * 9 / 5 + 32;
+var indexDirectory = Path.Combine(Path.GetTempPath(), "agentkit-sk-example-" + Guid.NewGuid().ToString("N"));
+new LuceneIndexBuilder().BuildFromFile(atlas.ResolvePath("corpus.jsonl"), indexDirectory);
+try
+{
+    using var searcher = LuceneSearcher.Open(indexDirectory);
+    var kernel = new Kernel();
+    var data = kernel.Plugins.AddFromObject(new AtlasPlugin(searcher), "Atlas");
+
+    // The plugin's functions as agent tools, in the order the agent names them; typed results, so agent code gets
+    // Passage[] and reads .Title and .Text.
+    var pluginTools = KernelPluginTools.FromPlugin(data, kernel, new KernelPluginToolOptions { TypedRecordResults = true });
+    var tools = definition.Tools.Select(name => pluginTools.Single(t => t.Definition.Name == name)).ToList();
+    foreach (var tool in tools)
+        Console.WriteLine($"tool from the kernel plugin: {tool.Definition.Signature}");
+
+    using var model = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = atlas.ModelPath! });
+    await using var sandbox = await CodeSandbox.StartAsync(new SandboxOptions { PoolSize = 1 });
+    var log = new StepLog();
+    var agent = new Agent(definition, model, sandbox, tools, new AgentRunOptions { Progress = log });
+
+    // The agent as a kernel function, invoked like any other.
+    kernel.Plugins.AddFromFunctions("Agents", [AgentKernelFunction.Create(agent, "Atlas", "Answers questions about the countries of the world.")]);
+    var answer = await kernel.InvokeAsync<string>("Agents", "Atlas", new() { [AgentKernelFunction.QuestionParameter] = question });
+
+    Console.WriteLine($"\nquestion: {question}\n");
+    foreach (var step in log.Steps)
+        Console.WriteLine($"step {step.Step}:\n{step.Action}\nobservation: {step.Observation}\n");
+    Console.WriteLine($"answer: {answer}");
+    return string.IsNullOrEmpty(answer) ? 1 : 0;
+}
+finally
+{
+    Directory.Delete(indexDirectory, recursive: true);
 }

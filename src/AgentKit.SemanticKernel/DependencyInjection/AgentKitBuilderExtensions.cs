@@ -62,6 +62,22 @@ public static class AgentKitBuilderExtensions
     }
 
     /// <summary>
+    /// Registers the <c>Mentions</c> tool (the passages whose titles a text names) over the index registered by
+    /// <see cref="AddLuceneSearch"/>; its titles are read once, when the tool is first resolved.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="InvalidOperationException">AddLuceneSearch was not called first.</exception>
+    public static AgentKitBuilder AddMentions(this AgentKitBuilder builder, MentionsToolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        options = (options ?? new MentionsToolOptions()).Validate();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(LuceneSearcher)))
+            throw new InvalidOperationException("AddMentions needs an index: call AddLuceneSearch(indexDirectory) first.");
+        builder.Services.AddSingleton<IAgentTool>(sp => new MentionsTool(sp.GetRequiredService<LuceneSearcher>(), options));
+        return builder;
+    }
+
+    /// <summary>
     /// Registers every function of <paramref name="plugin"/> as an agent tool (mapping: <see cref="KernelPluginTools"/>).
     /// Functions run on the container's <see cref="Kernel"/> when one is registered, else on a kernel over the container.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 
 namespace AgentKit.SemanticKernel.Plugins;
@@ -39,6 +40,34 @@ internal static class ToolTypeMapping
             return ("void", false);
         return ForParameter(type) is { } name ? (name, false) : ("string", true);
     }
+
+    /// <summary>
+    /// For a result type that is a record-like class (public, non-generic, only mappable public properties) or an array
+    /// or list of one: the C# result type (<c>Passage</c> or <c>Passage[]</c>) and the positional record declaring it. Else null.
+    /// </summary>
+    public static (string TypeName, string Declaration)? ForRecordReturn(Type? type)
+    {
+        type = UnwrapTask(type);
+        if (type is null || type == typeof(void) || ForParameter(type) is not null)
+            return null;
+        var element = type.IsArray || type.IsGenericType ? ElementType(type) : null;
+        var record = element ?? type;
+        if (!IsRecordLike(record))
+            return null;
+        var fields = record.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .Select(p => (p.Name, Type: ForParameter(p.PropertyType)))
+            .ToList();
+        if (fields.Count == 0 || fields.Any(f => f.Type is null))
+            return null;
+        var declaration = $"public record {record.Name}({string.Join(", ", fields.Select(f => $"{f.Type} {f.Name}"))});";
+        return (element is null ? record.Name : record.Name + "[]", declaration);
+    }
+
+    private static bool IsRecordLike(Type type) =>
+        (type.IsPublic || type.IsNestedPublic) && !type.IsGenericType && !type.IsAbstract && !type.IsInterface && !type.IsEnum
+        && !type.IsPrimitive && type != typeof(string) && !s_scalars.ContainsKey(type)
+        && type.Name.All(c => char.IsLetterOrDigit(c) || c == '_') && !char.IsDigit(type.Name[0]);
 
     /// <summary>A C# literal for <paramref name="value"/> as a default of a parameter of C# type <paramref name="typeName"/>.</summary>
     public static string Literal(object? value, string typeName) => value switch

@@ -98,6 +98,28 @@ public sealed class AgentKitBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task Mentions_tool_finds_the_passages_a_text_names_in_the_registered_index()
+    {
+        var services = new ServiceCollection();
+        services.AddAgentKit().AddLuceneSearch(_index.Directory).AddMentions(new MentionsToolOptions { MaxResults = 5 });
+        await using var provider = services.BuildServiceProvider();
+
+        var mentions = Assert.IsType<MentionsTool>(provider.GetServices<IAgentTool>().Single(t => t.Definition.Name == "Mentions"));
+        var found = await mentions.InvokeAsync([JsonSerializer.SerializeToElement("Is Paris bigger than Lima?")], CancellationToken.None);
+
+        Assert.Equal(["paris", "lima"], found!.AsArray().Select(p => p!["Id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Mentions_without_an_index_or_with_bad_options_fails_at_registration()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddAgentKit().AddMentions());
+        Assert.Contains("AddLuceneSearch", ex.Message);
+        var builder = new ServiceCollection().AddAgentKit().AddLuceneSearch(_index.Directory);
+        Assert.Throws<ArgumentException>(() => builder.AddMentions(new MentionsToolOptions { MaxResults = 0 }));
+    }
+
+    [Fact]
     public async Task Agent_missing_a_tool_fails_on_resolve_with_the_agents_message()
     {
         var services = new ServiceCollection();

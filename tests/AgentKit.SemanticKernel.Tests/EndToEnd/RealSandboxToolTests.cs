@@ -63,6 +63,23 @@ public sealed class RealSandboxToolTests(RealSandboxToolTests.Fixture fixture) :
     }
 
     [Fact]
+    public async Task Typed_record_results_arrive_as_the_declared_record()
+    {
+        var plugin = KernelPluginFactory.CreateFromObject(new CalendarPlugin(), "Calendar");
+        var tools = KernelPluginTools.FromPlugin(plugin, null, new KernelPluginToolOptions { TypedRecordResults = true })
+            .Where(t => t.Definition.Name is "GetForecast" or "AddDays").ToList();
+        await using var session = await _sandbox.OpenSessionAsync(tools);
+
+        var result = await session.ExecuteAsync("""
+            Forecast f = GetForecast("Lima", 2);
+            FinalAnswer($"{f.City}|{f.Days}|{f.HighsCelsius[1]}|{AddDays("2024-02-28", 2)}");
+            """);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("Lima|2|21.5|2024-03-01", result.FinalAnswer);
+    }
+
+    [Fact]
     public async Task Tool_errors_surface_as_exceptions_in_agent_code()
     {
         await using var session = await _sandbox.OpenSessionAsync([new SearchTool(_searcher)]);

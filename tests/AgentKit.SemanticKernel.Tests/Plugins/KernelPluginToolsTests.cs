@@ -71,6 +71,26 @@ public sealed class KernelPluginToolsTests
     }
 
     [Fact]
+    public async Task Typed_record_results_declare_the_record_and_return_its_fields()
+    {
+        var tools = KernelPluginTools.FromPlugin(s_plugin, null, new KernelPluginToolOptions { TypedRecordResults = true });
+        var forecast = tools.Single(t => t.Definition.Name == "GetForecast");
+
+        Assert.Equal("Forecast GetForecast(string city, int days = 3)", forecast.Definition.Signature);
+        Assert.Equal("public record Forecast(string City, int Days, double[] HighsCelsius);", forecast.Definition.TypeDeclarations);
+        Assert.DoesNotContain("JSON", forecast.Definition.Description);
+        var node = await InvokeAsync(forecast, "Lima", 2);
+        Assert.Equal("Lima", node!["City"]!.GetValue<string>());
+        Assert.Equal([20.5, 21.5], node["HighsCelsius"]!.AsArray().Select(v => v!.GetValue<double>()));
+        // Scalars keep their mapping; a list of records is an array of the record.
+        Assert.Equal("long Sum(long[] values)", tools.Single(t => t.Definition.Name == "Sum").Definition.Signature);
+        var list = KernelPluginTools.FromFunction(
+            KernelFunctionFactory.CreateFromMethod(() => new List<Forecast> { new("Quito", 1, [14]) }, "Forecasts"), null, new KernelPluginToolOptions { TypedRecordResults = true });
+        Assert.Equal("Forecast[] Forecasts()", list.Definition.Signature);
+        Assert.Equal("Quito", (await InvokeAsync(list))![0]!["City"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Void_function_returns_null()
     {
         var tool = KernelPluginTools.FromFunction(KernelFunctionFactory.CreateFromMethod((string s) => { }, "Noop"));
