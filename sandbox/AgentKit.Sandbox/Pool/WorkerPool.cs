@@ -130,7 +130,7 @@ internal sealed class WorkerPool : IAsyncDisposable
             }
             catch (Exception ex) when (ex is InvalidOperationException or WorkerLostException)
             {
-                SandboxLog.WorkerStartFailed(_logger, ex);
+                // Logged once, by the take that meets it.
             }
         }
     }

@@ -90,8 +90,10 @@ internal sealed class WorkerProcess
     /// <summary>
     /// Sends <paramref name="request"/>, answers tool calls through <paramref name="tools"/>, and returns the result.
     /// Throws <see cref="WorkerLostException"/> when the deadline passes (the worker is then killed) or the worker dies.
+    /// <paramref name="statedLimit"/> is the limit the timeout error names, when the caller gave the worker only what
+    /// was left of it (a snippet's limit after its compilation); by default <paramref name="timeout"/>.
     /// </summary>
-    public async Task<WorkerReply> SendAsync(WorkerRequest request, ToolCallHandler? tools, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<WorkerReply> SendAsync(WorkerRequest request, ToolCallHandler? tools, TimeSpan timeout, CancellationToken cancellationToken, TimeSpan? statedLimit = null)
     {
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
@@ -112,7 +114,7 @@ internal sealed class WorkerProcess
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             Kill();
-            throw new WorkerLostException(ExecutionStatus.Timeout, $"The snippet ran past its {timeout.TotalMilliseconds:F0} ms limit; its worker was killed.");
+            throw new WorkerLostException(ExecutionStatus.Timeout, $"The snippet ran past its {(statedLimit ?? timeout).TotalMilliseconds:F0} ms limit; its worker was killed.");
         }
         catch (OperationCanceledException)
         {

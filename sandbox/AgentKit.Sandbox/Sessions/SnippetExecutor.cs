@@ -56,7 +56,7 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
         double ElapsedMs(long since) => (spent + options.TimeProvider.GetElapsedTime(since)).TotalMilliseconds;
         try
         {
-            var reply = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, ContextId = contextId, Submission = submission }, tools, remaining, cancellationToken)
+            var reply = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, ContextId = contextId, Submission = submission }, tools, remaining, cancellationToken, statedLimit: options.Timeout)
                 .ConfigureAwait(false);
             if (reply.Recycle) pool.Retire(worker, $"recycled after {reply.Status}");
             return ResultMapper.ToResult(reply, ElapsedMs(started), options.MaxOutputChars);
@@ -64,11 +64,7 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
         catch (WorkerLostException lost)
         {
             pool.Retire(worker, lost.Message);
-            // The worker was given what was left of the limit after compiling; the user set the whole of it.
-            var error = lost.Status == ExecutionStatus.Timeout
-                ? $"The snippet ran past its {options.Timeout.TotalMilliseconds:F0} ms limit; its worker was killed."
-                : lost.Message;
-            return new ExecutionResult { Status = lost.Status, Error = error, ElapsedMs = ElapsedMs(started) };
+            return new ExecutionResult { Status = lost.Status, Error = lost.Message, ElapsedMs = ElapsedMs(started) };
         }
         catch (OperationCanceledException)
         {
