@@ -1,6 +1,7 @@
 using AgentKit.Abstractions.Execution;
 using AgentKit.Abstractions.Tools;
 using AgentKit.Sandbox.Pool;
+using AgentKit.Sandbox.Protocol;
 using AgentKit.Sandbox.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,7 +83,7 @@ public sealed class CodeSandbox : ICodeSandbox, IAsyncDisposable
         var worker = await _pool.TakeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await _executor.RunAsync(worker, 0, compiled!.Image, null, spent, cancellationToken).ConfigureAwait(false);
+            return await _executor.RunAsync(worker, 0, ImageRef.OneShot(compiled!.Image), null, spent, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -20,8 +20,8 @@ internal static class WorkerProtocol
     /// <summary>Request kinds sent by the host.</summary>
     public static class Requests
     {
-        public const string Open = "open";
         public const string Run = "run";
+        public const string Restore = "restore";
         public const string Close = "close";
         public const string ToolResult = "tool_result";
         public const string Stats = "stats";
@@ -67,10 +67,16 @@ internal sealed record WorkerRequest
     public long[]? ContextIds { get; init; }
 
     /// <summary>
-    /// For <c>run</c>: the submission to load and run, compiled and checked by the host. For <c>open</c>: the
-    /// optional prelude (tool functions and their types) run first in the new context.
+    /// For <c>run</c>: the submission to run, compiled and checked by the host. For <c>restore</c>: the optional tool
+    /// prelude (tool functions and their types), run first in the new context.
     /// </summary>
-    public SubmissionImage? Submission { get; init; }
+    public ImageRef? Image { get; init; }
+
+    /// <summary>For <c>restore</c>: the committed steps to replay, in order, into the new context.</summary>
+    public ReplayStep[]? Steps { get; init; }
+
+    /// <summary>For <c>close</c>: shared images no context will use again (discarded candidates).</summary>
+    public long[]? DropImageIds { get; init; }
 
     /// <summary>For <c>tool_result</c>: whether the tool succeeded.</summary>
     public bool Ok { get; init; }
@@ -121,10 +127,44 @@ internal sealed record SubmissionImage(byte[] Image, byte[]? Symbols, string? En
 {
 }
 
+/// <summary>
+/// A submission by reference. A worker loads a shared image once and every context of the run that replays or tries
+/// it uses the same loaded assembly (no second load, no second JIT): its state lives in the context's submission
+/// objects, not in the assembly. An image that declares static state is <see cref="Private"/>: each context loads its
+/// own copy, and so does every later image of that context, which binds to the private copy's types.
+/// </summary>
+/// <param name="Id">Unique within the host process.</param>
+/// <param name="ParentId">The image it was compiled on top of (0: none); its references to earlier submissions resolve there.</param>
+/// <param name="Private">Load into the context's own load context, never share.</param>
+/// <param name="Payload">The image itself; null when the host knows the worker has a shared image with this id already.</param>
+internal sealed record ImageRef(long Id, long ParentId, bool Private, SubmissionImage? Payload)
+{
+    /// <summary>A submission run once in a throwaway context (one-shot snippets, the warm-up).</summary>
+    public static ImageRef OneShot(SubmissionImage image) => new(0, 0, Private: true, image);
+}
+
+/// <summary>A committed step to replay: its image and the tool answers it received, in order.</summary>
+/// <param name="Image">The step's submission.</param>
+/// <param name="Answers">The answers to give its tool calls; a call that does not match the next answer goes to the host.</param>
+internal sealed record ReplayStep(ImageRef Image, ReplayAnswer[] Answers)
+{
+}
+
+/// <summary>One recorded tool answer.</summary>
+/// <param name="Tool">The tool that was called.</param>
+/// <param name="Ok">Whether it succeeded.</param>
+/// <param name="Value">Its JSON result.</param>
+/// <param name="Error">Its error message.</param>
+internal sealed record ReplayAnswer(string Tool, bool Ok, JsonElement? Value, string? Error)
+{
+}
+
 /// <summary>Memory figures the worker reports about itself (diagnostics and leak tests).</summary>
 /// <param name="ManagedHeapBytes">Bytes in use on the managed heap after a full collection.</param>
 /// <param name="OpenContexts">Script contexts currently open.</param>
 /// <param name="UnloadedContextsAlive">Unloaded contexts whose assemblies are still in memory (should be 0 after a collection).</param>
 internal sealed record WorkerStats(long ManagedHeapBytes, int OpenContexts, int UnloadedContextsAlive)
 {
+    /// <summary>Shared submission images loaded now.</summary>
+    public int SharedImages { get; init; }
 }

@@ -9,8 +9,8 @@ namespace AgentKit.Sandbox.Worker.Scripting;
 /// <summary>Runs one snippet in a context and turns whatever happened into a result message.</summary>
 internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings settings)
 {
-    /// <summary>Loads and runs <paramref name="submission"/> (compiled and checked by the host); never throws for anything the snippet does.</summary>
-    public WorkerReply Run(ScriptContext context, SubmissionImage submission)
+    /// <summary>Runs <paramref name="image"/> (compiled and checked by the host); never throws for anything the snippet does.</summary>
+    public WorkerReply Run(ScriptContext context, LoadedImage image)
     {
         capture.Reset();
         context.Globals.ResetFinalAnswer();
@@ -23,7 +23,7 @@ internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings setting
         var recycle = false;
         try
         {
-            value = context.Execute(submission);
+            value = context.Execute(image);
         }
         catch (FinalAnswerSignal)
         {
@@ -51,7 +51,7 @@ internal sealed class SnippetRunner(CappedWriter capture, WorkerSettings setting
         if (status == WorkerProtocol.Statuses.Ok && truncated) status = WorkerProtocol.Statuses.OutputTruncated;
         var finalAnswer = context.Globals.FinalAnswerText;
         string? returnValue = null;
-        if (status is WorkerProtocol.Statuses.Ok or WorkerProtocol.Statuses.OutputTruncated && finalAnswer is null && submission.HasResult)
+        if (status is WorkerProtocol.Statuses.Ok or WorkerProtocol.Statuses.OutputTruncated && finalAnswer is null && image.HasResult)
             returnValue = SafeRender(value);
 
         return new WorkerReply

@@ -49,8 +49,28 @@ internal static class SubmissionCompiler
         var submission = new SubmissionImage(
             image.ToArray(), symbols.ToArray(), entryPoint?.ContainingType.MetadataName, entryPoint?.MetadataName,
             HasResult(tree, model, cancellationToken));
-        return (new CompiledSubmission(compilation, submission) { Index = index }, null);
+        return (new CompiledSubmission(compilation, submission)
+        {
+            Index = index,
+            ParentId = previous?.Id ?? 0,
+            IsPrivate = previous?.IsPrivate == true || DeclaresStaticState(tree.GetRoot(cancellationToken)),
+        }, null);
     }
+
+    /// <summary>
+    /// True when the code declares something a loaded assembly keeps for all its users: static fields (const aside),
+    /// static auto-properties and field-like events, static constructors. Compiler-generated statics (cached lambdas)
+    /// hold no state of the snippet's.
+    /// </summary>
+    private static bool DeclaresStaticState(SyntaxNode root) => root.DescendantNodes().Any(node => node switch
+    {
+        FieldDeclarationSyntax field => field.Modifiers.Any(SyntaxKind.StaticKeyword) && !field.Modifiers.Any(SyntaxKind.ConstKeyword),
+        PropertyDeclarationSyntax property => property.Modifiers.Any(SyntaxKind.StaticKeyword)
+            && (property.Initializer is not null || property.AccessorList?.Accessors.Any(a => a.Body is null && a.ExpressionBody is null) == true),
+        EventFieldDeclarationSyntax @event => @event.Modifiers.Any(SyntaxKind.StaticKeyword),
+        ConstructorDeclarationSyntax constructor => constructor.Modifiers.Any(SyntaxKind.StaticKeyword),
+        _ => false,
+    });
 
     /// <summary>
     /// A snippet has a value when it ends with an expression statement without a semicolon whose type is not void

@@ -191,7 +191,7 @@ internal sealed class WorkerPool : IAsyncDisposable
         _live[worker] = 0;
         try
         {
-            var warmUp = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, Submission = WarmUpImage.Value }, null, _options.WorkerStartTimeout, cancellationToken)
+            var warmUp = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, Image = ImageRef.OneShot(WarmUpImage.Value) }, null, _options.WorkerStartTimeout, cancellationToken)
                 .ConfigureAwait(false);
             if (warmUp.Status != WorkerProtocol.Statuses.Ok)
                 throw new InvalidOperationException($"The sandbox worker failed its warm-up snippet: {warmUp.Status} {warmUp.Error}");

@@ -11,8 +11,9 @@ namespace AgentKit.Sandbox.Sessions;
 /// plus the tool answers it received); a live script context is only a cache of it. The run has worker processes of
 /// its own, fresh from the pool and killed when it ends: no other run ever shares them. Whenever the cache is
 /// missing — its worker was killed, or a candidate other than the first is being tried — a fresh context replays
-/// the images, answering tool calls from the log. Replay re-runs code, so values drawn from the clock or
-/// <c>Random</c> are drawn again.
+/// the steps, answering tool calls from the log, in one request to the worker. Workers keep each image loaded once
+/// and share it between the run's contexts (unless the code declares static state), so a replay re-runs code but
+/// never reloads it. Replay re-runs code, so values drawn from the clock or <c>Random</c> are drawn again.
 /// </summary>
 internal sealed class CodeSession : ICodeSession
 {
@@ -21,7 +22,7 @@ internal sealed class CodeSession : ICodeSession
     private readonly CompiledSubmission? _prelude;
     private readonly List<CommittedStep> _history = [];
     private readonly List<WorkerProcess> _workers = [];
-    private readonly Dictionary<WorkerProcess, List<long>> _pendingCloses = [];
+    private readonly WorkerLedger _ledger = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ContextHandle? _live;
     private IReadOnlyList<CandidateRun>? _candidates;
@@ -94,7 +95,7 @@ internal sealed class CodeSession : ICodeSession
         if (failure is not null) return failure;
 
         var log = new List<ToolCallRecord>();
-        var result = await _executor.RunAsync(context!.Worker, context.Id, compiled.Image, _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
+        var result = await _executor.RunAsync(context!.Worker, context.Id, _ledger.RefFor(context.Worker, compiled), _tools.Live(log), spent, cancellationToken).ConfigureAwait(false);
         if (ResultMapper.ChangesState(result.Status)) _history.Add(new CommittedStep(code, compiled, log));
         if (!context.IsAlive) _live = null; // killed: the state falls back to the committed steps
         return result;
@@ -112,13 +113,12 @@ internal sealed class CodeSession : ICodeSession
             DiscardCandidates(keep: null);
             var runs = new CandidateRun?[candidates.Count];
             var compiled = new (CompiledSubmission Submission, TimeSpan Spent)?[candidates.Count];
-            var tip = Tip;
+            var outcomes = await CompileEachOnceAsync(candidates, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < candidates.Count; i++)
             {
-                var started = _executor.Now();
-                var (submission, refused) = _executor.Compile(candidates[i], tip, started, cancellationToken);
+                var (submission, refused, spent) = outcomes[candidates[i]];
                 if (refused is not null) runs[i] = new CandidateRun(candidates[i], null, null, refused, []);
-                else compiled[i] = (submission!, _executor.Options.TimeProvider.GetElapsedTime(started));
+                else compiled[i] = (submission!, spent);
             }
 
             // The first runnable candidate may use the live context; the others replay the state in fresh contexts,
@@ -133,7 +133,7 @@ internal sealed class CodeSession : ICodeSession
             }
             catch
             {
-                foreach (var run in runs) ScheduleClose(run?.Context);
+                foreach (var run in runs) _ledger.ScheduleClose(run?.Context);
                 throw;
             }
             _candidates = runs.Select(r => r!).ToArray();
@@ -143,6 +143,22 @@ internal sealed class CodeSession : ICodeSession
         {
             _gate.Release();
         }
+    }
+
+    // Compiles every distinct candidate once (candidates sampled from one prompt often agree), in parallel: the host's
+    // cores are otherwise idle while the workers wait for images. Identical candidates share one image.
+    private async Task<Dictionary<string, (CompiledSubmission? Submission, ExecutionResult? Refused, TimeSpan Spent)>> CompileEachOnceAsync(
+        IReadOnlyList<string> candidates, CancellationToken cancellationToken)
+    {
+        var tip = Tip;
+        var distinct = candidates.Distinct(StringComparer.Ordinal).ToArray();
+        var outcomes = await Task.WhenAll(distinct.Select(code => Task.Run(() =>
+        {
+            var started = _executor.Now();
+            var (submission, refused) = _executor.Compile(code, tip, started, cancellationToken);
+            return (submission, refused, _executor.Options.TimeProvider.GetElapsedTime(started));
+        }, cancellationToken))).ConfigureAwait(false);
+        return distinct.Zip(outcomes).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);
     }
 
     public async Task<ExecutionResult> CommitCandidateAsync(int index, CancellationToken cancellationToken = default)
@@ -253,7 +269,10 @@ internal sealed class CodeSession : ICodeSession
     {
         await FlushClosesAsync(worker, cancellationToken).ConfigureAwait(false);
         var context = new ContextHandle(worker, Interlocked.Increment(ref _nextContextId));
-        var failure = await _executor.RestoreAsync(worker, context.Id, _prelude, _history, _tools, cancellationToken).ConfigureAwait(false);
+        var prelude = _prelude is null ? null : _ledger.RefFor(worker, _prelude);
+        var steps = _history.Select(step => new ReplayStep(_ledger.RefFor(worker, step.Submission), [.. step.ToolCalls.Select(call => call.ToReplayAnswer())])).ToArray();
+        // A step that asks for a tool its log does not hold has diverged (clock, Random): its tools then run for real.
+        var failure = await _executor.RestoreAsync(worker, context.Id, prelude, steps, _tools.Live([]), cancellationToken).ConfigureAwait(false);
         return failure is null ? (context, null) : (null, failure);
     }
 
@@ -306,7 +325,7 @@ internal sealed class CodeSession : ICodeSession
                 context = restored!;
             }
             var log = new List<ToolCallRecord>();
-            var result = await _executor.RunAsync(context.Worker, context.Id, submission.Image, _tools.Exploring(log), spent, cancellationToken).ConfigureAwait(false);
+            var result = await _executor.RunAsync(context.Worker, context.Id, _ledger.RefFor(context.Worker, submission), _tools.Exploring(log), spent, cancellationToken).ConfigureAwait(false);
             runs[index] = new CandidateRun(code, submission, context.IsAlive ? context : null, result, log);
         }
     }
@@ -330,43 +349,35 @@ internal sealed class CodeSession : ICodeSession
     {
         lock (_workers)
         {
+            foreach (var gone in _workers.Where(w => w.HasExited)) _ledger.Forget(gone);
             _workers.RemoveAll(w => w.HasExited);
             return [.. _workers];
         }
     }
 
+    // Frees the candidates not kept: their contexts, and their images unless the kept one shares its image.
     private void DiscardCandidates(int? keep)
     {
         if (_candidates is null) return;
+        var kept = keep is { } k ? _candidates[k].Submission : null;
+        var dropped = new HashSet<long>();
         for (var i = 0; i < _candidates.Count; i++)
         {
-            if (i != keep) ScheduleClose(_candidates[i].Context);
+            if (i == keep) continue;
+            _ledger.ScheduleClose(_candidates[i].Context);
+            if (_candidates[i].Submission is { } submission && submission.Id != kept?.Id && dropped.Add(submission.Id)) _ledger.ScheduleDrop(submission);
         }
         _candidates = null;
     }
 
-    private void ScheduleClose(ContextHandle? context)
-    {
-        if (context is not { IsAlive: true }) return;
-        lock (_pendingCloses)
-        {
-            if (!_pendingCloses.TryGetValue(context.Worker, out var ids)) _pendingCloses[context.Worker] = ids = [];
-            ids.Add(context.Id);
-        }
-    }
-
-    /// <summary>Unloads contexts nobody will use again before the worker's next request, so a long run stays small.</summary>
+    /// <summary>Unloads contexts and images nobody will use again before the worker's next request, so a long run stays small.</summary>
     private async Task FlushClosesAsync(WorkerProcess worker, CancellationToken cancellationToken)
     {
-        long[] ids;
-        lock (_pendingCloses)
-        {
-            if (!_pendingCloses.Remove(worker, out var pending) || pending.Count == 0) return;
-            ids = [.. pending];
-        }
+        if (_ledger.TakePending(worker) is not var (contexts, images)) return;
         try
         {
-            await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Close, ContextIds = ids }, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var request = new WorkerRequest { Kind = WorkerProtocol.Requests.Close, ContextIds = contexts, DropImageIds = images };
+            await worker.SendAsync(request, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
         catch (WorkerLostException ex)
         {

@@ -48,7 +48,7 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
     /// Runs <paramref name="submission"/> in context <paramref name="contextId"/> of <paramref name="worker"/> (0: a
     /// throwaway context), within what is left of the timeout after <paramref name="spent"/> (its compilation).
     /// </summary>
-    public async Task<ExecutionResult> RunAsync(WorkerProcess worker, long contextId, SubmissionImage submission, ToolCallHandler? tools, TimeSpan spent, CancellationToken cancellationToken)
+    public async Task<ExecutionResult> RunAsync(WorkerProcess worker, long contextId, ImageRef submission, ToolCallHandler? tools, TimeSpan spent, CancellationToken cancellationToken)
     {
         var remaining = options.Timeout - spent;
         if (remaining < TimeSpan.FromMilliseconds(1)) remaining = TimeSpan.FromMilliseconds(1);
@@ -56,7 +56,7 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
         double ElapsedMs(long since) => (spent + options.TimeProvider.GetElapsedTime(since)).TotalMilliseconds;
         try
         {
-            var reply = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, ContextId = contextId, Submission = submission }, tools, remaining, cancellationToken, statedLimit: options.Timeout)
+            var reply = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Run, ContextId = contextId, Image = submission }, tools, remaining, cancellationToken, statedLimit: options.Timeout)
                 .ConfigureAwait(false);
             if (reply.Recycle) pool.Retire(worker, $"recycled after {reply.Status}");
             return ResultMapper.ToResult(reply, ElapsedMs(started), options.MaxOutputChars);
@@ -74,43 +74,43 @@ internal sealed class SnippetExecutor(WorkerPool pool, SandboxOptions options)
     }
 
     /// <summary>
-    /// Opens context <paramref name="contextId"/> on <paramref name="worker"/> (with the tool prelude) and replays
-    /// <paramref name="history"/> into it, tool calls answered from the recorded log. Null when it worked; otherwise
+    /// Opens context <paramref name="contextId"/> on <paramref name="worker"/> and rebuilds the committed state in it,
+    /// in one request: the tool prelude, then each step, its tool calls answered from the recorded log (a step whose
+    /// calls diverge from its log asks <paramref name="tools"/>, which runs them live). Null when it worked; otherwise
     /// the result that says why the state could not be rebuilt (the worker is then gone).
     /// </summary>
     public async Task<ExecutionResult?> RestoreAsync(
-        WorkerProcess worker, long contextId, CompiledSubmission? prelude, IReadOnlyList<CommittedStep> history, ToolDispatcher tools, CancellationToken cancellationToken)
+        WorkerProcess worker, long contextId, ImageRef? prelude, IReadOnlyList<ReplayStep> steps, ToolCallHandler tools, CancellationToken cancellationToken)
     {
         var started = Now();
+        var request = new WorkerRequest { Kind = WorkerProtocol.Requests.Restore, ContextId = contextId, Image = prelude, Steps = [.. steps] };
         try
         {
-            var opened = await worker.SendAsync(new WorkerRequest { Kind = WorkerProtocol.Requests.Open, ContextId = contextId, Submission = prelude?.Image }, null, options.Timeout, cancellationToken)
-                .ConfigureAwait(false);
-            if (opened.Status != WorkerProtocol.Statuses.Ok)
+            // Each step ran within the snippet limit once; together they get as much again.
+            var reply = await worker.SendAsync(request, tools, options.Timeout * (steps.Count + 1), cancellationToken).ConfigureAwait(false);
+            if (reply.Recycle)
             {
-                pool.Retire(worker, "its tool prelude failed");
-                return new ExecutionResult { Status = ExecutionStatus.Crashed, Error = $"Could not open a script context: the tool prelude failed ({opened.Error}).", ElapsedMs = ElapsedMs(started) };
+                pool.Retire(worker, $"recycled after {reply.Status} while restoring a state");
+                return Unrestored($"replaying a step ended with {reply.Status} ({reply.Error})");
             }
+            if (reply.Status == WorkerProtocol.Statuses.Ok) return null;
+            pool.Retire(worker, $"a state could not be restored in it: {reply.Error}");
+            return Unrestored(reply.Error ?? reply.Status ?? "the worker gave no reason");
         }
         catch (WorkerLostException lost)
         {
             pool.Retire(worker, lost.Message);
-            return new ExecutionResult { Status = lost.Status, Error = $"Could not open a script context: {lost.Message}", ElapsedMs = ElapsedMs(started) };
+            return Unrestored($"{lost.Status}: {lost.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            pool.Retire(worker, "the caller cancelled while a state was restored");
+            throw;
         }
 
-        for (var i = 0; i < history.Count; i++)
+        ExecutionResult Unrestored(string why) => new()
         {
-            var replayed = await RunAsync(worker, contextId, history[i].Submission.Image, tools.Replay(history[i].ToolCalls), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            if (worker.HasExited)
-            {
-                return new ExecutionResult
-                {
-                    Status = ExecutionStatus.Crashed,
-                    Error = $"The session state could not be restored: replaying step {i + 1} ended with {replayed.Status} ({replayed.Error}).",
-                    ElapsedMs = ElapsedMs(started),
-                };
-            }
-        }
-        return null;
+            Status = ExecutionStatus.Crashed, Error = $"The session state could not be restored: {why}.", ElapsedMs = ElapsedMs(started),
+        };
     }
 }

@@ -18,10 +18,13 @@ internal enum HeldCall
     Refused,
 }
 
-/// <summary>One tool call as answered to agent code; the log of a step is replayed instead of calling tools again.</summary>
+/// <summary>One tool call as answered to agent code; replaying a step answers from its log instead of calling tools again.</summary>
 internal sealed record ToolCallRecord(string Tool, bool Ok, JsonElement? Value, string? Error, HeldCall Held = HeldCall.No, JsonElement[]? Arguments = null)
 {
     public WorkerRequest ToAnswer() => new() { Kind = WorkerProtocol.Requests.ToolResult, Ok = Ok, Value = Value, Error = Error };
+
+    /// <summary>The answer as a replay gives it again, without asking the host.</summary>
+    public ReplayAnswer ToReplayAnswer() => new(Tool, Ok, Value, Error);
 }
 
 /// <summary>
@@ -62,21 +65,6 @@ internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> too
             : new ToolCallRecord(name, false, null,
                 $"'{name}' has side effects, so it does not run while several candidate actions are tried; the chosen action runs again with it for real",
                 HeldCall.Refused);
-    }
-
-    /// <summary>
-    /// Answers from <paramref name="log"/> in order, so replaying a committed step sees the same results without
-    /// repeating the tools' side effects. Should the replay diverge (the code asks for another tool), the tool runs live.
-    /// </summary>
-    public ToolCallHandler Replay(IReadOnlyList<ToolCallRecord> log)
-    {
-        var next = 0;
-        return async (call, cancellationToken) =>
-        {
-            if (next < log.Count && log[next].Tool == call.Tool) return log[next++].ToAnswer();
-            next = log.Count;
-            return (await InvokeAsync(call, cancellationToken).ConfigureAwait(false)).ToAnswer();
-        };
     }
 
     private async Task<ToolCallRecord> InvokeAsync(WorkerReply call, CancellationToken cancellationToken) =>

@@ -55,11 +55,12 @@ internal static class BenchAgentCommand
     private static void WriteTables(IAnsiConsole console, AgentBenchReport report)
     {
         var scripted = new Table().Title("scripted model (no model time), ms per step")
-            .AddColumns("N", "steps", "step", "model", "sandbox execution", "of which Search", "runtime overhead", "recording");
+            .AddColumns("N", "candidates", "steps", "step", "model", "sandbox execution", "of which Search", "runtime overhead", "recording");
         foreach (var r in report.Scripted)
-            scripted.AddRow(r.N.ToString(), r.Steps.ToString(), r.StepMs.ToString("F2"), r.ModelMs.ToString("F2"), r.ExecutionMs.ToString("F2"),
+            scripted.AddRow(r.N.ToString(), r.N == 1 ? "" : r.DistinctCandidates ? "all different" : "identical", r.Steps.ToString(), r.StepMs.ToString("F2"), r.ModelMs.ToString("F2"), r.ExecutionMs.ToString("F2"),
                 r.SearchMs.ToString("F2"), r.RuntimeOverheadMs.ToString("F2"), r.RecordingMs.ToString("F2"));
         console.Write(scripted);
+        console.WriteLine($"sandbox execution per step, N=8 / N=1: {report.ExecutionRatioN8OverN1:F2}x identical, {report.ExecutionRatioDistinctN8OverN1:F2}x all different");
         var model = new Table().Title($"{Markup.Escape(report.ModelName)}, grammar on, ms per step")
             .AddColumns("N", "steps", "step", "model", "sandbox execution", "tokens / step");
         foreach (var r in report.Model)

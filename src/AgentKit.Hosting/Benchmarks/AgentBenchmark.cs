@@ -22,12 +22,17 @@ namespace AgentKit.Hosting.Benchmarks;
 /// <summary>
 /// What the agent runtime costs per step (<c>agentkit bench agent</c>). (1) With a scripted model (no model time):
 /// time per step split into sandbox execution (of which Search), runtime overhead (prompt building, parsing,
-/// voting) and trajectory recording, for N=1 and for N=8 identical candidates. (2) With a GGUF (a tiny random
+/// voting) and trajectory recording, for N=1, for N=8 identical candidates (a model that agrees with itself) and
+/// for N=8 candidates that all differ (no image can be shared between them). (2) With a GGUF (a tiny random
 /// model unless <c>--model</c>), grammar on: wall time per step at N=1 and N=8, and the ratio.
 /// </summary>
 public static class AgentBenchmark
 {
     private const string ScriptedAction = "Thought: look the city up and count the hits.\n```csharp\nvar hits = Search(\"Lyon river\", 2);\nConsole.WriteLine(hits.Length + \" \" + hits[0].Title);\n```";
+
+    // The same action with a different constant per candidate: each is compiled and loaded on its own.
+    private static string DistinctAction(int candidate) =>
+        $"Thought: look the city up and count the hits.\n```csharp\nvar hits = Search(\"Lyon river\", 2);\nConsole.WriteLine(hits.Length + \" \" + hits[0].Title + \" {candidate}\");\n```";
 
     /// <summary>Runs both measurements; <paramref name="progress"/> hears which one starts.</summary>
     public static async Task<AgentBenchReport> RunAsync(AgentBenchmarkOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -42,9 +47,11 @@ public static class AgentBenchmark
             var search = new TimedTool(new SearchTool(searcher));
 
             progress?.Report("scripted model: N=1 …");
-            var scripted1 = await ScriptedRunAsync(sandbox, search, 1, options.Steps, temp, ct);
+            var scripted1 = await ScriptedRunAsync(sandbox, search, 1, options.Steps, distinct: false, temp, ct);
             progress?.Report("scripted model: N=8 …");
-            var scripted8 = await ScriptedRunAsync(sandbox, search, 8, options.Steps, temp, ct);
+            var scripted8 = await ScriptedRunAsync(sandbox, search, 8, options.Steps, distinct: false, temp, ct);
+            progress?.Report("scripted model: N=8, all different …");
+            var scripted8Distinct = await ScriptedRunAsync(sandbox, search, 8, options.Steps, distinct: true, temp, ct);
 
             var gguf = options.ModelPath ?? WriteTinyModel(temp);
             using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = gguf, ContextSize = options.ContextSize, Threads = options.Threads });
@@ -53,8 +60,12 @@ public static class AgentBenchmark
             progress?.Report($"model {Path.GetFileName(gguf)}: N=8 …");
             var model8 = await ModelRunAsync(sandbox, generator, 8, options.ModelSteps, options.MaxTokens, ct);
 
-            return new AgentBenchReport([scripted1, scripted8], [model1, model8],
-                model1.StepMs > 0 ? Math.Round(model8.StepMs / model1.StepMs, 2) : 0, generator.Model.Name);
+            return new AgentBenchReport([scripted1, scripted8, scripted8Distinct], [model1, model8],
+                model1.StepMs > 0 ? Math.Round(model8.StepMs / model1.StepMs, 2) : 0, generator.Model.Name)
+            {
+                ExecutionRatioN8OverN1 = Ratio(scripted8.ExecutionMs, scripted1.ExecutionMs),
+                ExecutionRatioDistinctN8OverN1 = Ratio(scripted8Distinct.ExecutionMs, scripted1.ExecutionMs),
+            };
         }
         finally
         {
@@ -62,9 +73,10 @@ public static class AgentBenchmark
         }
     }
 
-    private static async Task<OverheadRow> ScriptedRunAsync(ICodeSandbox sandbox, TimedTool search, int n, int steps, string temp, CancellationToken ct)
+    private static async Task<OverheadRow> ScriptedRunAsync(ICodeSandbox sandbox, TimedTool search, int n, int steps, bool distinct, string temp, CancellationToken ct)
     {
-        var generator = new ScriptedCandidateGenerator((request, i) => Enumerable.Repeat(ScriptedAction, request.N).ToList());
+        var generator = new ScriptedCandidateGenerator((request, i) =>
+            Enumerable.Range(0, request.N).Select(c => distinct ? DistinctAction(c) : ScriptedAction).ToList());
         var definition = new AgentDefinition
         {
             Name = "bench",
@@ -74,7 +86,7 @@ public static class AgentBenchmark
             MaxSteps = steps,
             Grammar = false,
         };
-        using var writer = new JsonlTrajectoryWriter(Path.Combine(temp, $"scripted-n{n}.jsonl"));
+        using var writer = new JsonlTrajectoryWriter(Path.Combine(temp, $"scripted-n{n}{(distinct ? "-distinct" : "")}.jsonl"));
         var sink = new TimedSink(writer);
         var agent = new Agent(definition, generator, sandbox, [search], new AgentRunOptions { Sink = sink });
         search.Reset();
@@ -87,7 +99,10 @@ public static class AgentBenchmark
             Round(actions.Average(a => a.ExecutionMs)),
             Round(searchMs),
             Round(actions.Average(a => a.OverheadMs)),
-            Round(sink.TotalMs / Math.Max(1, actions.Count + 1)));
+            Round(sink.TotalMs / Math.Max(1, actions.Count + 1)))
+        {
+            DistinctCandidates = distinct,
+        };
     }
 
     private static async Task<ModelRow> ModelRunAsync(ICodeSandbox sandbox, LlamaSharpGenerator generator, int n, int steps, int maxTokens, CancellationToken ct)
@@ -134,6 +149,8 @@ public static class AgentBenchmark
     }
 
     private static double Round(double value) => Math.Round(value, 2);
+
+    private static double Ratio(double value, double baseline) => baseline > 0 ? Round(value / baseline) : 0;
 
     /// <summary>Times a tool's calls (Search's share of sandbox execution).</summary>
     private sealed class TimedTool(IAgentTool inner) : IAgentTool
@@ -189,7 +206,11 @@ public static class AgentBenchmark
 /// <param name="SearchMs">Of which the Search tool.</param>
 /// <param name="RuntimeOverheadMs">Prompt building, parsing and voting.</param>
 /// <param name="RecordingMs">Trajectory writes.</param>
-public sealed record OverheadRow(int N, int Steps, double StepMs, double ModelMs, double ExecutionMs, double SearchMs, double RuntimeOverheadMs, double RecordingMs);
+public sealed record OverheadRow(int N, int Steps, double StepMs, double ModelMs, double ExecutionMs, double SearchMs, double RuntimeOverheadMs, double RecordingMs)
+{
+    /// <summary>True when the N candidates all differ (false: N identical ones).</summary>
+    public bool DistinctCandidates { get; init; }
+}
 
 /// <summary>Milliseconds per step with a GGUF, grammar on.</summary>
 /// <param name="N">Candidates per step.</param>
@@ -201,8 +222,15 @@ public sealed record OverheadRow(int N, int Steps, double StepMs, double ModelMs
 public sealed record ModelRow(int N, int Steps, double StepMs, double ModelMs, double ExecutionMs, double TokensPerStep);
 
 /// <summary>What <see cref="AgentBenchmark.RunAsync"/> measured (<c>agentkit bench agent --json</c> prints it).</summary>
-/// <param name="Scripted">N=1 and N=8 with the scripted model.</param>
+/// <param name="Scripted">N=1, N=8 identical and N=8 distinct candidates with the scripted model.</param>
 /// <param name="Model">N=1 and N=8 with the GGUF.</param>
 /// <param name="WallRatioN8OverN1">Step wall time with the GGUF, N=8 over N=1.</param>
 /// <param name="ModelName">The GGUF's name.</param>
-public sealed record AgentBenchReport(IReadOnlyList<OverheadRow> Scripted, IReadOnlyList<ModelRow> Model, double WallRatioN8OverN1, string ModelName);
+public sealed record AgentBenchReport(IReadOnlyList<OverheadRow> Scripted, IReadOnlyList<ModelRow> Model, double WallRatioN8OverN1, string ModelName)
+{
+    /// <summary>Sandbox execution per step with the scripted model, N=8 identical candidates over N=1.</summary>
+    public double ExecutionRatioN8OverN1 { get; init; }
+
+    /// <summary>Sandbox execution per step with the scripted model, N=8 candidates that all differ over N=1.</summary>
+    public double ExecutionRatioDistinctN8OverN1 { get; init; }
+}

@@ -13,13 +13,13 @@ namespace AgentKit.Sandbox.Tests.Pool;
 [Collection(SandboxCollection.Name)]
 public sealed class LyingWorkerTests
 {
-    // Answers the warm-up and 'open' truthfully, then misbehaves on the first real 'run' as its mode says.
+    // Answers the warm-up and 'restore' truthfully, then misbehaves on the first real 'run' as its mode says.
     private const string Script = """
         $| = 1;
         my $mode = shift @ARGV;
         print "{\"kind\":\"ready\"}\n";
         while (my $line = <STDIN>) {
-            if ($line =~ /"kind":"open"/ || ($line =~ /"kind":"run"/ && $line !~ /"contextId"/)) {
+            if ($line =~ /"kind":"restore"/ || ($line =~ /"kind":"run"/ && $line !~ /"contextId"/)) {
                 print "{\"kind\":\"result\",\"status\":\"ok\"}\n"; next;
             }
             next unless $line =~ /"kind":"run"/;
