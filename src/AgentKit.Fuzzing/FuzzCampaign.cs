@@ -30,8 +30,20 @@ public static class FuzzCampaign
         return Task.Factory.StartNew(() => run.Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Default location of the runner executable: beside this assembly.</summary>
-    public static string DefaultRunnerPath => Path.Combine(AppContext.BaseDirectory, "AgentKit.Tools.FuzzRunner.dll");
+    /// <summary>
+    /// Default location of the runner executable: <c>fuzz-runner/</c> in the app's folder, where the AgentKit.Fuzzing
+    /// package and a project reference put it; else beside this assembly (an app that references the runner itself).
+    /// </summary>
+    public static string DefaultRunnerPath
+    {
+        get
+        {
+            var packaged = Path.Combine(AppContext.BaseDirectory, "fuzz-runner", RunnerFileName);
+            return File.Exists(packaged) ? packaged : Path.Combine(AppContext.BaseDirectory, RunnerFileName);
+        }
+    }
+
+    private const string RunnerFileName = "AgentKit.Tools.FuzzRunner.dll";
 }
 
 /// <summary>One session of a campaign: shared state behind a lock, one thread per worker.</summary>

@@ -3,9 +3,10 @@ using Xunit.Abstractions;
 namespace AgentKit.Packaging.Tests.Packages;
 
 /// <summary>
-/// The packages as a consumer gets them: Abstractions, Core and Sandbox packed into a local folder feed, restored
-/// into a fresh project outside the repository, built and run. Proves the sandbox worker and scripting assembly
-/// travel inside AgentKit.Sandbox (a consumer can start workers) and that nothing needs the repository.
+/// The packages as a consumer gets them: Abstractions, Core, Sandbox and Fuzzing packed into a local folder feed,
+/// restored into a fresh project outside the repository, built and run. Proves the sandbox worker and scripting
+/// assembly travel inside AgentKit.Sandbox and the fuzz runner inside AgentKit.Fuzzing (a consumer can start both
+/// kinds of worker) and that nothing needs the repository.
 /// Slow by nature (a Release build of five projects, a restore, a build, a run): about a minute on 2 cores.
 /// </summary>
 public sealed class ConsumerPackageTests(ITestOutputHelper output)
@@ -15,6 +16,7 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output)
         "src/AgentKit.Abstractions/AgentKit.Abstractions.csproj",
         "src/AgentKit.Core/AgentKit.Core.csproj",
         "sandbox/AgentKit.Sandbox/AgentKit.Sandbox.csproj",
+        "src/AgentKit.Fuzzing/AgentKit.Fuzzing.csproj",
     ];
 
     [Fact]
@@ -35,6 +37,7 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output)
                 Assert.True(pack.ExitCode == 0, pack.Transcript);
             }
             AssertPackageLayout(Path.Combine(feed, $"AgentKit.Sandbox.{version}.nupkg"));
+            AssertFuzzingLayout(Path.Combine(feed, $"AgentKit.Fuzzing.{version}.nupkg"));
             Assert.True(File.Exists(Path.Combine(feed, $"AgentKit.Core.{version}.snupkg")), "no symbols package for AgentKit.Core");
 
             var app = Path.Combine(work, "app");
@@ -49,6 +52,7 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output)
             Assert.True(run.ExitCode == 0, run.Transcript);
             Assert.Contains("snippet: Ok 1,2,3", run.Output);
             Assert.Contains("answer: 42", run.Output);
+            Assert.Matches(@"fuzz: [1-9]\d* executions, \d+ edges, runner fuzz-runner/AgentKit.Tools.FuzzRunner.dll", run.Output);
             Assert.True(Directory.Exists(Path.Combine(app, "packages", "agentkit.sandbox", version)), "AgentKit.Sandbox was not restored from the feed");
         }
         finally
@@ -67,6 +71,17 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output)
         Assert.Contains("sandbox-worker/AgentKit.Sandbox.Worker.dll", entries);
         Assert.Contains("sandbox-worker/AgentKit.Sandbox.Worker.runtimeconfig.json", entries);
         Assert.Contains("buildTransitive/AgentKit.Sandbox.targets", entries);
+    }
+
+    private static void AssertFuzzingLayout(string nupkg)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("README.md", entries);
+        Assert.Contains("lib/net10.0/AgentKit.Fuzzing.dll", entries);
+        Assert.Contains("fuzz-runner/AgentKit.Tools.FuzzRunner.dll", entries);
+        Assert.Contains("fuzz-runner/AgentKit.Tools.FuzzRunner.runtimeconfig.json", entries);
+        Assert.Contains("buildTransitive/AgentKit.Fuzzing.targets", entries);
     }
 
     private async Task<DotnetRun> Dotnet(string folder, params string[] arguments)

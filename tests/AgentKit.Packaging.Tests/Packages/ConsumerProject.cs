@@ -36,17 +36,22 @@ internal static class ConsumerProject
               <ItemGroup>
                 <PackageReference Include="AgentKit.Core" Version="{version}" />
                 <PackageReference Include="AgentKit.Sandbox" Version="{version}" />
+                <PackageReference Include="AgentKit.Fuzzing" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
         File.WriteAllText(Path.Combine(folder, "Program.cs"), ProgramText);
     }
 
-    /// <summary>One snippet straight through the sandbox, then a scripted model through the agent loop.</summary>
+    /// <summary>
+    /// One snippet straight through the sandbox, a scripted model through the agent loop, and a two-second fuzzing
+    /// campaign against a parser of the app's own through the runner the Fuzzing package carries.
+    /// </summary>
     private const string ProgramText = """
         using AgentKit.Core;
         using AgentKit.Core.Definitions;
         using AgentKit.Core.Models;
+        using AgentKit.Fuzzing;
         using AgentKit.Sandbox;
 
         await using var sandbox = await CodeSandbox.StartAsync(new SandboxOptions { PoolSize = 1 });
@@ -61,6 +66,24 @@ internal static class ConsumerProject
         var definition = new AgentDefinition { Name = "consumer", Model = new AgentModelOptions { Path = "scripted" }, MaxSteps = 2 };
         var result = await new Agent(definition, model, sandbox, []).RunAsync("What is six times seven?");
         Console.WriteLine($"answer: {result.FinalAnswer} ({result.Outcome}, {result.ActionSteps} action step(s))");
-        return result.FinalAnswer == "42" ? 0 : 1;
+
+        var campaign = Path.Combine(Path.GetTempPath(), "agentkit-consumer-fuzz-" + Guid.NewGuid().ToString("N"));
+        var harness = FuzzHarness.Static($"{typeof(PairParser).FullName}.{nameof(PairParser.Parse)}", [typeof(FormatException).FullName!]);
+        var instrumented = FuzzCampaign.Prepare(new FuzzTarget([typeof(PairParser).Assembly.Location], [], "PairParser"), harness, campaign, Path.Combine(campaign, "cache"));
+        var fuzz = await FuzzCampaign.RunAsync(instrumented, harness, new FuzzCampaignOptions { OutputDirectory = campaign, Duration = TimeSpan.FromSeconds(2), Workers = 1, MaxInputBytes = 16 });
+        Console.WriteLine($"fuzz: {fuzz.Execs} executions, {fuzz.Edges} edges, runner {Path.GetRelativePath(AppContext.BaseDirectory, FuzzCampaign.DefaultRunnerPath)}");
+        Directory.Delete(campaign, recursive: true);
+        return result.FinalAnswer == "42" && fuzz.Execs > 0 ? 0 : 1;
+
+        /// <summary>"key=value", the app's own parser.</summary>
+        public static class PairParser
+        {
+            public static void Parse(string text)
+            {
+                var at = text.IndexOf('=');
+                if (at <= 0) throw new FormatException("expected key=value");
+                _ = (text[..at], text[(at + 1)..]);
+            }
+        }
         """;
 }
