@@ -129,7 +129,8 @@ internal sealed class CodeSession : ICodeSession
             var queues = await PlanAsync(runnable, live, cancellationToken).ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(queues.Select(queue => RunQueueAsync(queue.Worker, queue.Items, candidates, compiled, runs, cancellationToken))).ConfigureAwait(false);
+                var reads = new SharedReads();
+                await Task.WhenAll(queues.Select(queue => RunQueueAsync(queue.Worker, queue.Items, candidates, compiled, runs, reads, cancellationToken))).ConfigureAwait(false);
             }
             catch
             {
@@ -305,7 +306,7 @@ internal sealed class CodeSession : ICodeSession
 
     private async Task RunQueueAsync(
         WorkerProcess worker, List<(int Index, ContextHandle? Context)> items, IReadOnlyList<string> codes,
-        (CompiledSubmission Submission, TimeSpan Spent)?[] compiled, CandidateRun?[] runs, CancellationToken cancellationToken)
+        (CompiledSubmission Submission, TimeSpan Spent)?[] compiled, CandidateRun?[] runs, SharedReads reads, CancellationToken cancellationToken)
     {
         foreach (var (index, reuse) in items)
         {
@@ -325,7 +326,7 @@ internal sealed class CodeSession : ICodeSession
                 context = restored!;
             }
             var log = new List<ToolCallRecord>();
-            var result = await _executor.RunAsync(context.Worker, context.Id, _ledger.RefFor(context.Worker, submission), _tools.Exploring(log), spent, cancellationToken).ConfigureAwait(false);
+            var result = await _executor.RunAsync(context.Worker, context.Id, _ledger.RefFor(context.Worker, submission), _tools.Exploring(log, reads), spent, cancellationToken).ConfigureAwait(false);
             runs[index] = new CandidateRun(code, submission, context.IsAlive ? context : null, result, log);
         }
     }

@@ -42,11 +42,19 @@ internal sealed class ToolDispatcher(IReadOnlyDictionary<string, IAgentTool> too
     };
 
     /// <summary>
-    /// For a candidate that may be discarded: read-only tools run; side-effecting ones do not (see <see cref="HeldCall"/>).
+    /// For a candidate that may be discarded: read-only tools run, each distinct call once per try (<paramref name="reads"/>);
+    /// side-effecting ones do not (see <see cref="HeldCall"/>).
     /// </summary>
-    public ToolCallHandler Exploring(List<ToolCallRecord> log) => async (call, cancellationToken) =>
+    public ToolCallHandler Exploring(List<ToolCallRecord> log, SharedReads reads) => async (call, cancellationToken) =>
     {
-        var record = Check(call, out var tool) ?? (tool!.Definition.HasSideEffects ? Hold(tool, call.Arguments ?? []) : await InvokeAsync(tool, call.Arguments ?? [], cancellationToken).ConfigureAwait(false));
+        var record = Check(call, out var tool);
+        if (record is null)
+        {
+            var arguments = call.Arguments ?? [];
+            record = tool!.Definition.HasSideEffects
+                ? Hold(tool, arguments)
+                : await reads.GetOrInvokeAsync(tool.Definition.Name, arguments, () => InvokeAsync(tool, arguments, cancellationToken)).ConfigureAwait(false);
+        }
         log.Add(record);
         return record.ToAnswer();
     };

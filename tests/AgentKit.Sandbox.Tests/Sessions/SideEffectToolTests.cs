@@ -6,7 +6,7 @@ using AgentKit.Abstractions.Tools;
 namespace AgentKit.Sandbox.Tests.Sessions;
 
 /// <summary>
-/// Tools isolated per candidate: read-only tools run for every candidate; a side-effecting tool never runs for a
+/// Tools isolated per candidate: read-only tools run once per distinct call of a try, the answer shared; a side-effecting tool never runs for a
 /// candidate that may be discarded, and runs exactly once, with the chosen candidate's arguments, when it is committed.
 /// </summary>
 [Collection(SandboxCollection.Name)]
@@ -54,17 +54,23 @@ public sealed class SideEffectToolTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ReadOnlyTools_RunForEveryCandidate()
+    public async Task ReadOnlyTools_RunOncePerDistinctCallOfATry_AndCandidatesShareTheAnswer()
     {
         var lookup = new CountingTool("Lookup", "int", sideEffects: false);
         await using var session = await fixture.Sandbox.OpenSessionAsync([lookup]);
 
-        var results = await session.TryCandidatesAsync(["Lookup(\"a\")", "Lookup(\"b\")", "Lookup(\"c\")"]);
+        var results = await session.TryCandidatesAsync(["Lookup(\"a\")", "Lookup(\"b\")", "Lookup(\"a\")", "Lookup(\"a\") * 100 + Lookup(\"c\")"]);
 
         Assert.All(results, r => Assert.Equal(ExecutionStatus.Ok, r.Status));
-        Assert.Equal(3, lookup.Received.Count);
-        await session.CommitCandidateAsync(2);
-        Assert.Equal(3, lookup.Received.Count);
+        Assert.Equal(["a", "b", "c"], lookup.Received.Order());
+        Assert.Equal(results[0].ReturnValue, results[2].ReturnValue); // one answer to one question
+        Assert.Equal(int.Parse(results[0].ReturnValue!), int.Parse(results[3].ReturnValue!) / 100);
+        await session.CommitCandidateAsync(3);
+        Assert.Equal(3, lookup.Received.Count); // committing runs nothing again
+
+        // The next try asks again.
+        await session.TryCandidatesAsync(["Lookup(\"a\")", "Lookup(\"a\")"]);
+        Assert.Equal(4, lookup.Received.Count);
     }
 
     /// <summary>Counts its calls; returns the call's number when it returns a value.</summary>
