@@ -20,7 +20,7 @@ public sealed record ToolParameter(string Name, string Type, string Description,
 /// True when a call changes something outside the agent's code (sends, writes, charges). While a step's candidate
 /// actions are tried side by side, such a tool never runs for a candidate that may be discarded: a <c>void</c> one is
 /// recorded and runs once the chosen candidate is committed; one that returns a value is refused in the candidates,
-/// and the chosen candidate runs again for real when it is committed. Read-only tools (the default) run for every candidate.
+/// and the chosen candidate runs again for real when it is committed. Read-only tools (the default) run once per distinct call of a try, the candidates sharing the answer.
 /// </param>
 public sealed record ToolDefinition(
     string Name,
