@@ -94,4 +94,35 @@ public static class CliApp
 }
 
 /// <summary>Thrown by a verb for an invalid combination of arguments; reported with exit code 2.</summary>
-public sealed class CliUsageException(string message) : Exception(message);
+public sealed class CliUsageException(string message) : Exception(message)
+{
+    /// <summary>
+    /// Returns <paramref name="create"/>'s value; an <see cref="ArgumentException"/> it throws (an options object refusing
+    /// a value at construction) becomes a usage error, its message passed through <paramref name="rename"/> when given
+    /// (a library names its settings, the user typed options).
+    /// </summary>
+    public static T Check<T>(Func<T> create, Func<string, string>? rename = null)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException(rename is null ? ex.Message : rename(ex.Message));
+        }
+    }
+
+    /// <summary>Awaits <paramref name="work"/>; an <see cref="ArgumentException"/> it throws becomes a usage error.</summary>
+    public static async Task<T> CheckAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+    }
+}
