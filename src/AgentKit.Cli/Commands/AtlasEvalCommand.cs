@@ -49,10 +49,7 @@ internal static class AtlasEvalCommand
                 });
             if (pr.GetValue(markdown) is { } markdownPath)
                 await File.WriteAllTextAsync(markdownPath, report.ToMarkdown(), ct);
-            if (pr.GetValue(json))
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTables(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteTables(console, report));
             return CliApp.Success;
         });
         return command;

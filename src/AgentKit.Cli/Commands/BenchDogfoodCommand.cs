@@ -60,10 +60,7 @@ internal static class BenchDogfoodCommand
             if (!asJson)
                 err.MarkupLine($"[grey]{count} parser(s) × {options.DurationPerTarget.TotalSeconds:F0} s, {options.Workers} worker(s) each: about {count * options.DurationPerTarget.TotalSeconds / 60:F1} min plus start-up; campaigns in {Markup.Escape(Path.GetFullPath(options.OutputDirectory))}[/]");
             var report = await DogfoodCampaign.RunAsync(options, asJson ? null : new ProgressLines(err), ct);
-            if (asJson)
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, asJson, report, console => WriteTable(console, report));
             return CliApp.Success;
         });
         return command;

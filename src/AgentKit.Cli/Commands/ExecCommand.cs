@@ -45,8 +45,7 @@ internal static class ExecCommand
             if (pr.GetValue(json))
                 JsonOutput.Write(pr.InvocationConfiguration.Output, ToReport(result));
             else
-                await WriteHumanAsync(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result,
-                    escapeOutput: SpectreConsoles.IsTerminal(pr.InvocationConfiguration.Output));
+                await WriteHumanAsync(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result, SpectreConsoles.IsTerminal(pr.InvocationConfiguration.Output));
             return result.Succeeded ? CliApp.Success : CliApp.Failure;
         });
         return command;

@@ -87,18 +87,6 @@ internal static class GenerateCommand
 
     internal static CandidateRequest BuildRequest(string prompt, bool chat, int n, float temperature, float topP, int? seed, int maxTokens, string[] stops, string? grammarPath)
     {
-        // Checked here with the option names the user typed; CandidateRequest.Validate covers the rest.
-        if (n is < 1 or > 64)
-            throw new CliUsageException($"--n must be between 1 and 64, got {n}.");
-        if (temperature < 0 || float.IsNaN(temperature))
-            throw new CliUsageException($"--temperature must be >= 0, got {temperature}.");
-        if (topP is <= 0 or > 1 || float.IsNaN(topP))
-            throw new CliUsageException($"--top-p must be in (0, 1], got {topP}.");
-        if (maxTokens < 1)
-            throw new CliUsageException($"--max-tokens must be at least 1, got {maxTokens}.");
-        if (stops.Any(string.IsNullOrEmpty))
-            throw new CliUsageException("--stop must not be empty.");
-
         string? grammar = null;
         if (grammarPath is not null)
         {
@@ -115,7 +103,8 @@ internal static class GenerateCommand
             N = n, Temperature = temperature, TopP = topP, Seed = seed, MaxTokens = maxTokens,
             Stop = stops.Select(Unescape).ToList(),
             Grammar = grammar,
-        }.Validate());
+        }.Validate(), message => message.Replace("N must", "--n must").Replace("Temperature must", "--temperature must").Replace("TopP must", "--top-p must")
+            .Replace("MaxTokens must be >= 1", "--max-tokens must be at least 1").Replace("Stop sequences must not be empty strings", "--stop must not be empty"));
     }
 
     private static Task<T> WithSpinner<T>(IAnsiConsole console, bool quiet, string message, Func<Task<T>> work) =>

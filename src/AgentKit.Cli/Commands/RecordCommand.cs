@@ -49,13 +49,8 @@ internal static class RecordCommand
             if (options.FilterCorrect && read.Tasks.Any(t => t.ReferenceAnswer is null))
                 throw new CliUsageException("--filter-correct needs a reference answer for every task; some tasks have none.");
 
-            var stdout = pr.InvocationConfiguration.Output;
-            if (pr.GetValue(json))
-            {
-                JsonOutput.Write(stdout, await TrajectoryRecording.RunAsync(settings, read, options, null, ct));
-                return CliApp.Success;
-            }
-            var report = await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
+            var asJson = pr.GetValue(json);
+            var report = asJson ? await TrajectoryRecording.RunAsync(settings, read, options, null, ct) : await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
             {
                 var bar = ctx.AddTask("Recording", maxValue: read.Tasks.Count);
                 return TrajectoryRecording.RunAsync(settings, read, options, new SyncProgress<RecordProgress>(p =>
@@ -64,10 +59,10 @@ internal static class RecordCommand
                     bar.Description = $"Recording ({p.Kept} kept, {p.Dropped} dropped)";
                 }), ct);
             });
-            SpectreConsoles.For(stdout).Write(new Table()
+            CliOutput.Write(pr, asJson, report, console => console.Write(new Table()
                 .AddColumns("tasks", "recorded", "dropped", "success", "mean steps", "out")
                 .AddRow(report.Tasks.ToString(), report.Recorded.ToString(), report.Dropped.ToString(), $"{report.Success:P1}",
-                    report.MeanSteps.ToString("F2"), Markup.Escape(report.Out)));
+                    report.MeanSteps.ToString("F2"), Markup.Escape(report.Out))));
             return CliApp.Success;
         });
         return command;
