@@ -109,7 +109,9 @@ public sealed class CliUsageException(string message) : Exception(message)
         }
         catch (ArgumentException ex)
         {
-            throw new CliUsageException(rename is null ? ex.Message : rename(ex.Message));
+            // The user typed no parameter: ArgumentException's " (Parameter 'Name')" suffix is left out.
+            var message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            throw new CliUsageException(rename is null ? message : rename(message));
         }
     }
 
