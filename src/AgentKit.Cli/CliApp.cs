@@ -92,39 +92,3 @@ public static class CliApp
         return names;
     }
 }
-
-/// <summary>Thrown by a verb for an invalid combination of arguments; reported with exit code 2.</summary>
-public sealed class CliUsageException(string message) : Exception(message)
-{
-    /// <summary>
-    /// Returns <paramref name="create"/>'s value; an <see cref="ArgumentException"/> it throws (an options object refusing
-    /// a value at construction) becomes a usage error, its message passed through <paramref name="rename"/> when given
-    /// (a library names its settings, the user typed options).
-    /// </summary>
-    public static T Check<T>(Func<T> create, Func<string, string>? rename = null)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException ex)
-        {
-            // The user typed no parameter: ArgumentException's " (Parameter 'Name')" suffix is left out.
-            var message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
-            throw new CliUsageException(rename is null ? message : rename(message));
-        }
-    }
-
-    /// <summary>Awaits <paramref name="work"/>; an <see cref="ArgumentException"/> it throws becomes a usage error.</summary>
-    public static async Task<T> CheckAsync<T>(Func<Task<T>> work)
-    {
-        try
-        {
-            return await work();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CliUsageException(ex.Message);
-        }
-    }
-}
