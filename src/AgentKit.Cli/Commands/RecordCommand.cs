@@ -37,13 +37,7 @@ internal static class RecordCommand
                 throw new CliUsageException("--teacher-endpoint and --teacher-model go together.");
             var settings = agentOptions.Read(pr);
             if (endpoint is not null)
-            {
-                if (settings.ModelPath is not null || settings.Endpoint is not null)
-                    throw new CliUsageException("give the teacher with --teacher-endpoint/--teacher-model or --model/--endpoint, not both.");
-                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out _))
-                    throw new CliUsageException($"--teacher-endpoint must be an absolute URL, got '{endpoint}'.");
-                settings = settings with { Endpoint = endpoint, ModelName = model };
-            }
+                settings = CliUsageException.Check(() => settings.WithTeacher(endpoint, model!), message => message.Replace("the teacher endpoint must", "--teacher-endpoint must"));
             var read = TaskFileInput.Read(pr.GetValue(tasks)!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
             var options = new RecordOptions { Out = pr.GetValue(output)!, FirstThought = pr.GetValue(firstThought), FilterCorrect = pr.GetValue(filterCorrect) };
             if (options.FilterCorrect && read.Tasks.Any(t => t.ReferenceAnswer is null))
