@@ -92,6 +92,3 @@ public static class CliApp
         return names;
     }
 }
-
-/// <summary>Thrown by a verb for an invalid combination of arguments; reported with exit code 2.</summary>
-public sealed class CliUsageException(string message) : Exception(message);

@@ -64,8 +64,8 @@ public sealed record FuzzCampaignOptions
     /// <summary>Clock for durations and deadlines.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
-    public void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting; returns this.</summary>
+    public FuzzCampaignOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputDirectory))
             throw new ArgumentException("OutputDirectory is required: the campaign keeps its corpus and findings there.", nameof(OutputDirectory));
@@ -93,5 +93,6 @@ public sealed record FuzzCampaignOptions
             throw new ArgumentException($"SyncInterval must be at least 100 ms, got {SyncInterval.TotalMilliseconds} ms.", nameof(SyncInterval));
         if (RunnerPath is not null && !File.Exists(RunnerPath))
             throw new ArgumentException($"fuzz runner not found: {RunnerPath}", nameof(RunnerPath));
+        return this;
     }
 }

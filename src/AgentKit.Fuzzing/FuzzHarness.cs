@@ -59,4 +59,12 @@ public sealed record FuzzHarness
     /// <summary><see cref="BuiltIn"/> when <paramref name="nameOrMethod"/> names an adapter, else <see cref="Static"/>.</summary>
     public static FuzzHarness Parse(string nameOrMethod) =>
         BuiltInHarnesses.Find(nameOrMethod) is not null ? BuiltIn(nameOrMethod) : Static(nameOrMethod);
+
+    /// <summary>
+    /// A harness as a command line gives it: <see cref="Parse(string)"/>, or with <paramref name="expectedExceptions"/>
+    /// (comma-separated full type names of normal rejections) a <see cref="Static"/> user harness.
+    /// </summary>
+    public static FuzzHarness Parse(string nameOrMethod, string? expectedExceptions) => expectedExceptions is null
+        ? Parse(nameOrMethod)
+        : Static(nameOrMethod, expectedExceptions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

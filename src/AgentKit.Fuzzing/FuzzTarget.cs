@@ -30,6 +30,32 @@ public sealed record FuzzTarget(IReadOnlyList<string> Assemblies, IReadOnlyList<
         return new FuzzTarget(full, dependencies, string.Join(",", assemblies));
     }
 
+    /// <summary>
+    /// The target a command line names: <c>Id@Version</c> of a NuGet package (restored, with <paramref name="harness"/>'s
+    /// <see cref="FuzzHarness.AlsoInstrument"/> family when the harness is the adapter for that package), or local assembly
+    /// paths separated by <c>,</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A malformed <c>Id@Version</c>, or an assembly that does not exist.</exception>
+    /// <exception cref="InvalidOperationException">Restore failed.</exception>
+    public static async Task<FuzzTarget> ResolveAsync(string target, FuzzHarness harness, string cacheDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(harness);
+        if (IsPackageReference(target))
+        {
+            var at = target.LastIndexOf('@');
+            if (at <= 0 || at == target.Length - 1)
+                throw new ArgumentException($"--target '{target}' must be Id@Version or a path to a .dll");
+            var id = target[..at];
+            var family = string.Equals(id, harness.PackageId, StringComparison.OrdinalIgnoreCase) ? harness.AlsoInstrument : [];
+            return await FromNuGetAsync(id, target[(at + 1)..], cacheDirectory, family, cancellationToken).ConfigureAwait(false);
+        }
+        var paths = target.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var path in paths)
+            if (!File.Exists(path))
+                throw new ArgumentException($"target assembly not found: {path}");
+        return Local(paths);
+    }
+
     /// <summary>True when <paramref name="target"/> looks like <c>Id@Version</c> rather than a path.</summary>
     public static bool IsPackageReference(string target) =>
         target.Contains('@') && !target.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !File.Exists(target);

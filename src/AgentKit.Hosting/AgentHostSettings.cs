@@ -56,6 +56,20 @@ public sealed record AgentHostSettings
     /// <summary>How the agent folder is loaded.</summary>
     public AgentLoadOptions LoadOptions => new() { AllowPathsOutsideAgentFolder = AllowOutsidePaths };
 
+    /// <summary>
+    /// These settings with a teacher model served at an OpenAI-compatible <paramref name="endpoint"/> in place of the
+    /// agent's own model (what <c>agentkit record --teacher-endpoint</c> records with), validated.
+    /// </summary>
+    /// <exception cref="ArgumentException">A model file or endpoint is already set, or <paramref name="endpoint"/> is not an absolute URL.</exception>
+    public AgentHostSettings WithTeacher(string endpoint, string model)
+    {
+        if (ModelPath is not null || Endpoint is not null)
+            throw new ArgumentException("a teacher endpoint replaces the agent's model: give it or a model file or endpoint, not both.");
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            throw new ArgumentException($"the teacher endpoint must be an absolute URL, got '{endpoint}'.");
+        return (this with { Endpoint = endpoint, ModelName = model }).Validate();
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting; returns this otherwise.</summary>
     public AgentHostSettings Validate()
     {

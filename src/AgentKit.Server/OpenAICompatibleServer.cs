@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AgentKit.Abstractions.Models;
 using AgentKit.Server.Endpoints;
 using AgentKit.Server.Protocol;
@@ -79,6 +80,28 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
         ServerLog.Listening(_logger, BaseUrl, ModelName);
         return BaseUrl;
+    }
+
+    /// <summary>
+    /// Returns once <paramref name="cancellationToken"/> is cancelled (Ctrl+C in a console host) or the process receives
+    /// SIGTERM (service managers, containers), whichever comes first, so a host that then disposes the server stops the
+    /// same graceful way for both. SIGTERM is only intercepted while this waits.
+    /// </summary>
+    public async Task WaitForStopAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Stops listening; requests in flight are given a few seconds to finish.</summary>

@@ -25,6 +25,17 @@ public sealed class AgentHostSettingsTests
     }
 
     [Fact]
+    public void A_teacher_endpoint_takes_the_models_place_and_refuses_a_second_model()
+    {
+        var teacher = new AgentHostSettings { AgentFolder = "a", Candidates = 4 }.WithTeacher("http://127.0.0.1:1/v1", "big");
+
+        Assert.Equal(("http://127.0.0.1:1/v1", "big", 4), (teacher.Endpoint, teacher.ModelName, teacher.Candidates));
+        Assert.Contains("not both", Assert.Throws<ArgumentException>(() => new AgentHostSettings { AgentFolder = "a", ModelPath = "m.gguf" }.WithTeacher("http://127.0.0.1:1/v1", "big")).Message);
+        Assert.Contains("absolute URL", Assert.Throws<ArgumentException>(() => new AgentHostSettings { AgentFolder = "a" }.WithTeacher("relative", "big")).Message);
+        Assert.Contains("model name", Assert.Throws<ArgumentException>(() => new AgentHostSettings { AgentFolder = "a" }.WithTeacher("http://127.0.0.1:1/v1", " ")).Message);
+    }
+
+    [Fact]
     public async Task Opening_refuses_inconsistent_settings_before_loading_anything()
     {
         var settings = new AgentHostSettings { AgentFolder = "no-such-folder", Candidates = 0 };

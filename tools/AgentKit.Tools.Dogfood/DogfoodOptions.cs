@@ -40,8 +40,8 @@ public sealed record DogfoodOptions
         return [.. DogfoodTarget.All.Where(chosen.Contains)];
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
-    public void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting; returns this.</summary>
+    public DogfoodOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputDirectory))
             throw new ArgumentException("OutputDirectory is required: each target's campaign (corpus, crashes) is kept there.", nameof(OutputDirectory));
@@ -56,5 +56,6 @@ public sealed record DogfoodOptions
         if (Targets is { Count: 0 })
             throw new ArgumentException("Targets is empty: leave it unset to run every target.", nameof(Targets));
         _ = SelectedTargets();
+        return this;
     }
 }

@@ -24,6 +24,25 @@ public static class QuestionFile
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
     }
 
+    /// <summary>
+    /// The questions of <paramref name="path"/> a run works on: only those of <paramref name="split"/> when given
+    /// (<see cref="QuestionSplits.Train"/> or <see cref="QuestionSplits.Test"/>), then the first <paramref name="limit"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file does not exist, or nothing is selected.</exception>
+    /// <exception cref="InvalidDataException">A line is not a question.</exception>
+    public static IReadOnlyList<AtlasQuestion> Select(string path, string? split = null, int? limit = null)
+    {
+        if (!File.Exists(path))
+            throw new ArgumentException($"question file not found: {path}");
+        IEnumerable<AtlasQuestion> selected = Read(path);
+        if (split is not null)
+            selected = selected.Where(q => q.Split == split);
+        if (limit is { } n)
+            selected = selected.Take(n);
+        var questions = selected.ToList();
+        return questions.Count > 0 ? questions : throw new ArgumentException("no questions selected.");
+    }
+
     /// <summary>Reads the questions of <paramref name="path"/>; blank lines are skipped.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A line is not a question (the message names the line).</exception>

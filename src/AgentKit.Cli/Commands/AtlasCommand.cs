@@ -47,15 +47,12 @@ internal static class AtlasCommand
         var command = new Command("build-corpus", "Write the atlas corpus (corpus.jsonl: one passage per country, capital and chosen city).") { output, source, maxCities, json };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var builder = Validated(() => new AtlasCorpusBuilder(new AtlasCorpusOptions { MaxCitiesPerCountry = pr.GetValue(maxCities) }));
+            var builder = CliUsageException.Check(() => new AtlasCorpusBuilder(new AtlasCorpusOptions { MaxCitiesPerCountry = pr.GetValue(maxCities) }));
             var report = AtlasCorpusFile.Write(builder, LoadSource(pr.GetValue(source)!), pr.GetValue(output)!);
-            if (pr.GetValue(json))
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                SpectreConsoles.For(pr.InvocationConfiguration.Output).Write(new Table()
+            CliOutput.Write(pr, pr.GetValue(json), report, console => console.Write(new Table()
                     .AddColumns("passages", "countries", "capitals", "cities", "size", "out")
                     .AddRow(report.Passages.ToString("N0"), report.Countries.ToString("N0"), report.Capitals.ToString("N0"), report.Cities.ToString("N0"),
-                        $"{report.SizeBytes / 1024.0:F0} KiB", Markup.Escape(report.Out)));
+                        $"{report.SizeBytes / 1024.0:F0} KiB", Markup.Escape(report.Out))));
             return Task.FromResult(CliApp.Success);
         });
         return command;
@@ -75,28 +72,20 @@ internal static class AtlasCommand
             { output, seed, train, test, badTrain, source, maxCities, json };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var generator = Validated(() => new AtlasQuestionGenerator(new QuestionGeneratorOptions
+            var generator = CliUsageException.Check(() => new AtlasQuestionGenerator(new QuestionGeneratorOptions
             {
-                Seed = pr.GetValue(seed),
-                TrainPerFamily = pr.GetValue(train),
-                TestPerFamily = pr.GetValue(test),
-                BadTrain = pr.GetValue(badTrain),
+                Seed = pr.GetValue(seed), TrainPerFamily = pr.GetValue(train), TestPerFamily = pr.GetValue(test), BadTrain = pr.GetValue(badTrain),
                 MaxCitiesPerCountry = pr.GetValue(maxCities),
             }));
             var report = QuestionSetFiles.Write(generator, pr.GetValue(seed), LoadSource(pr.GetValue(source)!), pr.GetValue(output)!);
-            if (pr.GetValue(json))
-            {
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            }
-            else
+            CliOutput.Write(pr, pr.GetValue(json), report, console =>
             {
                 var table = new Table().AddColumns("family", "split", "questions", "held-out phrasings used");
                 foreach (var c in report.Counts)
                     table.AddRow(c.Family, c.Split, c.Questions.ToString("N0"), c.HeldOutPhrasings.ToString());
-                var console = SpectreConsoles.For(pr.InvocationConfiguration.Output);
                 console.Write(table);
                 console.WriteLine($"{report.Total:N0} questions; countries: {report.TrainCountries} train, {report.TestCountries} test; written to {report.Out}");
-            }
+            });
             return Task.FromResult(CliApp.Success);
         });
         return command;
@@ -125,17 +114,7 @@ internal static class AtlasCommand
                 throw new CliUsageException($"--timeout-ms must be between 100 and 600000, got {options.TimeoutMs}.");
             if (pr.GetValue(split) is { } s && s is not (QuestionSplits.Train or QuestionSplits.Test))
                 throw new CliUsageException($"--split must be '{QuestionSplits.Train}' or '{QuestionSplits.Test}', got '{s}'.");
-            if (!File.Exists(pr.GetValue(questionsOption)))
-                throw new CliUsageException($"question file not found: {pr.GetValue(questionsOption)}");
-
-            IEnumerable<AtlasQuestion> selected = QuestionFile.Read(pr.GetValue(questionsOption)!);
-            if (pr.GetValue(split) is { } only)
-                selected = selected.Where(q => q.Split == only);
-            if (pr.GetValue(limit) is { } n)
-                selected = selected.Take(n);
-            var questions = selected.ToList();
-            if (questions.Count == 0)
-                throw new CliUsageException("no questions selected.");
+            var questions = CliUsageException.Check(() => QuestionFile.Select(pr.GetValue(questionsOption)!, pr.GetValue(split), pr.GetValue(limit)));
 
             var report = pr.GetValue(json)
                 ? await AtlasTeaching.RunAsync(questions, options, cancellationToken: ct)
@@ -150,10 +129,7 @@ internal static class AtlasCommand
                         bar.Description = $"Teaching ({correct} correct)";
                     }), cancellationToken: ct);
                 });
-            if (pr.GetValue(json))
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTeachReport(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteTeachReport(console, report));
             return CliApp.Success;
         });
         return command;
@@ -169,18 +145,5 @@ internal static class AtlasCommand
         foreach (var failure in report.Failures.Take(20))
             console.MarkupLine($"[red]failed[/] {Markup.Escape(failure)}");
         console.WriteLine($"{report.Questions:N0} runs in {report.Seconds:F1} s; trajectories in {report.Out}");
-    }
-
-    /// <summary>Turns an options validation error into a usage error (exit 2).</summary>
-    private static T Validated<T>(Func<T> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CliUsageException(ex.Message);
-        }
     }
 }

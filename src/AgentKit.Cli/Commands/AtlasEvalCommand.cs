@@ -49,10 +49,7 @@ internal static class AtlasEvalCommand
                 });
             if (pr.GetValue(markdown) is { } markdownPath)
                 await File.WriteAllTextAsync(markdownPath, report.ToMarkdown(), ct);
-            if (pr.GetValue(json))
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTables(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteTables(console, report));
             return CliApp.Success;
         });
         return command;
@@ -70,23 +67,18 @@ internal static class AtlasEvalCommand
         return counts.Count > 0 ? counts.Distinct().ToList() : throw new CliUsageException("--n needs at least one candidate count.");
     }
 
-    private static List<AtlasQuestion> ReadQuestions(string path, int? limit)
+    private static IReadOnlyList<AtlasQuestion> ReadQuestions(string path, int? limit)
     {
-        if (!File.Exists(path))
-            throw new CliUsageException($"question file not found: {path}");
         if (limit is < 1)
             throw new CliUsageException($"--limit must be at least 1, got {limit}.");
-        IReadOnlyList<AtlasQuestion> all;
         try
         {
-            all = QuestionFile.Read(path);
+            return QuestionFile.Select(path, limit: limit);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidDataException)
         {
             throw new CliUsageException(ex.Message);
         }
-        var selected = limit is { } n ? all.Take(n).ToList() : all.ToList();
-        return selected.Count > 0 ? selected : throw new CliUsageException($"{path} holds no questions.");
     }
 
     private static void WriteTables(IAnsiConsole console, AtlasEvalReport report)

@@ -44,11 +44,7 @@ internal static class AtlasSynthesizeCommand
             var options = new SyntheticAgentOptions { Countries = pr.GetValue(countries), PerFamily = pr.GetValue(perFamily), Seed = pr.GetValue(seed) };
             var written = SyntheticAgentWriter.Write(agentFolder, sourceFolder, folder, options);
             var report = new SynthesizeReport(Path.GetFullPath(folder), written.Countries, written.Passages, written.Questions, options.Seed);
-            if (pr.GetValue(json))
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                pr.InvocationConfiguration.Output.WriteLine(
-                    $"wrote {report.Out}: {report.Countries:N0} invented countries, {report.Passages:N0} passages, {report.Questions:N0} questions (seed {report.Seed})");
+            CliOutput.Write(pr, pr.GetValue(json), report, r => $"wrote {r.Out}: {r.Countries:N0} invented countries, {r.Passages:N0} passages, {r.Questions:N0} questions (seed {r.Seed})");
             return Task.FromResult(CliApp.Success);
         });
         return command;

@@ -24,29 +24,14 @@ internal static class BenchAgentCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var options = new AgentBenchmarkOptions
+            var options = CliUsageException.Check(() => new AgentBenchmarkOptions
             {
                 Steps = pr.GetValue(steps), ModelPath = pr.GetValue(model), ModelSteps = pr.GetValue(llmSteps), MaxTokens = pr.GetValue(maxTokens),
                 ContextSize = pr.GetValue(context), Threads = pr.GetValue(threads),
-            };
-            if (options.Steps is < 2 or > 100)
-                throw new CliUsageException($"--steps must be between 2 and 100, got {options.Steps}.");
-            if (options.ModelSteps is < 1 or > 20)
-                throw new CliUsageException($"--llm-steps must be between 1 and 20, got {options.ModelSteps}.");
-            if (options.ModelPath is not null && !File.Exists(options.ModelPath))
-                throw new CliUsageException($"model file not found: {options.ModelPath}");
-            if (options.MaxTokens < 16)
-                throw new CliUsageException($"--max-tokens must be at least 16, got {options.MaxTokens}.");
-            if (options.ContextSize < 256)
-                throw new CliUsageException($"--context must be at least 256, got {options.ContextSize}.");
-
+            }.Validate(), message => message.Replace("ModelSteps", "--llm-steps").Replace("Steps", "--steps").Replace("MaxTokens", "--max-tokens").Replace("ContextSize", "--context"));
             var stderr = pr.InvocationConfiguration.Error;
             var report = await AgentBenchmark.RunAsync(options, new SyncProgress<string>(stderr.WriteLine), ct);
-            var stdout = pr.InvocationConfiguration.Output;
-            if (pr.GetValue(json))
-                JsonOutput.Write(stdout, report);
-            else
-                WriteTables(SpectreConsoles.For(stdout), report);
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteTables(console, report));
             return CliApp.Success;
         });
         return command;

@@ -1,7 +1,6 @@
 // agentkit bench generate [--model model.gguf] [--candidates 8] [--max-tokens 64] [--repeats 3] [--prompt-tokens 300] [--threads N] [--json]
 using System.CommandLine;
 using System.Globalization;
-using AgentKit.Models.Gguf;
 using AgentKit.Models.Bench;
 using Spectre.Console;
 
@@ -9,7 +8,7 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// <c>agentkit bench</c>: benchmark programs that print figures against a peer measured in the same run.
-/// <c>bench generate</c> binds its flags to <see cref="GenerateBenchmark.RunAsync"/> (N candidates from one shared prompt against one) and renders the table.
+/// <c>bench generate</c> binds its flags to <see cref="GenerateBenchmark.RunAsync(string?, GenerateBenchmarkOptions, IProgress{int}?, CancellationToken)"/> (N candidates from one shared prompt against one) and renders the table.
 /// </summary>
 internal static class BenchCommand
 {
@@ -47,56 +46,27 @@ internal static class BenchCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var n = pr.GetValue(candidates);
-            var tokens = pr.GetValue(maxTokens);
-            var runs = pr.GetValue(repeats);
-            var promptLength = pr.GetValue(promptTokens);
             var modelPath = pr.GetValue(model);
-            if (n is < 2 or > 64)
-                throw new CliUsageException($"--candidates must be between 2 and 64, got {n}.");
-            if (tokens is < 1 or > 4096)
-                throw new CliUsageException($"--max-tokens must be between 1 and 4096, got {tokens}.");
-            if (runs is < 1 or > 100)
-                throw new CliUsageException($"--repeats must be between 1 and 100, got {runs}.");
-            if (promptLength is < 1 or > 8192)
-                throw new CliUsageException($"--prompt-tokens must be between 1 and 8192, got {promptLength}.");
+            var options = CliUsageException.Check(() => new GenerateBenchmarkOptions
+            {
+                Candidates = pr.GetValue(candidates), MaxTokens = pr.GetValue(maxTokens), Repeats = pr.GetValue(repeats), PromptTokens = pr.GetValue(promptTokens), Threads = pr.GetValue(threads),
+            }.Validate(), message => message.Replace("Candidates", "--candidates").Replace("MaxTokens", "--max-tokens").Replace("Repeats", "--repeats").Replace("PromptTokens", "--prompt-tokens"));
             if (modelPath is not null && !File.Exists(modelPath))
                 throw new CliUsageException($"model file not found: {modelPath}");
 
             var asJson = pr.GetValue(json);
             var progress = SpectreConsoles.For(pr.InvocationConfiguration.Error);
-            string? temp = null;
-            try
-            {
-                if (modelPath is null)
+            if (modelPath is null && !asJson)
+                progress.MarkupLine($"[grey]Writing a random {GenerateBenchmark.BenchModelOptions.ParameterCount / 1e6:F0}M-parameter llama (f16) to a temporary folder…[/]");
+            var report = asJson
+                ? await GenerateBenchmark.RunAsync(modelPath, options, null, ct)
+                : await progress.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(context =>
                 {
-                    temp = Directory.CreateTempSubdirectory("agentkit-bench-generate-").FullName;
-                    modelPath = Path.Combine(temp, "random-100m.gguf");
-                    var random = GenerateBenchmark.BenchModelOptions;
-                    if (!asJson)
-                        progress.MarkupLine($"[grey]Writing a random {random.ParameterCount / 1e6:F0}M-parameter llama (f16) to {Markup.Escape(temp)}…[/]");
-                    RandomLlamaModel.Write(modelPath, random);
-                }
-
-                var options = new GenerateBenchmarkOptions { Candidates = n, MaxTokens = tokens, Repeats = runs, PromptTokens = promptLength, Threads = pr.GetValue(threads) };
-                var report = asJson
-                    ? await GenerateBenchmark.RunAsync(modelPath, temp is not null, options, null, ct)
-                    : await progress.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(context =>
-                    {
-                        var task = context.AddTask($"N=1 and N={n}, {runs} repeat(s)", maxValue: 2 * runs);
-                        return GenerateBenchmark.RunAsync(modelPath, temp is not null, options, new SyncProgress<int>(done => task.Value = done), ct);
-                    });
-                if (asJson)
-                    JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-                else
-                    WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
-                return CliApp.Success;
-            }
-            finally
-            {
-                if (temp is not null)
-                    Directory.Delete(temp, recursive: true);
-            }
+                    var task = context.AddTask($"N=1 and N={options.Candidates}, {options.Repeats} repeat(s)", maxValue: 2 * options.Repeats);
+                    return GenerateBenchmark.RunAsync(modelPath, options, new SyncProgress<int>(done => task.Value = done), ct);
+                });
+            CliOutput.Write(pr, asJson, report, console => WriteTable(console, report));
+            return CliApp.Success;
         });
         return command;
     }

@@ -29,30 +29,15 @@ internal static class BenchDogfoodCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var perTarget = pr.GetValue(seconds);
-            if (perTarget < 1)
-                throw new CliUsageException($"--seconds-per-target must be at least 1, got {perTarget}.");
-            var workerCount = pr.GetValue(workers);
-            if (workerCount is < 1 or > 256)
-                throw new CliUsageException($"--workers must be between 1 and 256, got {workerCount}.");
-            var timeoutMs = pr.GetValue(timeout);
-            if (timeoutMs < 10)
-                throw new CliUsageException($"--timeout-ms must be at least 10, got {timeoutMs}.");
-            var names = pr.GetValue(targets)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (names is { Length: 0 })
-                throw new CliUsageException("--targets is empty; leave it out to fuzz every parser.");
-            var unknown = names?.FirstOrDefault(n => !DogfoodTarget.All.Any(t => string.Equals(t.Name, n, StringComparison.OrdinalIgnoreCase)));
-            if (unknown is not null)
-                throw new CliUsageException($"--targets: unknown parser '{unknown}'; known: {string.Join(", ", DogfoodTarget.All.Select(t => t.Name))}.");
-            var options = new DogfoodOptions
+            var options = CliUsageException.Check(() => new DogfoodOptions
             {
                 OutputDirectory = pr.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "agentkit-bench-dogfood-" + Guid.NewGuid().ToString("N")[..8]),
-                Targets = names,
-                DurationPerTarget = TimeSpan.FromSeconds(perTarget),
-                Workers = workerCount,
-                ExecTimeout = TimeSpan.FromMilliseconds(timeoutMs),
-                Seed = pr.GetValue(seed),
-            };
+                Targets = pr.GetValue(targets)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                DurationPerTarget = TimeSpan.FromSeconds(pr.GetValue(seconds)), Workers = pr.GetValue(workers),
+                ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), Seed = pr.GetValue(seed),
+            }.Validate(), message => message.Replace("DurationPerTarget", "--seconds-per-target").Replace("Workers", "--workers").Replace("ExecTimeout", "--timeout-ms")
+                .Replace("Targets is empty: leave it unset to run every target", "--targets is empty; leave it out to fuzz every parser")
+                .Replace("unknown dogfood target", "--targets: unknown parser"));
 
             var asJson = pr.GetValue(json);
             var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
@@ -60,10 +45,7 @@ internal static class BenchDogfoodCommand
             if (!asJson)
                 err.MarkupLine($"[grey]{count} parser(s) × {options.DurationPerTarget.TotalSeconds:F0} s, {options.Workers} worker(s) each: about {count * options.DurationPerTarget.TotalSeconds / 60:F1} min plus start-up; campaigns in {Markup.Escape(Path.GetFullPath(options.OutputDirectory))}[/]");
             var report = await DogfoodCampaign.RunAsync(options, asJson ? null : new ProgressLines(err), ct);
-            if (asJson)
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, asJson, report, console => WriteTable(console, report));
             return CliApp.Success;
         });
         return command;

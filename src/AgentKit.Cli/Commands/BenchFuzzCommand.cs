@@ -33,25 +33,13 @@ internal static class BenchFuzzCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            FuzzHarness fuzzHarness;
-            FuzzBenchOptions options;
-            try
+            var fuzzHarness = CliUsageException.Check(() => FuzzHarness.Parse(pr.GetValue(harness)!, pr.GetValue(expected)));
+            var options = CliUsageException.Check(() => new FuzzBenchOptions
             {
-                var name = pr.GetValue(harness)!;
-                var expectedTypes = pr.GetValue(expected)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                fuzzHarness = expectedTypes is null ? FuzzHarness.Parse(name) : FuzzHarness.Static(name, expectedTypes);
-                options = new FuzzBenchOptions
-                {
-                    OutputDirectory = pr.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "agentkit-bench-fuzz-" + Guid.NewGuid().ToString("N")[..8]),
-                    Duration = TimeSpan.FromSeconds(pr.GetValue(seconds)), Workers = pr.GetValue(workers), Repeat = pr.GetValue(repeat),
-                    UntilCrash = pr.GetValue(untilCrash), ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)),
-                };
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+                OutputDirectory = pr.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "agentkit-bench-fuzz-" + Guid.NewGuid().ToString("N")[..8]),
+                Duration = TimeSpan.FromSeconds(pr.GetValue(seconds)), Workers = pr.GetValue(workers), Repeat = pr.GetValue(repeat),
+                UntilCrash = pr.GetValue(untilCrash), ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)),
+            }.Validate());
             if (Fuzzing.Afl.AflCampaign.FindAflFuzz() is null)
                 throw new CliUsageException("bench fuzz needs afl-fuzz on PATH: install the Debian package afl++ (apt-get install afl++).");
 
@@ -62,10 +50,7 @@ internal static class BenchFuzzCommand
             if (!asJson)
                 err.MarkupLine($"[grey]{options.Repeat} run(s) per engine of {options.Duration.TotalSeconds:F0} s: about {2 * options.Repeat * options.Duration.TotalSeconds / 60:F1} min plus start-up and corpus replay; runs in {Markup.Escape(Path.GetFullPath(options.OutputDirectory))}[/]");
             var report = await EngineComparison.RunAsync(fuzzTarget, fuzzHarness, options, progress, ct);
-            if (asJson)
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTables(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, asJson, report, console => WriteTables(console, report));
             return CliApp.Success;
         });
         return command;

@@ -35,10 +35,7 @@ internal static class BenchSandboxCommand
             var options = new SandboxBenchmarkOptions { Snippets = count, Workers = parallel };
             var asJson = pr.GetValue(json);
             var report = await RunAsync(options, asJson ? null : SpectreConsoles.For(pr.InvocationConfiguration.Error), ct);
-            if (asJson)
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, asJson, report, console => WriteTable(console, report));
             return report.SameResults ? CliApp.Success : CliApp.Failure;
         });
         return command;

@@ -1,6 +1,5 @@
 // agentkit bench serve [--model model.gguf] [--clients 20] [--duration 60] [--max-tokens 16] [--threads N] [--json]
 using System.CommandLine;
-using AgentKit.Models.Gguf;
 using AgentKit.Models.LlamaSharp;
 using AgentKit.Server.Benchmarks;
 using Spectre.Console;
@@ -29,40 +28,18 @@ internal static class BenchServeCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            ServerLoadOptions options;
-            LlamaSharpOptions modelOptions;
             var path = pr.GetValue(model);
             if (path is not null && !File.Exists(path))
                 throw new CliUsageException($"model file not found: {path}");
-            try
-            {
-                var seconds = pr.GetValue(duration);
-                if (!double.IsFinite(seconds) || seconds <= 0)
-                    throw new ArgumentException($"--duration must be a positive number of seconds, got {seconds}.");
-                options = new ServerLoadOptions { Clients = pr.GetValue(clients), Duration = TimeSpan.FromSeconds(seconds), MaxTokens = pr.GetValue(maxTokens) }.Validate();
-                modelOptions = new LlamaSharpOptions { ModelPath = path ?? "random.gguf", Threads = pr.GetValue(threads) }.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(OptionNames(ex.Message));
-            }
+            var seconds = pr.GetValue(duration);
+            var (options, modelOptions) = CliUsageException.Check(() => double.IsFinite(seconds) && seconds > 0
+                ? (new ServerLoadOptions { Clients = pr.GetValue(clients), Duration = TimeSpan.FromSeconds(seconds), MaxTokens = pr.GetValue(maxTokens) }.Validate(),
+                    new LlamaSharpOptions { ModelPath = path ?? "random.gguf", Threads = pr.GetValue(threads) }.Validate())
+                : throw new ArgumentException($"--duration must be a positive number of seconds, got {seconds}."), OptionNames);
 
-            var temporary = path is null ? WriteRandomModel() : null;
-            try
-            {
-                using var generator = ModelBackends.OpenLocal(modelOptions with { ModelPath = path ?? temporary! });
-                var report = await ServerLoadBenchmark.RunAsync(generator, options, ct);
-                if (pr.GetValue(json))
-                    JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-                else
-                    WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report, temporary is null ? Path.GetFileName(path!) : "random llama (temporary file)");
-                return report.Errors == 0 ? CliApp.Success : CliApp.Failure;
-            }
-            finally
-            {
-                if (temporary is not null)
-                    File.Delete(temporary);
-            }
+            var report = await ServerLoadBenchmark.RunAsync(modelOptions, randomModel: path is null, options, ct);
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteTable(console, report, path is null ? "random llama (temporary file)" : Path.GetFileName(path)));
+            return report.Errors == 0 ? CliApp.Success : CliApp.Failure;
         });
         return command;
     }
@@ -73,19 +50,6 @@ internal static class BenchServeCommand
         .Replace("MaxTokens", "--max-tokens", StringComparison.Ordinal)
         .Replace("Duration", "--duration", StringComparison.Ordinal)
         .Replace("Threads", "--threads", StringComparison.Ordinal);
-
-    /// <summary>The default model: a small random llama (~4M parameters) so a run takes seconds on a laptop CPU.</summary>
-    private static RandomLlamaOptions DefaultModelOptions => new()
-    {
-        Layers = 4, Embedding = 256, Heads = 4, KvHeads = 4, FeedForward = 768, Name = "agentkit-bench-serve-random",
-    };
-
-    private static string WriteRandomModel()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"agentkit-bench-serve-{Guid.NewGuid():N}.gguf");
-        RandomLlamaModel.Write(path, DefaultModelOptions);
-        return path;
-    }
 
     private static void WriteTable(IAnsiConsole console, ServerLoadReport report, string model)
     {

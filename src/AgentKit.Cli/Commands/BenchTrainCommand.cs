@@ -33,24 +33,22 @@ internal static class BenchTrainCommand
             var status = SpectreConsoles.For(pr.InvocationConfiguration.Error);
             var progress = new Progress<string>(message => { if (!asJson) status.MarkupLine($"[grey]{Markup.Escape(message)}…[/]"); });
             var report = TrainBenchmark.Run(pr.GetValue(context), pr.GetValue(batch), pr.GetValue(steps), pr.GetValue(matmul), progress);
-            if (asJson)
-            {
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-                return Task.FromResult(CliApp.Success);
-            }
-            var table = new Table()
-                .Title($"peak float32 matmul ({report.MatmulSize}³): {report.PeakGflops.ToString("F1", CultureInfo.InvariantCulture)} GFLOP/s, {report.Threads} thread(s)")
-                .AddColumn("model").AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("context × batch").RightAligned())
-                .AddColumn(new TableColumn("tokens/s").RightAligned()).AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("of peak").RightAligned());
-            foreach (var row in report.Rows)
-            {
-                table.AddRow(row.Name, row.Parameters.ToString("N0", CultureInfo.InvariantCulture), $"{row.Context} × {row.BatchSize}",
-                    row.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture), row.TrainingGflops.ToString("F1", CultureInfo.InvariantCulture),
-                    row.FractionOfPeak.ToString("P1", CultureInfo.InvariantCulture));
-            }
-            SpectreConsoles.For(pr.InvocationConfiguration.Output).Write(table);
+            CliOutput.Write(pr, asJson, report, console => console.Write(Table(report)));
             return Task.FromResult(CliApp.Success);
         });
         return command;
+    }
+
+    private static Table Table(TrainBenchReport report)
+    {
+        var table = new Table()
+            .Title($"peak float32 matmul ({report.MatmulSize}³): {report.PeakGflops.ToString("F1", CultureInfo.InvariantCulture)} GFLOP/s, {report.Threads} thread(s)")
+            .AddColumn("model").AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("context × batch").RightAligned())
+            .AddColumn(new TableColumn("tokens/s").RightAligned()).AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("of peak").RightAligned());
+        foreach (var row in report.Rows)
+            table.AddRow(row.Name, row.Parameters.ToString("N0", CultureInfo.InvariantCulture), $"{row.Context} × {row.BatchSize}",
+                row.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture), row.TrainingGflops.ToString("F1", CultureInfo.InvariantCulture),
+                row.FractionOfPeak.ToString("P1", CultureInfo.InvariantCulture));
+        return table;
     }
 }

@@ -50,10 +50,7 @@ internal static class DistillCommand
                 return CliApp.Failure;
             }
 
-            if (asJson)
-                JsonOutput.Write(stdout, report);
-            else
-                WriteSummary(SpectreConsoles.For(stdout), report);
+            CliOutput.Write(pr, asJson, report, console => WriteSummary(console, report));
             return CliApp.Success;
         });
         return command;

@@ -29,14 +29,8 @@ internal static class EvalCommand
             var read = TaskFileInput.Read(pr.GetValue(tasks)!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
             var settings = agentOptions.Read(pr);
             var total = read.Tasks.Count;
-            EvalReport report;
-            if (pr.GetValue(json))
-            {
-                report = await AgentEvaluation.RunAsync(settings, read, pr.GetValue(trajectory), null, ct);
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-                return CliApp.Success;
-            }
-            report = await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
+            var asJson = pr.GetValue(json);
+            var report = asJson ? await AgentEvaluation.RunAsync(settings, read, pr.GetValue(trajectory), null, ct) : await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
             {
                 var bar = ctx.AddTask("Evaluating", maxValue: total);
                 var correct = 0;
@@ -47,7 +41,7 @@ internal static class EvalCommand
                     bar.Description = $"Evaluating ({bar.Value:N0}/{total}, {correct} correct)";
                 }), ct);
             });
-            WriteTables(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+            CliOutput.Write(pr, asJson, report, console => WriteTables(console, report));
             return CliApp.Success;
         });
         return command;

@@ -45,28 +45,16 @@ internal static class ExecCommand
             if (pr.GetValue(json))
                 JsonOutput.Write(pr.InvocationConfiguration.Output, ToReport(result));
             else
-                await WriteHumanAsync(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result,
-                    escapeOutput: SpectreConsoles.IsTerminal(pr.InvocationConfiguration.Output));
+                await WriteHumanAsync(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result, SpectreConsoles.IsTerminal(pr.InvocationConfiguration.Output));
             return result.Succeeded ? CliApp.Success : CliApp.Failure;
         });
         return command;
     }
 
-    internal static SandboxOptions CreateOptions(int timeoutMs, int memoryMb)
-    {
-        // A single worker: one snippet does not need a pool, and starting one costs a second of CPU.
-        try
-        {
-            return new SandboxOptions { Timeout = TimeSpan.FromMilliseconds(timeoutMs), MemoryLimitMb = memoryMb, PoolSize = 1 };
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            var option = ex.ParamName == nameof(SandboxOptions.Timeout) ? "--timeout-ms" : "--memory-mb";
-            var message = ex.Message.Split(Environment.NewLine)[0];
-            var parameter = message.IndexOf(" (Parameter", StringComparison.Ordinal);
-            throw new CliUsageException($"{option}: {(parameter > 0 ? message[..parameter] : message)}");
-        }
-    }
+    /// <summary>A single worker: one snippet does not need a pool, and starting one costs a second of CPU.</summary>
+    internal static SandboxOptions CreateOptions(int timeoutMs, int memoryMb) => CliUsageException.CheckWith(
+        () => new SandboxOptions { Timeout = TimeSpan.FromMilliseconds(timeoutMs), MemoryLimitMb = memoryMb, PoolSize = 1 },
+        ex => $"{(ex.ParamName == nameof(SandboxOptions.Timeout) ? "--timeout-ms" : "--memory-mb")}: {CliUsageException.MessageOf(ex)}");
 
     internal static ExecReport ToReport(ExecutionResult result) =>
         new(result.Status, result.Output, result.ReturnValue, result.Error, result.Line, result.Column, result.FinalAnswer, Math.Round(result.ElapsedMs, 2));

@@ -1,7 +1,6 @@
 // agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
 // agentkit fuzz replay DIR/crashes/ID
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using AgentKit.Fuzzing;
 using AgentKit.Fuzzing.Afl;
@@ -37,40 +36,21 @@ internal static class FuzzCommand
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
+            // Checked before the target is resolved and instrumented: a bad argument should not wait for a download.
             var duration = pr.GetValue(seconds);
             if (duration < 1)
                 throw new CliUsageException($"--seconds must be at least 1, got {duration}.");
             var workerCount = pr.GetValue(workers);
             if (workerCount is < 1 or > 256)
                 throw new CliUsageException($"--workers must be between 1 and 256, got {workerCount}.");
-            FuzzHarness fuzzHarness;
-            try
-            {
-                var name = pr.GetValue(harness)!;
-                var expectedTypes = pr.GetValue(expected)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                fuzzHarness = expectedTypes is null ? FuzzHarness.Parse(name) : FuzzHarness.Static(name, expectedTypes);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
-
-            // Checked before the target is resolved and instrumented: a bad argument should not wait for a download.
+            var fuzzHarness = CliUsageException.Check(() => FuzzHarness.Parse(pr.GetValue(harness)!, pr.GetValue(expected)));
             var outDir = pr.GetValue(output)!;
-            var options = new FuzzCampaignOptions
+            var options = CliUsageException.Check(() => new FuzzCampaignOptions
             {
                 OutputDirectory = outDir, Duration = TimeSpan.FromSeconds(duration), Workers = workerCount, SeedDirectory = pr.GetValue(seeds),
                 ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), StopAfterCrashes = pr.GetValue(stopAfter),
                 BatchSize = pr.GetValue(batch), SyncDirectory = pr.GetValue(syncDir), InstanceName = pr.GetValue(instance)!,
-            };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+            }.Validate());
 
             var asJson = pr.GetValue(json);
             var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
@@ -85,56 +65,29 @@ internal static class FuzzCommand
                 ? AflCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct)
                 : FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct);
 
-            FuzzReport report;
-            if (asJson)
-            {
-                report = await Run(null);
-            }
-            else
-            {
+            if (!asJson)
                 err.MarkupLine($"[grey]{(useAfl ? "afl++" : "builtin engine")}: {instrumented.Probes.Count} probes{(instrumented.FromCache ? " (cached)" : "")}; {workerCount} worker(s); campaign in {Markup.Escape(Path.GetFullPath(outDir))}[/]");
-                report = await err.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
-                    .StartAsync(async context =>
+            var report = asJson ? await Run(null) : await err.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("fuzzing", maxValue: duration);
+                    var result = await Run(new Progress<FuzzProgress>(p =>
                     {
-                        var task = context.AddTask("fuzzing", maxValue: duration);
-                        var live = new Progress<FuzzProgress>(p =>
-                        {
-                            task.Value = Math.Min(duration, p.Elapsed.TotalSeconds);
-                            task.Description = $"{p.ExecsPerSecond:F0} execs/s, {p.Edges} edges, corpus {p.Corpus}, crashes {p.Crashes}, hangs {p.Hangs}";
-                        });
-                        var result = await Run(live);
-                        task.Value = duration;
-                        return result;
-                    });
-            }
-
-            if (asJson)
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                WriteTable(SpectreConsoles.For(pr.InvocationConfiguration.Output), report);
+                        task.Value = Math.Min(duration, p.Elapsed.TotalSeconds);
+                        task.Description = $"{p.ExecsPerSecond:F0} execs/s, {p.Edges} edges, corpus {p.Corpus}, crashes {p.Crashes}, hangs {p.Hangs}";
+                    }));
+                    task.Value = duration;
+                    return result;
+                });
+            CliOutput.Write(pr, asJson, report, console => WriteTable(console, report));
             return CliApp.Success;
         });
         return command;
     }
 
-    internal static async Task<FuzzTarget> ResolveTargetAsync(string target, FuzzHarness harness, CancellationToken ct)
-    {
-        if (FuzzTarget.IsPackageReference(target))
-        {
-            var at = target.LastIndexOf('@');
-            if (at <= 0 || at == target.Length - 1)
-                throw new CliUsageException($"--target '{target}' must be Id@Version or a path to a .dll");
-            var id = target[..at];
-            // A built-in adapter's family packages are instrumented only when fuzzing the package the adapter is for.
-            var family = string.Equals(id, harness.PackageId, StringComparison.OrdinalIgnoreCase) ? harness.AlsoInstrument : [];
-            return await FuzzTarget.FromNuGetAsync(id, target[(at + 1)..], FuzzTarget.DefaultCacheDirectory, family, ct);
-        }
-        var paths = target.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var path in paths)
-            if (!File.Exists(path))
-                throw new CliUsageException($"target assembly not found: {path}");
-        return FuzzTarget.Local(paths);
-    }
+    /// <summary><see cref="FuzzTarget.ResolveAsync"/> with its argument errors as usage errors (exit 2).</summary>
+    internal static Task<FuzzTarget> ResolveTargetAsync(string target, FuzzHarness harness, CancellationToken ct) =>
+        CliUsageException.CheckAsync(() => FuzzTarget.ResolveAsync(target, harness, FuzzTarget.DefaultCacheDirectory, ct));
 
     private static Command Replay()
     {
@@ -142,24 +95,10 @@ internal static class FuzzCommand
         var command = new Command("replay", "Re-run one saved input against its campaign's target and print the exception and stack.") { input };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var file = Path.GetFullPath(pr.GetValue(input)!);
-            if (!File.Exists(file))
-                throw new CliUsageException($"input not found: {file}");
-            var manifest = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(file)!)!, "target.json");
-            if (!File.Exists(manifest))
-                throw new CliUsageException($"{file} is not inside a campaign directory (no target.json two levels up)");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { FuzzCampaign.DefaultRunnerPath, "replay", manifest, file })
-                start.ArgumentList.Add(arg);
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the fuzz runner");
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            await pr.InvocationConfiguration.Output.WriteAsync(await stdout);
-            var errors = await stderr;
-            if (errors.Length > 0)
-                await pr.InvocationConfiguration.Output.WriteAsync(errors.Length > 8000 ? errors[..8000] + "\n…" : errors);
-            await pr.InvocationConfiguration.Output.WriteLineAsync($"runner exit code {process.ExitCode}{(process.ExitCode == 134 ? " (abort: stack overflow or fatal runtime error)" : "")}");
+            var result = await CliUsageException.CheckAsync(() => FuzzReplay.RunAsync(pr.GetValue(input)!, cancellationToken: ct));
+            var stdout = pr.InvocationConfiguration.Output;
+            await stdout.WriteAsync(result.Output + result.Errors);
+            await stdout.WriteLineAsync($"runner exit code {result.ExitCode}{(result.Aborted ? " (abort: stack overflow or fatal runtime error)" : "")}");
             return CliApp.Success;
         });
         return command;

@@ -3,6 +3,8 @@ using System.CommandLine;
 using AgentKit.Abstractions.Models;
 using AgentKit.Core.Display;
 using AgentKit.Models.LlamaSharp;
+using AgentKit.Training;
+using AgentKit.Training.Generation;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
@@ -46,37 +48,25 @@ internal static class GenerateCommand
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var modelPath = pr.GetValue(model);
-            ModelBackends.Validate(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName));
-            var placement = ModelBackends.Placement(modelPath, pr.GetValue(gpuLayers), pr.GetValue(device)!);
+            var backend = CliUsageException.Check(() => new ModelBackendOptions
+            {
+                ModelPath = modelPath, Endpoint = pr.GetValue(endpoint), ModelName = pr.GetValue(modelName), ContextSize = pr.GetValue(context),
+                Threads = pr.GetValue(threads), GpuLayerCount = pr.GetValue(gpuLayers), Device = ComputeDevices.Parse(pr.GetValue(device)!),
+                // Never OPENAI_API_KEY, so a key is not sent to a server by accident.
+                ApiKey = Environment.GetEnvironmentVariable("AGENTKIT_API_KEY") is { Length: > 0 } key ? key : null,
+            }.Validate());
             var request = BuildRequest(pr.GetValue(prompt)!, pr.GetValue(chat), pr.GetValue(n), pr.GetValue(temperature), pr.GetValue(topP),
                 pr.GetValue(seed), pr.GetValue(maxTokens), pr.GetValue(stop)!, pr.GetValue(grammar));
 
             var asJson = pr.GetValue(json);
-            var stdout = pr.InvocationConfiguration.Output;
             var status = SpectreConsoles.For(pr.InvocationConfiguration.Error);
-
             ICandidateGenerator? generator = null;
             try
             {
-                CandidateResult result = null!;
-                await WithSpinner(status, asJson, "Loading model…", () =>
-                {
-                    generator = ModelBackends.Open(modelPath, pr.GetValue(endpoint), pr.GetValue(modelName), pr.GetValue(context), pr.GetValue(threads), placement);
-                    return Task.CompletedTask;
-                });
-                await WithSpinner(status, asJson, $"Generating {request.N} candidate(s)…", async () =>
-                {
-                    try
-                    {
-                        result = await generator!.GenerateAsync(request, ct);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        // Request problems only visible once the model is loaded (prompt longer than the context, ...).
-                        throw new CliUsageException(ex.Message);
-                    }
-                });
-
+                await WithSpinner(status, asJson, "Loading model…", () => Task.FromResult(generator = ModelBackend.Open(backend)));
+                // Request problems only visible once the model is loaded (prompt longer than the context, ...) are usage errors.
+                var result = await WithSpinner(status, asJson, $"Generating {request.N} candidate(s)…",
+                    () => CliUsageException.CheckAsync(() => generator!.GenerateAsync(request, ct)));
                 var report = new GenerateReport(
                     // A file's name, not generator.Model: that would hash the whole GGUF just to print its name.
                     modelPath is not null ? Path.GetFileNameWithoutExtension(modelPath) : generator!.Model.Name,
@@ -84,10 +74,7 @@ internal static class GenerateCommand
                     result.PromptTokens,
                     Math.Round(result.Elapsed.TotalMilliseconds, 1),
                     Math.Round(result.TokensPerSecond, 1));
-                if (asJson)
-                    JsonOutput.Write(stdout, report);
-                else
-                    WriteHuman(SpectreConsoles.For(stdout), report, escape: SpectreConsoles.IsTerminal(stdout));
+                CliOutput.Write(pr, asJson, report, console => WriteHuman(console, report, escape: SpectreConsoles.IsTerminal(pr.InvocationConfiguration.Output)));
                 return CliApp.Success;
             }
             finally
@@ -100,18 +87,6 @@ internal static class GenerateCommand
 
     internal static CandidateRequest BuildRequest(string prompt, bool chat, int n, float temperature, float topP, int? seed, int maxTokens, string[] stops, string? grammarPath)
     {
-        // Checked here with the option names the user typed; CandidateRequest.Validate covers the rest.
-        if (n is < 1 or > 64)
-            throw new CliUsageException($"--n must be between 1 and 64, got {n}.");
-        if (temperature < 0 || float.IsNaN(temperature))
-            throw new CliUsageException($"--temperature must be >= 0, got {temperature}.");
-        if (topP is <= 0 or > 1 || float.IsNaN(topP))
-            throw new CliUsageException($"--top-p must be in (0, 1], got {topP}.");
-        if (maxTokens < 1)
-            throw new CliUsageException($"--max-tokens must be at least 1, got {maxTokens}.");
-        if (stops.Any(string.IsNullOrEmpty))
-            throw new CliUsageException("--stop must not be empty.");
-
         string? grammar = null;
         if (grammarPath is not null)
         {
@@ -121,35 +96,19 @@ internal static class GenerateCommand
             if (!GbnfValidator.TryValidate(grammar, out var error))
                 throw new CliUsageException($"{grammarPath}: {error}");
         }
-        var request = new CandidateRequest
+        return CliUsageException.Check(() => new CandidateRequest
         {
             Prompt = chat ? null : prompt,
             Messages = chat ? [new ChatMessage(ChatRole.User, prompt)] : null,
-            N = n,
-            Temperature = temperature,
-            TopP = topP,
-            Seed = seed,
-            MaxTokens = maxTokens,
+            N = n, Temperature = temperature, TopP = topP, Seed = seed, MaxTokens = maxTokens,
             Stop = stops.Select(Unescape).ToList(),
             Grammar = grammar,
-        };
-        try
-        {
-            return request.Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CliUsageException(ex.Message);
-        }
+        }.Validate(), message => message.Replace("N must", "--n must").Replace("Temperature must", "--temperature must").Replace("TopP must", "--top-p must")
+            .Replace("MaxTokens must be >= 1", "--max-tokens must be at least 1").Replace("Stop sequences must not be empty strings", "--stop must not be empty"));
     }
 
-    private static async Task WithSpinner(IAnsiConsole console, bool quiet, string message, Func<Task> work)
-    {
-        if (quiet)
-            await work();
-        else
-            await console.Status().Spinner(Spinner.Known.Dots).StartAsync(message, _ => work());
-    }
+    private static Task<T> WithSpinner<T>(IAnsiConsole console, bool quiet, string message, Func<Task<T>> work) =>
+        quiet ? work() : console.Status().Spinner(Spinner.Known.Dots).StartAsync(message, _ => work());
 
     /// <summary>The completions as text; <paramref name="escape"/> makes model text safe for a terminal.</summary>
     internal static void WriteHuman(IAnsiConsole console, GenerateReport report, bool escape)

@@ -26,17 +26,13 @@ internal static class IndexCommand
             if (LuceneIndexBuilder.CheckOutputDirectory(outDir) is { } problem)
                 throw new CliUsageException(problem);
 
-            var stdout = pr.InvocationConfiguration.Output;
             var builder = new LuceneIndexBuilder();
             var result = pr.GetValue(json)
                 ? builder.BuildFromFile(corpusPath, outDir, progress: null, ct)
                 : BuildWithProgressBar(builder, corpusPath, outDir, pr.InvocationConfiguration.Error, ct);
 
             var report = new IndexReport(Path.GetFullPath(outDir), corpusPath, result.Documents, Math.Round(result.Elapsed.TotalSeconds, 3), result.SizeBytes);
-            if (pr.GetValue(json))
-                JsonOutput.Write(stdout, report);
-            else
-                SpectreConsoles.For(stdout).Write(ReportTable(report));
+            CliOutput.Write(pr, pr.GetValue(json), report, console => console.Write(ReportTable(report)));
             return Task.FromResult(CliApp.Success);
         });
         return command;
@@ -46,36 +42,16 @@ internal static class IndexCommand
         SpectreConsoles.For(stderr).Progress().Start(ctx =>
         {
             var task = ctx.AddTask("Indexing", autoStart: true, maxValue: 1.0);
-            var result = builder.BuildFromFile(corpusPath, outDir, new ProgressBar(task), ct);
+            var result = builder.BuildFromFile(corpusPath, outDir, new SyncProgress<IndexProgress>(p =>
+            {
+                if (p.Fraction is { } fraction)
+                    task.Value = fraction;
+                task.Description = $"Indexing ({p.Documents:N0} documents)";
+            }), ct);
             task.Value = task.MaxValue;
             return result;
         });
 
-    private static Table ReportTable(IndexReport report) =>
-        new Table()
-            .AddColumn("documents").AddColumn("seconds").AddColumn("index size").AddColumn("index")
-            .AddRow(
-                report.Documents.ToString("N0"),
-                report.Seconds.ToString("F2"),
-                FormatBytes(report.SizeBytes),
-                Markup.Escape(report.Index));
-
-    private static string FormatBytes(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => $"{bytes / 1024.0:F1} KiB",
-        < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):F1} MiB",
-        _ => $"{bytes / (1024.0 * 1024 * 1024):F2} GiB",
-    };
-
-    /// <summary>Moves the bar synchronously (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
-    private sealed class ProgressBar(ProgressTask task) : IProgress<IndexProgress>
-    {
-        public void Report(IndexProgress value)
-        {
-            if (value.Fraction is { } fraction)
-                task.Value = fraction;
-            task.Description = $"Indexing ({value.Documents:N0} documents)";
-        }
-    }
+    private static Table ReportTable(IndexReport report) => new Table().AddColumns("documents", "seconds", "index size", "index")
+        .AddRow(report.Documents.ToString("N0"), report.Seconds.ToString("F2"), CliOutput.Bytes(report.SizeBytes), Markup.Escape(report.Index));
 }

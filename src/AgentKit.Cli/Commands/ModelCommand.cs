@@ -41,38 +41,19 @@ internal static class ModelCommand
 
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var options = new RandomLlamaOptions
+            var options = CliUsageException.Check(() => new RandomLlamaOptions
             {
-                Layers = pr.GetValue(layers),
-                Embedding = pr.GetValue(embedding),
-                Heads = pr.GetValue(heads),
-                KvHeads = pr.GetValue(kvHeads),
-                FeedForward = pr.GetValue(ffn),
-                ContextLength = pr.GetValue(context),
-                Seed = pr.GetValue(seed),
-                F16 = pr.GetValue(f16),
+                Layers = pr.GetValue(layers), Embedding = pr.GetValue(embedding), Heads = pr.GetValue(heads), KvHeads = pr.GetValue(kvHeads),
+                FeedForward = pr.GetValue(ffn), ContextLength = pr.GetValue(context), Seed = pr.GetValue(seed), F16 = pr.GetValue(f16),
                 ChatTemplate = pr.GetValue(noTemplate) ? null : RandomLlamaModel.ChatMLTemplate,
-            };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message.Replace("Layers", "--layers").Replace("KvHeads", "--kv-heads").Replace("Heads", "--heads")
-                    .Replace("Embedding", "--embedding").Replace("FeedForward", "--ffn").Replace("ContextLength", "--context"));
-            }
+            }.Validate(), message => message.Replace("Layers", "--layers").Replace("KvHeads", "--kv-heads").Replace("Heads", "--heads")
+                .Replace("Embedding", "--embedding").Replace("FeedForward", "--ffn").Replace("ContextLength", "--context"));
             var path = pr.GetValue(output)!;
             RandomLlamaModel.Write(path, options);
-
             var report = new CreateReport(Path.GetFullPath(path), options.ParameterCount, new FileInfo(path).Length, options.Layers, options.Embedding,
                 options.Heads, options.KvHeads, options.FeedForward, options.ContextLength, options.F16);
-            var stdout = pr.InvocationConfiguration.Output;
-            if (pr.GetValue(json))
-                JsonOutput.Write(stdout, report);
-            else
-                stdout.WriteLine($"Wrote {report.Path}: llama, {report.Layers} layers x {report.Embedding}, {report.Parameters:N0} parameters, " +
-                                 $"{FormatBytes(report.FileBytes)} ({(report.F16 ? "f16" : "f32")}).");
+            CliOutput.Write(pr, pr.GetValue(json), report, r => $"Wrote {r.Path}: llama, {r.Layers} layers x {r.Embedding}, {r.Parameters:N0} parameters, " +
+                                                               $"{CliOutput.Bytes(r.FileBytes)} ({(r.F16 ? "f16" : "f32")}).");
             return Task.FromResult(CliApp.Success);
         });
         return command;
@@ -86,26 +67,17 @@ internal static class ModelCommand
 
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var file = pr.GetValue(path)!;
             GgufInfo report;
             try
             {
-                report = GgufInfo.Read(file);
+                report = GgufInfo.Read(pr.GetValue(path)!);
             }
             catch (ModelLoadException ex) when (ex.Failure == ModelLoadFailure.FileNotFound)
             {
                 throw new CliUsageException(ex.Message);
             }
-            catch (ModelLoadException ex)
-            {
-                throw new InvalidDataException(ex.Message, ex);
-            }
-
-            var stdout = pr.InvocationConfiguration.Output;
-            if (pr.GetValue(json))
-                JsonOutput.Write(stdout, report);
-            else
-                WriteHuman(SpectreConsoles.For(stdout), report);
+            // Any other ModelLoadException is failed work (exit 1) with the reader's message.
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteHuman(console, report));
             return Task.FromResult(CliApp.Success);
         });
         return command;
@@ -124,7 +96,7 @@ internal static class ModelCommand
         Row("architecture", report.Architecture is null ? "(none)" : report.ArchitectureSupported ? report.Architecture : report.Architecture + " (not supported by the bundled llama.cpp)");
         Row("name", report.Name);
         Row("parameters", $"{report.Parameters:N0}");
-        Row("file size", FormatBytes(report.FileBytes));
+        Row("file size", CliOutput.Bytes(report.FileBytes));
         Row("layers", report.BlockCount);
         Row("embedding", report.EmbeddingLength);
         Row("feed-forward", report.FeedForwardLength);
@@ -139,12 +111,4 @@ internal static class ModelCommand
             table.AddRow(Markup.Escape(key), Markup.Escape(value.ReplaceLineEndings(" ")));
         console.Write(table);
     }
-
-    private static string FormatBytes(long bytes) => bytes switch
-    {
-        >= 1 << 30 => $"{bytes / (double)(1 << 30):F2} GiB",
-        >= 1 << 20 => $"{bytes / (double)(1 << 20):F1} MiB",
-        >= 1 << 10 => $"{bytes / 1024.0:F1} KiB",
-        _ => $"{bytes} B",
-    };
 }

@@ -37,25 +37,14 @@ internal static class RecordCommand
                 throw new CliUsageException("--teacher-endpoint and --teacher-model go together.");
             var settings = agentOptions.Read(pr);
             if (endpoint is not null)
-            {
-                if (settings.ModelPath is not null || settings.Endpoint is not null)
-                    throw new CliUsageException("give the teacher with --teacher-endpoint/--teacher-model or --model/--endpoint, not both.");
-                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out _))
-                    throw new CliUsageException($"--teacher-endpoint must be an absolute URL, got '{endpoint}'.");
-                settings = settings with { Endpoint = endpoint, ModelName = model };
-            }
+                settings = CliUsageException.Check(() => settings.WithTeacher(endpoint, model!), message => message.Replace("the teacher endpoint must", "--teacher-endpoint must"));
             var read = TaskFileInput.Read(pr.GetValue(tasks)!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
             var options = new RecordOptions { Out = pr.GetValue(output)!, FirstThought = pr.GetValue(firstThought), FilterCorrect = pr.GetValue(filterCorrect) };
             if (options.FilterCorrect && read.Tasks.Any(t => t.ReferenceAnswer is null))
                 throw new CliUsageException("--filter-correct needs a reference answer for every task; some tasks have none.");
 
-            var stdout = pr.InvocationConfiguration.Output;
-            if (pr.GetValue(json))
-            {
-                JsonOutput.Write(stdout, await TrajectoryRecording.RunAsync(settings, read, options, null, ct));
-                return CliApp.Success;
-            }
-            var report = await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
+            var asJson = pr.GetValue(json);
+            var report = asJson ? await TrajectoryRecording.RunAsync(settings, read, options, null, ct) : await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
             {
                 var bar = ctx.AddTask("Recording", maxValue: read.Tasks.Count);
                 return TrajectoryRecording.RunAsync(settings, read, options, new SyncProgress<RecordProgress>(p =>
@@ -64,10 +53,10 @@ internal static class RecordCommand
                     bar.Description = $"Recording ({p.Kept} kept, {p.Dropped} dropped)";
                 }), ct);
             });
-            SpectreConsoles.For(stdout).Write(new Table()
+            CliOutput.Write(pr, asJson, report, console => console.Write(new Table()
                 .AddColumns("tasks", "recorded", "dropped", "success", "mean steps", "out")
                 .AddRow(report.Tasks.ToString(), report.Recorded.ToString(), report.Dropped.ToString(), $"{report.Success:P1}",
-                    report.MeanSteps.ToString("F2"), Markup.Escape(report.Out)));
+                    report.MeanSteps.ToString("F2"), Markup.Escape(report.Out))));
             return CliApp.Success;
         });
         return command;

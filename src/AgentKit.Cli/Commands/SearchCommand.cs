@@ -39,11 +39,7 @@ internal static class SearchCommand
             var elapsed = TimeProvider.System.GetElapsedTime(start);
 
             var report = new SearchReport(text, hits.Select(h => new SearchHit(h.Id, h.Title, h.Text, Math.Round(h.Score, 4))).ToList(), Math.Round(elapsed.TotalMilliseconds, 3));
-            var stdout = pr.InvocationConfiguration.Output;
-            if (pr.GetValue(json))
-                JsonOutput.Write(stdout, report);
-            else
-                WriteTable(SpectreConsoles.For(stdout), report);
+            CliOutput.Write(pr, pr.GetValue(json), report, console => WriteTable(console, report));
             return Task.FromResult(CliApp.Success);
         });
         return command;

@@ -1,7 +1,5 @@
 // agentkit serve --model model.gguf [--host 127.0.0.1] [--port 8080] [--model-name NAME] [--context 2048] [--threads N]
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using AgentKit.Models;
 using AgentKit.Models.LlamaSharp;
 using AgentKit.Server;
 using Microsoft.Extensions.Logging;
@@ -32,104 +30,29 @@ internal static class ServeCommand
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var stdout = pr.InvocationConfiguration.Output;
-            var stderr = pr.InvocationConfiguration.Error;
             var path = pr.GetValue(model) ?? throw new CliUsageException("--model is required: the GGUF file to serve.");
             if (!File.Exists(path))
                 throw new CliUsageException($"model file not found: {path}");
 
             // Check every setting before the (possibly slow) model load, so mistakes are reported at once.
-            LlamaSharpOptions modelOptions;
-            ServerOptions serverOptions;
-            using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new WriterLoggerProvider(stderr)).SetMinimumLevel(LogLevel.Information));
-            try
-            {
-                modelOptions = new LlamaSharpOptions
+            using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new TextWriterLoggerProvider(pr.InvocationConfiguration.Error)).SetMinimumLevel(LogLevel.Information));
+            var (modelOptions, serverOptions) = CliUsageException.Check(() => (
+                new LlamaSharpOptions { ModelPath = path, ContextSize = pr.GetValue(context), Threads = pr.GetValue(threads), GpuLayerCount = pr.GetValue(gpuLayers) }.Validate(),
+                new ServerOptions
                 {
-                    ModelPath = path, ContextSize = pr.GetValue(context), Threads = pr.GetValue(threads), GpuLayerCount = pr.GetValue(gpuLayers),
-                }.Validate();
-                serverOptions = new ServerOptions
-                {
-                    Host = pr.GetValue(host)!,
-                    Port = pr.GetValue(port),
-                    ModelName = pr.GetValue(modelName) ?? Path.GetFileNameWithoutExtension(path),
-                    LoggerFactory = loggerFactory,
-                }.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+                    Host = pr.GetValue(host)!, Port = pr.GetValue(port), ModelName = pr.GetValue(modelName) ?? Path.GetFileNameWithoutExtension(path), LoggerFactory = loggerFactory,
+                }.Validate()));
 
-            using var generator = Load(modelOptions, loggerFactory);
+            // A file that cannot be loaded is a ModelLoadException: exit 1 with the loader's message.
+            using var generator = new LlamaSharpGenerator(modelOptions, loggerFactory.CreateLogger<LlamaSharpGenerator>());
             await using var server = new OpenAICompatibleServer(generator, serverOptions);
             var baseUrl = await server.StartAsync(ct);
             await stdout.WriteLineAsync($"Serving {server.ModelName} at {baseUrl} (POST {baseUrl}/chat/completions). Press Ctrl+C to stop.");
             await stdout.FlushAsync(ct);
-            // Ctrl+C cancels ct; SIGTERM (service managers, containers) stops the same graceful way.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                await stdout.WriteLineAsync("Stopping.");
-            }
-
+            await server.WaitForStopAsync(ct);
+            await stdout.WriteLineAsync("Stopping.");
             return CliApp.Success;
         });
         return command;
-    }
-
-    private static LlamaSharpGenerator Load(LlamaSharpOptions options, ILoggerFactory loggerFactory)
-    {
-        try
-        {
-            return new LlamaSharpGenerator(options, loggerFactory.CreateLogger<LlamaSharpGenerator>());
-        }
-        catch (ModelLoadException ex)
-        {
-            throw new InvalidDataException(ex.Message, ex);
-        }
-    }
-
-    /// <summary>Writes log lines (<c>HH:mm:ss message</c>) to the verb's error writer, so output goes where the caller says.</summary>
-    private sealed class WriterLoggerProvider(TextWriter writer) : ILoggerProvider
-    {
-        private readonly Lock _gate = new();
-
-        public ILogger CreateLogger(string categoryName) => new WriterLogger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private void Write(LogLevel level, string message, Exception? exception)
-        {
-            var prefix = level >= LogLevel.Warning ? $"{level.ToString().ToLowerInvariant()}: " : "";
-            lock (_gate)
-            {
-                writer.WriteLine($"{DateTime.Now:HH:mm:ss} {prefix}{message}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}");
-                writer.Flush();
-            }
-        }
-
-        private sealed class WriterLogger(WriterLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                    owner.Write(logLevel, formatter(state, exception), exception);
-            }
-        }
     }
 }

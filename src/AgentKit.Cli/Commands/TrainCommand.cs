@@ -41,21 +41,11 @@ internal static class TrainCommand
                     throw new CliUsageException($"input file not found: {file}");
             }
             var specials = pr.GetValue(special)!;
-            BpeTrainerOptions options;
-            try
-            {
-                options = new BpeTrainerOptions { VocabSize = pr.GetValue(vocabSize), SpecialTokens = specials.Length > 0 ? specials : ChatFormat.SpecialTokens }.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+            var options = CliUsageException.Check(() =>
+                new BpeTrainerOptions { VocabSize = pr.GetValue(vocabSize), SpecialTokens = specials.Length > 0 ? specials : ChatFormat.SpecialTokens }.Validate());
             var path = pr.GetValue(output)!;
-            var report = TokenizerTraining.Train(files, options, path);
-            if (pr.GetValue(json))
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            else
-                pr.InvocationConfiguration.Output.WriteLine($"wrote {path}: {report.VocabSize} tokens ({report.Merges} merges, {report.SpecialTokens.Count} special) from {report.InputCharacters:N0} characters in {report.Seconds:F2} s");
+            CliOutput.Write(pr, pr.GetValue(json), TokenizerTraining.Train(files, options, path), report =>
+                $"wrote {path}: {report.VocabSize} tokens ({report.Merges} merges, {report.SpecialTokens.Count} special) from {report.InputCharacters:N0} characters in {report.Seconds:F2} s");
             return Task.FromResult(CliApp.Success);
         });
         return command;
@@ -106,10 +96,7 @@ internal static class TrainCommand
             if (!File.Exists(tokenizerFile))
                 throw new CliUsageException($"tokenizer not found: {tokenizerFile}");
 
-            SftOptions options;
-            try
-            {
-                options = new SftOptions
+            var options = CliUsageException.Check(() => new SftOptions
                 {
                     DataPath = dataPath, OutputDirectory = pr.GetValue(output)!, ValidationPath = pr.GetValue(validation),
                     ValidationFraction = pr.GetValue(valFraction), Epochs = pr.GetValue(epochs), MaxSteps = pr.GetValue(maxSteps),
@@ -125,56 +112,34 @@ internal static class TrainCommand
                             TargetModules = pr.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                         }
                         : null,
-                }.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliUsageException(ex.Message);
-            }
+                }.Validate());
 
             using var run = SftRun.Open(basePath, tokenizerFile, options);
             var asJson = pr.GetValue(json);
             var console = SpectreConsoles.For(pr.InvocationConfiguration.Error);
-            SftReport report = null!;
-            if (asJson)
-            {
-                report = await run.TrainAsync(null, ct);
-            }
-            else
-            {
+            if (!asJson)
                 console.MarkupLine($"[grey]{run.Parameters / 1e6:F2}M parameters{(options.Lora is null ? "" : $", LoRA rank {options.Lora.Rank}")}; output {Markup.Escape(options.OutputDirectory)}[/]");
-                await console.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                    .StartAsync(async context =>
+            var report = asJson ? await run.TrainAsync(null, ct) : await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(context =>
+                {
+                    var task = context.AddTask("training", maxValue: 1);
+                    return run.TrainAsync(new Progress<SftProgress>(p =>
                     {
-                        var task = context.AddTask("training", maxValue: 1);
-                        var progress = new Progress<SftProgress>(p =>
-                        {
-                            task.MaxValue = p.TotalSteps;
-                            task.Value = p.Step;
-                            task.Description = string.Create(CultureInfo.InvariantCulture,
-                                $"step {p.Step}/{p.TotalSteps} loss {p.TrainLoss:F3}{(p.ValidationLoss is { } v ? $" val {v:F3}" : "")} {p.TokensPerSecond:F0} tok/s");
-                        });
-                        report = await run.TrainAsync(progress, ct);
-                    });
-            }
-
-            if (asJson)
-            {
-                JsonOutput.Write(pr.InvocationConfiguration.Output, report);
-            }
-            else
-            {
-                var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
-                table.AddRow("steps", $"{report.Steps} (resumed from {report.ResumedFromStep})");
-                table.AddRow("parameters (trainable)", $"{report.Parameters:N0} ({report.TrainableParameters:N0})");
-                table.AddRow("train loss first → last", string.Create(CultureInfo.InvariantCulture, $"{report.FirstTrainLoss:F4} → {report.FinalTrainLoss:F4}"));
-                table.AddRow("validation loss", report.FinalValidationLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "-");
-                table.AddRow("tokens/s", report.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture));
-                table.AddRow("final checkpoint", Markup.Escape(report.FinalCheckpoint));
-                table.AddRow("metrics / plot", Markup.Escape($"{report.MetricsCsv}, {report.LossPlot}"));
-                SpectreConsoles.For(pr.InvocationConfiguration.Output).Write(table);
-            }
+                        task.MaxValue = p.TotalSteps;
+                        task.Value = p.Step;
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"step {p.Step}/{p.TotalSteps} loss {p.TrainLoss:F3}{(p.ValidationLoss is { } v ? $" val {v:F3}" : "")} {p.TokensPerSecond:F0} tok/s");
+                    }), ct);
+                });
+            CliOutput.Write(pr, asJson, report, output => output.Write(new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned())
+                .AddRow("steps", $"{report.Steps} (resumed from {report.ResumedFromStep})")
+                .AddRow("parameters (trainable)", $"{report.Parameters:N0} ({report.TrainableParameters:N0})")
+                .AddRow("train loss first → last", string.Create(CultureInfo.InvariantCulture, $"{report.FirstTrainLoss:F4} → {report.FinalTrainLoss:F4}"))
+                .AddRow("validation loss", report.FinalValidationLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "-")
+                .AddRow("tokens/s", report.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture))
+                .AddRow("final checkpoint", Markup.Escape(report.FinalCheckpoint))
+                .AddRow("metrics / plot", Markup.Escape($"{report.MetricsCsv}, {report.LossPlot}"))));
             return CliApp.Success;
         });
         return command;

@@ -41,50 +41,23 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
         }
     }
 
-    /// <summary>Reads the values; throws <see cref="CliUsageException"/> for inconsistent ones.</summary>
+    /// <summary>Reads the values; throws <see cref="CliUsageException"/> for inconsistent ones (<see cref="AgentHostSettings.Validate"/>, in flag names).</summary>
     public AgentHostSettings Read(ParseResult pr)
     {
-        var model = pr.GetValue(Model);
-        var endpoint = pr.GetValue(Endpoint);
-        var modelName = pr.GetValue(ModelName);
-        if (model is not null && endpoint is not null)
-            throw new CliUsageException("give either --model (a GGUF file) or --endpoint, not both.");
-        if (endpoint is not null && string.IsNullOrWhiteSpace(modelName))
-            throw new CliUsageException("--endpoint needs --model-name (the model the server serves).");
-        if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
-            throw new CliUsageException($"--endpoint must be an absolute URL, got '{endpoint}'.");
-        if (modelName is not null && endpoint is null)
-            throw new CliUsageException("--model-name only applies with --endpoint.");
-        if (pr.GetValue(N) is { } n && n is < 1 or > 64)
-            throw new CliUsageException($"--n must be between 1 and 64, got {n}.");
-        if (pr.GetValue(Temperature) is { } t && (t < 0 || float.IsNaN(t)))
-            throw new CliUsageException($"--temperature must be >= 0, got {t}.");
-        if (pr.GetValue(MaxSteps) is { } steps && steps is < 1 or > 100)
-            throw new CliUsageException($"--max-steps must be between 1 and 100, got {steps}.");
-        if (pr.GetValue(TimeoutMs) < 1)
-            throw new CliUsageException("--timeout-ms must be positive.");
-        if (pr.GetValue(MemoryMb) < 128)
-            throw new CliUsageException("--memory-mb must be at least 128 (the sandbox's compiler needs about 100).");
         var agent = pr.GetValue(Agent)!;
         if (!Directory.Exists(agent) && !File.Exists(agent))
             throw new CliUsageException($"agent folder not found: {agent}");
-        return new AgentHostSettings
+        return CliUsageException.Check(() => new AgentHostSettings
         {
-            AgentFolder = agent,
-            ModelPath = model,
-            Endpoint = endpoint,
-            ModelName = modelName,
-            Candidates = pr.GetValue(N),
-            Temperature = pr.GetValue(Temperature),
-            Seed = pr.GetValue(Seed),
-            MaxSteps = pr.GetValue(MaxSteps),
-            NoGrammar = pr.GetValue(NoGrammar),
-            ContextSize = pr.GetValue(ContextSize),
-            Threads = pr.GetValue(Threads),
-            GpuLayerCount = pr.GetValue(GpuLayers),
-            TimeoutMs = pr.GetValue(TimeoutMs),
-            MemoryMb = pr.GetValue(MemoryMb),
-            AllowOutsidePaths = pr.GetValue(AllowOutsidePaths),
-        };
+            AgentFolder = agent, ModelPath = pr.GetValue(Model), Endpoint = pr.GetValue(Endpoint), ModelName = pr.GetValue(ModelName),
+            Candidates = pr.GetValue(N), Temperature = pr.GetValue(Temperature), Seed = pr.GetValue(Seed), MaxSteps = pr.GetValue(MaxSteps),
+            NoGrammar = pr.GetValue(NoGrammar), ContextSize = pr.GetValue(ContextSize), Threads = pr.GetValue(Threads), GpuLayerCount = pr.GetValue(GpuLayers),
+            TimeoutMs = pr.GetValue(TimeoutMs), MemoryMb = pr.GetValue(MemoryMb), AllowOutsidePaths = pr.GetValue(AllowOutsidePaths),
+        }.Validate(), message => message
+            .Replace("a model file or an endpoint", "--model (a GGUF file) or --endpoint").Replace("an endpoint must", "--endpoint must")
+            .Replace("a model name only applies with an endpoint", "--model-name only applies with --endpoint").Replace("candidates must", "--n must")
+            .Replace("temperature must", "--temperature must").Replace("max steps must", "--max-steps must").Replace("context size must", "--context must")
+            .Replace("gpu layers must", "--gpu-layers must").Replace("the snippet time limit must", "--timeout-ms must")
+            .Replace("the worker memory limit must", "--memory-mb must"));
     }
 }

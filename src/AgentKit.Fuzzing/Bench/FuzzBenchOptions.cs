@@ -24,8 +24,8 @@ public sealed record FuzzBenchOptions
     /// <summary>Cache of restored packages and instrumented copies.</summary>
     public string CacheDirectory { get; init; } = FuzzTarget.DefaultCacheDirectory;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
-    public void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting; returns this.</summary>
+    public FuzzBenchOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputDirectory))
             throw new ArgumentException("OutputDirectory is required: each run keeps its campaign directory there.", nameof(OutputDirectory));
@@ -37,5 +37,6 @@ public sealed record FuzzBenchOptions
             throw new ArgumentException($"Repeat must be between 1 and 100, got {Repeat}.", nameof(Repeat));
         if (ExecTimeout < TimeSpan.FromMilliseconds(10))
             throw new ArgumentException($"ExecTimeout must be at least 10 ms, got {ExecTimeout.TotalMilliseconds} ms.", nameof(ExecTimeout));
+        return this;
     }
 }

@@ -46,7 +46,7 @@ public sealed record GenerateBenchmarkOptions
 /// <param name="TokensPerSecond">Generated tokens per second at the median.</param>
 public sealed record BenchRow(int N, double WallMsMedian, double WallMsMin, int GeneratedTokens, double TokensPerSecond);
 
-/// <summary>What <see cref="GenerateBenchmark.RunAsync"/> measured (<c>agentkit bench generate --json</c> prints it).</summary>
+/// <summary>What <see cref="GenerateBenchmark"/> measured (<c>agentkit bench generate --json</c> prints it).</summary>
 /// <param name="Model">Model file name.</param>
 /// <param name="Parameters">Its parameters.</param>
 /// <param name="RandomModel">Whether it is the random benchmark model.</param>
@@ -73,6 +73,32 @@ public static class GenerateBenchmark
     {
         Layers = 12, Embedding = 768, Heads = 12, KvHeads = 12, FeedForward = 2816, ContextLength = 4096, F16 = true, Name = "agentkit-bench-random-100m",
     };
+
+    /// <summary>
+    /// As <see cref="RunAsync(string, bool, GenerateBenchmarkOptions, IProgress{int}?, CancellationToken)"/>; without
+    /// <paramref name="modelPath"/> the model is <see cref="BenchModelOptions"/> written to a temporary folder that is deleted afterwards.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid or <paramref name="modelPath"/> does not exist (checked before any work).</exception>
+    public static async Task<BenchGenerateReport> RunAsync(string? modelPath, GenerateBenchmarkOptions options, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (modelPath is not null)
+            return File.Exists(modelPath)
+                ? await RunAsync(modelPath, false, options, progress, cancellationToken).ConfigureAwait(false)
+                : throw new ArgumentException($"model file not found: {modelPath}");
+        var temp = Directory.CreateTempSubdirectory("agentkit-bench-generate-").FullName;
+        try
+        {
+            var path = Path.Combine(temp, "random-100m.gguf");
+            RandomLlamaModel.Write(path, BenchModelOptions);
+            return await RunAsync(path, true, options, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
 
     /// <summary>
     /// Times <see cref="GenerateBenchmarkOptions.Candidates"/> candidates against one on the model at <paramref name="modelPath"/>, alternating

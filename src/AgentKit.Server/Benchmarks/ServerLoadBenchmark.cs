@@ -1,6 +1,9 @@
 using System.ClientModel;
 using System.Collections.Concurrent;
 using AgentKit.Abstractions.Models;
+using AgentKit.Models;
+using AgentKit.Models.Gguf;
+using AgentKit.Models.LlamaSharp;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -19,6 +22,49 @@ namespace AgentKit.Server.Benchmarks;
 public static class ServerLoadBenchmark
 {
     private const int KeptErrors = 5;
+
+    /// <summary>The model measured when none is given: a small random llama (~4M parameters), so a run takes seconds on a laptop CPU.</summary>
+    public static RandomLlamaOptions DefaultModelOptions => new()
+    {
+        Layers = 4, Embedding = 256, Heads = 4, KvHeads = 4, FeedForward = 768, Name = "agentkit-bench-serve-random",
+    };
+
+    /// <summary>
+    /// Loads the GGUF <paramref name="model"/> names, serves and measures it. With <paramref name="randomModel"/> the file is first
+    /// written from <see cref="DefaultModelOptions"/> to a new temporary path (replacing <c>model.ModelPath</c>) and deleted afterwards.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="model"/> or <paramref name="options"/> are invalid (checked before any work).</exception>
+    /// <exception cref="InvalidDataException">The model file cannot be loaded.</exception>
+    public static async Task<ServerLoadReport> RunAsync(LlamaSharpOptions model, bool randomModel, ServerLoadOptions options, CancellationToken cancellationToken = default)
+    {
+        model.Validate();
+        options.Validate();
+        var temporary = randomModel ? Path.Combine(Path.GetTempPath(), $"agentkit-bench-serve-{Guid.NewGuid():N}.gguf") : null;
+        try
+        {
+            if (temporary is not null)
+                RandomLlamaModel.Write(temporary, DefaultModelOptions);
+            using var generator = Load(model with { ModelPath = temporary ?? model.ModelPath });
+            return await RunAsync(generator, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (temporary is not null)
+                File.Delete(temporary);
+        }
+    }
+
+    private static LlamaSharpGenerator Load(LlamaSharpOptions model)
+    {
+        try
+        {
+            return new LlamaSharpGenerator(model);
+        }
+        catch (ModelLoadException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+    }
 
     /// <summary>Serves <paramref name="generator"/> on a free loopback port for the run, then measures it.</summary>
     public static async Task<ServerLoadReport> RunAsync(ICandidateGenerator generator, ServerLoadOptions options, CancellationToken cancellationToken = default)

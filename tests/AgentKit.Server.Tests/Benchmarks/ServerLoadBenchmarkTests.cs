@@ -23,6 +23,35 @@ public sealed class ServerLoadBenchmarkTests
     }
 
     [Fact]
+    public async Task Without_a_model_file_a_random_one_is_written_served_and_deleted()
+    {
+        var before = Directory.GetFiles(Path.GetTempPath(), "agentkit-bench-serve-*.gguf").ToHashSet();
+
+        var report = await ServerLoadBenchmark.RunAsync(new LlamaSharpOptions { ModelPath = "unused.gguf", Threads = 2 }, randomModel: true,
+            new ServerLoadOptions { Clients = 2, Duration = TimeSpan.FromMilliseconds(500), MaxTokens = 2 });
+
+        Assert.Equal(0, report.Errors);
+        Assert.True(report.Requests >= 2, $"{report.Requests} requests");
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "agentkit-bench-serve-*.gguf"), f => !before.Contains(f));
+    }
+
+    [Fact]
+    public async Task A_model_file_that_cannot_be_loaded_is_invalid_data_and_bad_settings_are_refused_first()
+    {
+        var broken = Path.Combine(Path.GetTempPath(), $"agentkit-broken-{Guid.NewGuid():N}.gguf");
+        File.WriteAllBytes(broken, File.ReadAllBytes(TinyModels.RandomLlamaPath())[..200]);
+        try
+        {
+            await Assert.ThrowsAsync<InvalidDataException>(() => ServerLoadBenchmark.RunAsync(new LlamaSharpOptions { ModelPath = broken }, false, new ServerLoadOptions()));
+            await Assert.ThrowsAsync<ArgumentException>(() => ServerLoadBenchmark.RunAsync(new LlamaSharpOptions { ModelPath = broken, Threads = 0 }, false, new ServerLoadOptions()));
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
     public async Task Failed_requests_are_counted_as_errors_with_the_servers_message()
     {
         var failing = new ScriptedGenerator();
