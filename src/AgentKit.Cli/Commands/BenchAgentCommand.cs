@@ -47,9 +47,9 @@ internal static class BenchAgentCommand
         console.Write(scripted);
         console.WriteLine($"sandbox execution per step, N=8 / N=1: {report.ExecutionRatioN8OverN1:F2}x identical, {report.ExecutionRatioDistinctN8OverN1:F2}x all different");
         var model = new Table().Title($"{Markup.Escape(report.ModelName)}, grammar on, ms per step")
-            .AddColumns("N", "steps", "step", "model", "sandbox execution", "tokens / step");
+            .AddColumns("N", "steps", "step", "model", "sandbox execution", "tokens / step", "prompt tokens / step");
         foreach (var r in report.Model)
-            model.AddRow(r.N.ToString(), r.Steps.ToString(), r.StepMs.ToString("F1"), r.ModelMs.ToString("F1"), r.ExecutionMs.ToString("F1"), r.TokensPerStep.ToString("F0"));
+            model.AddRow(r.N.ToString(), r.Steps.ToString(), r.StepMs.ToString("F1"), r.ModelMs.ToString("F1"), r.ExecutionMs.ToString("F1"), r.TokensPerStep.ToString("F0"), r.PromptTokensPerStep.ToString("F0"));
         console.Write(model);
         console.WriteLine($"wall time per step, N=8 / N=1: {report.WallRatioN8OverN1:F2}x");
     }

@@ -126,7 +126,8 @@ public static class AgentBenchmark
             Round(actions.Average(a => a.Usage.ModelMs + a.ExecutionMs + a.OverheadMs)),
             Round(actions.Average(a => a.Usage.ModelMs)),
             Round(actions.Average(a => a.ExecutionMs)),
-            Round(actions.Average(a => (double)a.Usage.CompletionTokens)));
+            Round(actions.Average(a => (double)a.Usage.CompletionTokens)),
+            Round(actions.Average(a => (double)a.Usage.PromptTokens)));
     }
 
     private static LuceneSearcher BuildSearcher(string temp)
@@ -218,8 +219,9 @@ public sealed record OverheadRow(int N, int Steps, double StepMs, double ModelMs
 /// <param name="StepMs">Whole step.</param>
 /// <param name="ModelMs">Sampling.</param>
 /// <param name="ExecutionMs">Sandbox execution.</param>
-/// <param name="TokensPerStep">Completion tokens per step.</param>
-public sealed record ModelRow(int N, int Steps, double StepMs, double ModelMs, double ExecutionMs, double TokensPerStep);
+/// <param name="TokensPerStep">Completion tokens per step, over all candidates.</param>
+/// <param name="PromptTokensPerStep">Prompt tokens per step: evaluated once and shared by every candidate.</param>
+public sealed record ModelRow(int N, int Steps, double StepMs, double ModelMs, double ExecutionMs, double TokensPerStep, double PromptTokensPerStep);
 
 /// <summary>What <see cref="AgentBenchmark.RunAsync"/> measured (<c>agentkit bench agent --json</c> prints it).</summary>
 /// <param name="Scripted">N=1, N=8 identical and N=8 distinct candidates with the scripted model.</param>

@@ -209,7 +209,7 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
                 throw new ArgumentException(
                     $"The prompt is {prompt.Length} tokens, which fills the {_options.ContextSize}-token context; shorten it or raise the context size.");
 
-            using var executor = new BatchedExecutor(_weights, ContextParameters(prompt.Length, request.N, maxTokens));
+            using var executor = new BatchedExecutor(_weights, BatchedContextParameters.For(_options, prompt.Length, request.N, maxTokens));
             var candidates = new List<CandidateState>(request.N);
             try
             {
@@ -299,24 +299,6 @@ public sealed class LlamaSharpGenerator : IStreamingCandidateGenerator, IDisposa
         Grammar = grammar,
         LogitBias = _endOfGenerationBias,
     };
-
-    private ModelParams ContextParameters(int promptTokens, int candidates, int maxTokens)
-    {
-        // One unified KV cache: the prompt's cells are shared by every fork, so it needs the prompt once
-        // plus each candidate's continuation. llama.cpp rounds the size up to its own padding.
-        var cells = promptTokens + candidates * (maxTokens + 1) + 1;
-        return new ModelParams(_options.ModelPath)
-        {
-            ContextSize = (uint)cells,
-            BatchSize = (uint)Math.Max(_options.BatchSize, candidates),
-            UBatchSize = (uint)Math.Max(_options.BatchSize, candidates),
-            SeqMax = (uint)(candidates + 1),
-            KVUnified = true,
-            Threads = _options.Threads,
-            BatchThreads = _options.Threads,
-            GpuLayerCount = _options.GpuLayerCount,
-        };
-    }
 
     private LLamaToken[] PromptTokens(string prompt)
     {

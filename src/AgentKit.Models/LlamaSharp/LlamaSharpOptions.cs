@@ -27,6 +27,14 @@ public sealed record LlamaSharpOptions
     public int GpuLayerCount { get; init; }
 
     /// <summary>
+    /// Flash attention in llama.cpp: null (default) turns it off when every layer runs on the CPU and leaves the
+    /// choice to llama.cpp when layers are offloaded to a GPU; true or false forces it. On the CPU, llama.cpp's
+    /// flash-attention kernel makes each candidate's token round cost a pass over the whole shared prompt, so N
+    /// candidates cost several times what the ordinary attention path does (see the Models README).
+    /// </summary>
+    public bool? FlashAttention { get; init; }
+
+    /// <summary>
     /// Never end a candidate on an end-of-generation token, so every candidate runs to
     /// <see cref="AgentKit.Abstractions.Models.CandidateRequest.MaxTokens"/>. For benchmarks, where every run must do the same work.
     /// </summary>

@@ -70,6 +70,55 @@ public sealed class LlamaSharpGeneratorTests(TinyGeneratorFixture fixture) : ICl
         Assert.True(first.Candidates.Select(c => c.Text).Distinct().Count() > 1);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Either_attention_path_keeps_the_grammar_and_the_seed(bool flashAttention)
+    {
+        using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = TinyModels.RandomLlamaPath(), Threads = 2, ContextSize = 512, FlashAttention = flashAttention });
+        const string grammar = """root ::= "Thought: " [a-z ]{1,12} "\n```csharp\n" [a-z0-9 ();=*]{1,20} "\n```" """;
+        var valid = new Regex("^Thought: [a-z ]{1,12}\n```csharp\n[a-z0-9 ();=*]{1,20}\n```$");
+        var request = new CandidateRequest { Prompt = "<|im_start|>user\nWhat is 17 * 23?<|im_end|>\n", N = 8, Grammar = grammar, Seed = 21, MaxTokens = 80, Temperature = 1.0f };
+
+        var first = await generator.GenerateAsync(request);
+        var second = await generator.GenerateAsync(request);
+
+        Assert.All(first.Candidates, c => Assert.Matches(valid, c.Text));
+        Assert.Equal(first.Candidates.Select(c => c.Text), second.Candidates.Select(c => c.Text));
+        Assert.True(first.Candidates.Select(c => c.Text).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public async Task Logprobs_are_the_models_own_and_cover_every_token()
+    {
+        // Greedy decoding takes the most likely token, so it must be the first alternative, with the same log probability.
+        var greedy = await Generator.GenerateAsync(new CandidateRequest { Prompt = "The", N = 2, Temperature = 0, MaxTokens = 8, TopLogprobs = 3, Seed = 1 });
+        foreach (var candidate in greedy.Candidates)
+        {
+            Assert.Equal(candidate.Tokens, candidate.Logprobs!.Count);
+            foreach (var token in candidate.Logprobs)
+            {
+                Assert.Equal(3, token.TopLogprobs.Count);
+                Assert.Equal(token.Token, token.TopLogprobs[0].Token);
+                Assert.Equal(token.Logprob, token.TopLogprobs[0].Logprob, 6);
+                Assert.True(token.TopLogprobs.Zip(token.TopLogprobs.Skip(1)).All(p => p.First.Logprob >= p.Second.Logprob));
+            }
+        }
+
+        // Sampled under a grammar and cut by a stop sequence: one logprob per generated token, all below zero.
+        var sampled = await Generator.GenerateAsync(new CandidateRequest
+        {
+            Prompt = "x", N = 4, Grammar = """root ::= [a-c]{2,4} "STOP" [a-z]+ """, Stop = ["STOP"], Seed = 9, MaxTokens = 20, TopLogprobs = 0, Temperature = 1.0f,
+        });
+        Assert.All(sampled.Candidates, c =>
+        {
+            Assert.Matches("^[a-c]{2,4}$", c.Text);
+            Assert.Equal(c.Tokens, c.Logprobs!.Count);
+            Assert.All(c.Logprobs, t => Assert.True(t.Logprob < 0 && t.TopLogprobs.Count == 0));
+        });
+        Assert.Null((await Generator.GenerateAsync(new CandidateRequest { Prompt = "x", N = 1, MaxTokens = 3, Seed = 1 })).Candidates[0].Logprobs);
+    }
+
     [Fact]
     public async Task Temperature_zero_is_greedy_whatever_the_seed()
     {
