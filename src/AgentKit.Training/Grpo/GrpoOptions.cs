@@ -32,7 +32,7 @@ public enum RewardScaling
 }
 
 /// <summary>
-/// Settings of the GRPO trainer (saved, resolved, into every checkpoint as <c>training_config.json</c>).
+/// Settings of <see cref="GrpoTrainer"/> (saved, resolved, into every checkpoint as <c>training_config.json</c>).
 /// Defaults follow TRL's <c>GRPOConfig</c> where it has one (G = 8, β = 0, ε = 0.2, <c>dapo</c>, <c>group</c>, temperature 1,
 /// learning rate 1e-6 for 0.5B+ models: tiny models need far more). Validated by <see cref="Validate"/>.
 /// </summary>
