@@ -1,0 +1,87 @@
+using System.Text.Json;
+using AgentKit.Training.Grpo;
+using AgentKit.Training.Grpo.Rewards;
+using AgentKit.Training.Grpo.Rollouts;
+using AgentKit.Training.Model;
+
+namespace AgentKit.Training.Tests.Grpo;
+
+public sealed class GrpoResumeTests
+{
+    // Every stateful feature on: several passes with old log-probs, accumulation, dynamic sampling (data position moves
+    // faster than the steps), a KL reference, warm-up (optimizer step count).
+    private static GrpoOptions Options(string outDir, bool lora) => new()
+    {
+        OutputDirectory = outDir, MaxSteps = 6, GroupSize = 4, PromptsPerStep = 2, MaxCompletionLength = ToyTask.Length,
+        LearningRate = lora ? 1e-2 : 3e-3, WarmupSteps = 3, NumIterations = 2, GradientAccumulationSteps = 2, DynamicSampling = true,
+        Beta = 0.05, EpsilonHigh = 0.28, Seed = 21, Threads = 1,
+        Lora = lora ? new LoraSettings { Rank = 4, Alpha = 8, Dropout = 0.1, TargetModules = ["q_proj", "v_proj", "up_proj"] } : null,
+    };
+
+    // Rewards only the first token, so many groups score all zero and dynamic sampling draws more tasks.
+    private static readonly DelegateReward FirstTokenInBand = new("first", r =>
+        r.TokenIds[r.PolicyMask.ToList().IndexOf(true)] is >= ToyTask.BandStart and < ToyTask.BandEnd ? 1 : 0);
+
+    private static GrpoTrainer Trainer(GrpoOptions options) =>
+        new(options, new PolicyRolloutSource(ToyTask.Tokenizer), [FirstTokenInBand], ToyTask.Tokenizer);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stopping_after_k_steps_and_resuming_gives_the_parameters_of_an_uninterrupted_run(bool lora)
+    {
+        var dir = TinyFixtures.TempDir();
+        using var straight = ToyTask.NewModel();
+        var uninterrupted = await Trainer(Options(Path.Combine(dir, "straight"), lora)).TrainAsync(straight, ToyTask.Tasks);
+        Assert.Contains(uninterrupted.History, h => h.GroupsSampled > 2); // the data position ran ahead of the steps
+
+        var resumedOut = Path.Combine(dir, "resumed");
+        using var cts = new CancellationTokenSource();
+        using (var first = ToyTask.NewModel())
+        {
+            var stopAtThree = new SyncProgress(m => { if (m.Step == 3) cts.Cancel(); });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                Trainer(Options(resumedOut, lora)).TrainAsync(first, ToyTask.Tasks, progress: stopAtThree, cancellationToken: cts.Token));
+        }
+        // A new process would start again from the same starting model; everything else comes from the checkpoint.
+        using var second = ToyTask.NewModel();
+        var resumed = await Trainer(Options(resumedOut, lora)).TrainAsync(second, ToyTask.Tasks);
+
+        Assert.Equal(3, resumed.ResumedFromStep);
+        Assert.Equal([4, 5, 6], resumed.History.Select(h => h.Step));
+        var expected = straight.state_dict();
+        foreach (var (name, value) in second.state_dict())
+            Assert.True(value.eq(expected[name]).all().item<bool>(), $"{name} differs after resuming (max diff {(value - expected[name]).abs().max().item<float>()})");
+
+        var straightMetrics = File.ReadAllLines(Path.Combine(dir, "straight", GrpoRunFiles.Metrics)).Select(Comparable).ToList();
+        var resumedMetrics = File.ReadAllLines(Path.Combine(resumedOut, GrpoRunFiles.Metrics)).Select(Comparable).ToList();
+        Assert.Equal(straightMetrics, resumedMetrics);
+        Assert.Equal(File.ReadAllLines(Path.Combine(dir, "straight", GrpoRunFiles.Rollouts)), File.ReadAllLines(Path.Combine(resumedOut, GrpoRunFiles.Rollouts)));
+    }
+
+    [Fact]
+    public async Task Resuming_with_another_seed_is_refused()
+    {
+        var dir = TinyFixtures.TempDir();
+        using var model = ToyTask.NewModel();
+        await Trainer(Options(dir, lora: false) with { MaxSteps = 1, DynamicSampling = false }).TrainAsync(model, ToyTask.Tasks);
+        using var again = ToyTask.NewModel();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Trainer(Options(dir, lora: false) with { MaxSteps = 2, Seed = 22 }).TrainAsync(again, ToyTask.Tasks));
+        Assert.Contains("seed 21", error.Message);
+    }
+
+    /// <summary>A metrics line without its timing figures, which differ between runs.</summary>
+    private static string Comparable(string line)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+        foreach (var timing in new[] { "rollout_seconds", "update_seconds", "rollout_tokens_per_second", "update_tokens_per_second", "elapsed_seconds" })
+            node.Remove(timing);
+        return node.ToJsonString();
+    }
+
+    private sealed class SyncProgress(Action<GrpoStepMetrics> action) : IProgress<GrpoStepMetrics>
+    {
+        public void Report(GrpoStepMetrics value) => action(value);
+    }
+}
