@@ -40,4 +40,61 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output)
         var rollout = JsonDocument.Parse(File.ReadLines(Path.Combine(dir, GrpoRunFiles.Rollouts)).First()).RootElement;
         Assert.EndsWith("in band", rollout.GetProperty("rewards").GetProperty("band").GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task Gradient_accumulation_gives_the_update_of_the_whole_batch()
+    {
+        var dir = TinyFixtures.TempDir();
+        foreach (var type in new[] { GrpoLossType.Dapo, GrpoLossType.Grpo, GrpoLossType.DrGrpo })
+        {
+            using var whole = ToyTask.NewModel();
+            using var split = ToyTask.NewModel();
+            // One step: a later step samples from the updated weights, where float noise may flip a sampled token.
+            var options = ToyOptions(Path.Combine(dir, type + "-1"), 1) with { LossType = type, MaxGradNorm = 0, GroupSize = 4, PromptsPerStep = 2 };
+            var a = await new GrpoTrainer(options, new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward]).TrainAsync(whole, ToyTask.Tasks);
+            var b = await new GrpoTrainer(options with { OutputDirectory = Path.Combine(dir, type + "-3"), GradientAccumulationSteps = 3 },
+                new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward]).TrainAsync(split, ToyTask.Tasks);
+            // Adam divides small gradients by their own size, so float noise of the summation order shows at ~1e-5 in the weights.
+            // The loss and gradient norm show the normalisation's scale (Adam's update alone would hide a constant factor).
+            Assert.Equal(a.History[0].Loss, b.History[0].Loss, 6);
+            Assert.Equal(1, b.History[0].GradNorm / a.History[0].GradNorm, 4);
+            var expected = whole.state_dict();
+            foreach (var (name, value) in split.state_dict())
+                Assert.True(value.allclose(expected[name], rtol: 1e-4, atol: 1e-4), $"{type}: {name} differs with accumulation by {(value - expected[name]).abs().max().item<float>()} (of {expected[name].abs().max().item<float>()})");
+        }
+    }
+
+    [Fact]
+    public async Task Lora_trains_only_adapters_and_reports_the_kl_to_the_base()
+    {
+        var dir = TinyFixtures.TempDir();
+        using var model = ToyTask.NewModel();
+        var baseWeights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var options = ToyOptions(dir, 4) with { LearningRate = 2e-2, Beta = 0.1, Lora = new() { Rank = 4, Alpha = 8 } };
+        var result = await new GrpoTrainer(options, new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward], ToyTask.Tokenizer).TrainAsync(model, ToyTask.Tasks);
+
+        Assert.True(model.HasLora);
+        var after = model.state_dict();
+        foreach (var (name, value) in baseWeights)
+            Assert.True(value.eq(after[name]).all().item<bool>(), $"base weight {name} changed under LoRA");
+        // Step 1 starts at the base (B = 0), so its KL is 0; the adapters then move the policy away.
+        Assert.Equal(0, result.History[0].Kl!.Value, 6);
+        Assert.True(result.History[^1].Kl > 0, $"KL after training: {result.History[^1].Kl}");
+        Assert.True(File.Exists(Path.Combine(result.FinalCheckpoint, CheckpointFiles.AdapterWeights)));
+    }
+
+    [Fact]
+    public async Task Bad_reward_setups_and_rewards_are_refused_with_one_line()
+    {
+        var source = new PolicyRolloutSource(ToyTask.Tokenizer);
+        var options = ToyOptions(TinyFixtures.TempDir(), 1);
+        Assert.Contains("named 'band'", Assert.Throws<ArgumentException>(() => new GrpoTrainer(options, source, [ToyTask.Reward, ToyTask.Reward])).Message);
+        Assert.Contains("2 value(s) for 1", Assert.Throws<ArgumentException>(() => new GrpoTrainer(options with { RewardWeights = [1, 2] }, source, [ToyTask.Reward])).Message);
+        Assert.Throws<ArgumentException>(() => new GrpoTrainer(options, source, []));
+        using var model = ToyTask.NewModel();
+        await Assert.ThrowsAsync<ArgumentException>(() => new GrpoTrainer(options, source, [ToyTask.Reward]).TrainAsync(model, []));
+        var broken = new AgentKit.Training.Grpo.Rewards.DelegateReward("broken", _ => double.NaN);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new GrpoTrainer(options, source, [broken]).TrainAsync(model, ToyTask.Tasks));
+        Assert.Contains("'broken' gave NaN", error.Message);
+    }
 }
