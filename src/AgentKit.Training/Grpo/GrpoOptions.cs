@@ -8,12 +8,15 @@ namespace AgentKit.Training.Grpo;
 public enum GrpoLossType
 {
     /// <summary>Token-level: the sum over every generated token of the batch divided by their count (DAPO; TRL's default).</summary>
+    [JsonStringEnumMemberName("dapo")]
     Dapo,
 
     /// <summary>Each sequence's mean over its tokens, then the mean over sequences (the original GRPO; favours short completions).</summary>
+    [JsonStringEnumMemberName("grpo")]
     Grpo,
 
     /// <summary>The sum over tokens divided by (sequences × <see cref="GrpoOptions.MaxCompletionLength"/>), a constant (Dr. GRPO: no length bias).</summary>
+    [JsonStringEnumMemberName("dr_grpo")]
     DrGrpo,
 }
 
@@ -22,12 +25,15 @@ public enum GrpoLossType
 public enum RewardScaling
 {
     /// <summary>The standard deviation of the prompt's group (the original GRPO; TRL's default).</summary>
+    [JsonStringEnumMemberName("group")]
     Group,
 
     /// <summary>The standard deviation over the whole batch (a middle ground).</summary>
+    [JsonStringEnumMemberName("batch")]
     Batch,
 
     /// <summary>Not scaled (Dr. GRPO: avoids weighting too-easy and too-hard prompts up).</summary>
+    [JsonStringEnumMemberName("none")]
     None,
 }
 
@@ -149,9 +155,9 @@ public sealed record GrpoOptions
         if (RewardWeights is { } weights && weights.Any(w => !double.IsFinite(w)))
             throw new ArgumentException("RewardWeights must be finite numbers.");
         if (!Enum.IsDefined(ScaleRewards))
-            throw new ArgumentException($"ScaleRewards must be group, batch or none, got {ScaleRewards}.");
+            throw new ArgumentException($"ScaleRewards must be group, batch or none, got {(int)ScaleRewards}.");
         if (!Enum.IsDefined(LossType))
-            throw new ArgumentException($"LossType must be dapo, grpo or dr_grpo, got {LossType}.");
+            throw new ArgumentException($"LossType must be dapo, grpo or dr_grpo, got {(int)LossType}.");
         if (Epsilon is <= 0 or >= 1 || double.IsNaN(Epsilon))
             throw new ArgumentException($"Epsilon must be in (0, 1), got {Epsilon}.");
         if (EpsilonHigh is { } high && (!(high > 0) || double.IsInfinity(high)))

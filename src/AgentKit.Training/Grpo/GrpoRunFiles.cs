@@ -27,6 +27,8 @@ public static class GrpoRunFiles
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         // Completions are read by people: keep quotes and non-ASCII text as written (the file is not embedded in HTML).
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // A diverging run (NaN loss or gradient norm) is still recorded, as "NaN", rather than stopping the log.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     /// <summary>Keeps only the lines of a JSONL file whose <c>step</c> is at most <paramref name="step"/> (a resumed run rewrites what follows).</summary>

@@ -9,11 +9,11 @@ public sealed record GrpoStepMetrics
     /// <summary>Steps in the run.</summary>
     public required int TotalSteps { get; init; }
 
-    /// <summary>Learning rate of the step's last optimizer step.</summary>
+    /// <summary>Learning rate of the step's last optimizer step (the next one's when the step trained nothing).</summary>
     public double LearningRate { get; init; }
 
-    /// <summary>Mean loss over the step's optimisation passes (NaN when no group was trained).</summary>
-    public double Loss { get; init; }
+    /// <summary>Mean loss over the step's optimisation passes; null when no group was trained (dynamic sampling found none with a reward spread).</summary>
+    public double? Loss { get; init; }
 
     /// <summary>Global gradient norm before clipping, of the last pass.</summary>
     public double GradNorm { get; init; }
@@ -51,8 +51,8 @@ public sealed record GrpoStepMetrics
     /// <summary>Share of trained tokens clipped either way.</summary>
     public double ClipRatio { get; init; }
 
-    /// <summary>Mean entropy (nats) of the policy's distribution at trained tokens, at the first pass.</summary>
-    public double Entropy { get; init; }
+    /// <summary>Mean entropy (nats) of the policy's distribution at trained tokens, at the first pass; null when nothing was trained.</summary>
+    public double? Entropy { get; init; }
 
     /// <summary>Mean tokens the policy generated per completion.</summary>
     public double CompletionLengthMean { get; init; }

@@ -140,7 +140,8 @@ public sealed class GrpoTrainer
             var figures = trainedRollouts.Count > 0 ? update.Run(trainedRollouts, advantages, completed, ref optimizerSteps, device) : null;
             var updateSeconds = Stopwatch.GetElapsedTime(updateStart).TotalSeconds;
 
-            var metrics = StepMetrics(completed, groups, figures, rolloutSeconds, updateSeconds, tasksConsumed, _time.GetElapsedTime(started).TotalSeconds);
+            var metrics = StepMetrics(completed, groups, figures, rolloutSeconds, updateSeconds, tasksConsumed, optimizerSteps,
+                _time.GetElapsedTime(started).TotalSeconds);
             AppendRollouts(rolloutsPath, completed, groups, advantages);
             File.AppendAllText(metricsPath, JsonSerializer.Serialize(metrics, GrpoRunFiles.Json) + "\n");
             history.Add(metrics);
@@ -161,7 +162,7 @@ public sealed class GrpoTrainer
         GrpoCheckpoint.Save(model, optimizer, directory, state, record, _tokenizer, _tokenizerFile);
 
     private GrpoStepMetrics StepMetrics(int step, CollectedGroups groups, UpdateFigures? figures, double rolloutSeconds, double updateSeconds,
-        long tasksConsumed, double elapsed)
+        long tasksConsumed, int optimizerSteps, double elapsed)
     {
         var rollouts = groups.Sampled.SelectMany(g => g.Rollouts).ToList();
         var totals = groups.Sampled.SelectMany(g => g.Totals).ToList();
@@ -172,8 +173,8 @@ public sealed class GrpoTrainer
         {
             Step = step,
             TotalSteps = _options.MaxSteps,
-            LearningRate = figures?.LearningRate ?? _options.LearningRateAt(0),
-            Loss = figures?.Loss ?? double.NaN,
+            LearningRate = figures?.LearningRate ?? _options.LearningRateAt(optimizerSteps),
+            Loss = figures?.Loss,
             GradNorm = figures?.GradNorm ?? 0,
             RewardMean = totals.Average(),
             RewardStd = GroupAdvantages.StandardDeviation(totals),
@@ -186,7 +187,7 @@ public sealed class GrpoTrainer
             ClipRatioLow = tokens > 0 ? figures!.Stats.LowClipped / tokens : 0,
             ClipRatioHigh = tokens > 0 ? figures!.Stats.HighClipped / tokens : 0,
             ClipRatio = tokens > 0 ? (figures!.Stats.LowClipped + figures.Stats.HighClipped) / tokens : 0,
-            Entropy = figures is { EntropyTokens: > 0 } ? figures.Entropy / figures.EntropyTokens : double.NaN,
+            Entropy = figures is { EntropyTokens: > 0 } ? figures.Entropy / figures.EntropyTokens : null,
             CompletionLengthMean = lengths.Average(),
             CompletionLengthMin = lengths.Min(),
             CompletionLengthMax = lengths.Max(),

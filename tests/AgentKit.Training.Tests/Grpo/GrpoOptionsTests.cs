@@ -51,3 +51,19 @@ public sealed class GrpoOptionsTests
         Assert.Equal([0.25e-3, 0.5e-3, 0.75e-3, 1e-3, 1e-3], Enumerable.Range(0, 5).Select(options.LearningRateAt).ToArray());
     }
 }
+
+public sealed class GrpoNamesTests
+{
+    [Fact]
+    public void Names_parse_both_ways_and_unknown_ones_are_refused_with_the_choices()
+    {
+        foreach (var type in Enum.GetValues<GrpoLossType>())
+            Assert.Equal(type, GrpoNames.ParseLossType(GrpoNames.Name(type)));
+        foreach (var scaling in Enum.GetValues<RewardScaling>())
+            Assert.Equal(scaling, GrpoNames.ParseScaling(GrpoNames.Name(scaling)));
+        Assert.Equal(GrpoLossType.DrGrpo, GrpoNames.ParseLossType("DR_GRPO"));
+        Assert.Contains("dapo, grpo or dr_grpo", Assert.Throws<ArgumentException>(() => GrpoNames.ParseLossType("bnpo")).Message);
+        Assert.Contains("group, batch or none", Assert.Throws<ArgumentException>(() => GrpoNames.ParseScaling("std")).Message);
+        Assert.Contains("\"dr_grpo\"", System.Text.Json.JsonSerializer.Serialize(new GrpoOptions { OutputDirectory = "o", MaxSteps = 1, LossType = GrpoLossType.DrGrpo }));
+    }
+}

@@ -14,7 +14,7 @@ public sealed class GrpoResumeTests
     {
         OutputDirectory = outDir, MaxSteps = 6, GroupSize = 4, PromptsPerStep = 2, MaxCompletionLength = ToyTask.Length,
         LearningRate = lora ? 1e-2 : 3e-3, WarmupSteps = 3, NumIterations = 2, GradientAccumulationSteps = 2, DynamicSampling = true,
-        Beta = 0.05, EpsilonHigh = 0.28, Seed = 21, Threads = 1,
+        Beta = 0.05, EpsilonHigh = 0.28, Seed = 21,
         Lora = lora ? new LoraSettings { Rank = 4, Alpha = 8, Dropout = 0.1, TargetModules = ["q_proj", "v_proj", "up_proj"] } : null,
     };
 

@@ -12,7 +12,7 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output)
     private static GrpoOptions ToyOptions(string outDir, int steps) => new()
     {
         OutputDirectory = outDir, MaxSteps = steps, GroupSize = 8, PromptsPerStep = 4, MaxCompletionLength = ToyTask.Length,
-        LearningRate = 3e-3, Seed = 11, Threads = 1,
+        LearningRate = 3e-3, Seed = 11,
     };
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output)
                 new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward]).TrainAsync(split, ToyTask.Tasks);
             // Adam divides small gradients by their own size, so float noise of the summation order shows at ~1e-5 in the weights.
             // The loss and gradient norm show the normalisation's scale (Adam's update alone would hide a constant factor).
-            Assert.Equal(a.History[0].Loss, b.History[0].Loss, 6);
+            Assert.Equal(a.History[0].Loss!.Value, b.History[0].Loss!.Value, 6);
             Assert.Equal(1, b.History[0].GradNorm / a.History[0].GradNorm, 4);
             var expected = whole.state_dict();
             foreach (var (name, value) in split.state_dict())
@@ -81,6 +81,26 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output)
         Assert.Equal(0, result.History[0].Kl!.Value, 6);
         Assert.True(result.History[^1].Kl > 0, $"KL after training: {result.History[^1].Kl}");
         Assert.True(File.Exists(Path.Combine(result.FinalCheckpoint, CheckpointFiles.AdapterWeights)));
+    }
+
+    [Fact]
+    public async Task Dynamic_sampling_skips_groups_that_teach_nothing_and_refills_up_to_the_bound()
+    {
+        var dir = TinyFixtures.TempDir();
+        using var model = ToyTask.NewModel();
+        var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var constant = new AgentKit.Training.Grpo.Rewards.DelegateReward("constant", _ => 1.0);
+        var options = ToyOptions(dir, 2) with { DynamicSampling = true, MaxRefillRounds = 2, PromptsPerStep = 2, GroupSize = 2 };
+        var result = await new GrpoTrainer(options, new PolicyRolloutSource(ToyTask.Tokenizer), [constant]).TrainAsync(model, ToyTask.Tasks);
+
+        // Every group has zero spread: 2 prompts a round, 1 + 2 rounds, nothing trained, the weights untouched.
+        Assert.All(result.History, h => Assert.Equal((6, 0, 1.0, null), (h.GroupsSampled, h.GroupsTrained, h.FracRewardZeroStd, h.Loss)));
+        Assert.Equal(12, result.History[^1].TasksConsumed);
+        foreach (var (name, value) in model.state_dict())
+            Assert.True(value.eq(before[name]).all().item<bool>(), $"{name} changed although no group was trained");
+        var skipped = JsonDocument.Parse(File.ReadLines(Path.Combine(dir, GrpoRunFiles.Rollouts)).First()).RootElement;
+        Assert.Equal(JsonValueKind.Null, skipped.GetProperty("advantage").ValueKind);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(File.ReadLines(Path.Combine(dir, GrpoRunFiles.Metrics)).First()).RootElement.GetProperty("loss").ValueKind);
     }
 
     [Fact]
