@@ -61,6 +61,29 @@ internal static class GrpoCheckpoint
             Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>Copies a checkpoint's adapter weights into the adapters <paramref name="model"/> already carries (same targets and rank).</summary>
+    public static void LoadAdapterWeights(LlamaForCausalLM model, string directory)
+    {
+        var path = Path.Combine(directory, CheckpointFiles.AdapterWeights);
+        var tensors = CheckpointIO.ReadSafetensors(path);
+        try
+        {
+            var targets = model.state_dict().Where(p => CheckpointIO.IsAdapterName(p.Key)).ToList();
+            using var _ = TorchSharp.torch.no_grad();
+            foreach (var (name, target) in targets)
+            {
+                if (!tensors.TryGetValue(CheckpointFiles.PeftPrefix + name, out var source) || !source.shape.SequenceEqual(target.shape))
+                    throw new InvalidDataException($"'{path}' does not hold the model's adapter tensor '{name}' [{string.Join(", ", target.shape)}]; resume with the starting model the run began with.");
+                target.copy_(source);
+            }
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+                t.Dispose();
+        }
+    }
+
     public static bool HasState(string directory) => File.Exists(Path.Combine(directory, CheckpointFiles.TrainerState));
 
     public static GrpoTrainerState ReadState(string directory)

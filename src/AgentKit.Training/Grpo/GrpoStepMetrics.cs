@@ -39,10 +39,10 @@ public sealed record GrpoStepMetrics
     /// <summary>Groups the loss was computed on.</summary>
     public int GroupsTrained { get; init; }
 
-    /// <summary>Mean per-token KL (k3) to the reference; null when β is 0.</summary>
+    /// <summary>Mean per-token KL (k3) to the reference over the step's passes; null when β is 0.</summary>
     public double? Kl { get; init; }
 
-    /// <summary>Share of trained tokens clipped below (ratio &lt; 1 − ε, negative advantage).</summary>
+    /// <summary>Share of trained tokens clipped below (ratio &lt; 1 − ε, negative advantage), over the step's passes (the first never clips when it samples afresh).</summary>
     public double ClipRatioLow { get; init; }
 
     /// <summary>Share of trained tokens clipped above (ratio &gt; 1 + ε_high, positive advantage).</summary>

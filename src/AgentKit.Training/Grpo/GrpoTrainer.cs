@@ -57,10 +57,11 @@ public sealed class GrpoTrainer
 
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="tasks"/>. The model as passed is the starting policy and, when
-    /// β &gt; 0, the KL reference. When the output holds a <c>checkpoint-last</c>, its weights, optimizer state and position
+    /// β &gt; 0, the KL reference. A model that arrives with LoRA adapters trains those (and <see cref="GrpoOptions.Lora"/>
+    /// is not applied). When the output holds a <c>checkpoint-last</c>, its weights, optimizer state and position
     /// are restored first and training continues from there.
     /// </summary>
-    /// <param name="model">The starting policy; LoRA adapters are attached here when configured.</param>
+    /// <param name="model">The starting policy; LoRA adapters are attached here when configured and it has none.</param>
     /// <param name="tasks">The tasks to draw from (shuffled anew every epoch).</param>
     /// <param name="baseCheckpoint">Where the starting model came from (recorded in training_config.json).</param>
     /// <param name="progress">Receives every step's figures.</param>
@@ -81,8 +82,10 @@ public sealed class GrpoTrainer
         Directory.CreateDirectory(output);
         var record = new GrpoTrainingRecord(_options, model.Config, baseCheckpoint, [.. _rewards.Select(r => r.Name)]);
 
-        // The reference is the model as given: copied (full fine-tuning) before resumed weights overwrite it.
-        using var reference = _options.Beta > 0 && _options.Lora is null && !model.HasLora ? ReferencePolicy.CopyOf(model) : null;
+        // The reference is the starting policy. Adapters the trainer attaches start at zero, so then it is the base with
+        // the adapters bypassed; otherwise a copy, taken before resumed weights overwrite the model.
+        var freshAdapters = _options.Lora is not null && !model.HasLora;
+        using var reference = _options.Beta > 0 && !freshAdapters ? ReferencePolicy.CopyOf(model) : null;
         var resumeDir = Path.Combine(output, GrpoRunFiles.LastCheckpoint);
         var state = new GrpoTrainerState(0, _options.MaxSteps, 0, 0, _options.Seed);
         if (GrpoCheckpoint.HasState(resumeDir))
@@ -91,12 +94,17 @@ public sealed class GrpoTrainer
             if (state.Seed != _options.Seed)
                 throw new InvalidOperationException($"'{resumeDir}' was trained with seed {state.Seed}; resuming with seed {_options.Seed} would not continue the same run.");
             CheckpointIO.LoadWeights(model, resumeDir);
-            if (File.Exists(Path.Combine(resumeDir, CheckpointFiles.AdapterConfig)) && !model.HasLora)
-                CheckpointIO.LoadAdapter(model, resumeDir);
+            if (File.Exists(Path.Combine(resumeDir, CheckpointFiles.AdapterConfig)))
+            {
+                if (model.HasLora)
+                    GrpoCheckpoint.LoadAdapterWeights(model, resumeDir);
+                else
+                    CheckpointIO.LoadAdapter(model, resumeDir);
+            }
         }
-        else if (_options.Lora is { } lora && !model.HasLora)
+        else if (freshAdapters)
         {
-            model.AddLora(lora, _options.Seed);
+            model.AddLora(_options.Lora!, _options.Seed);
         }
         using var adaptersOff = _options.Beta > 0 && reference is null ? ReferencePolicy.AdaptersOff(model) : null;
 

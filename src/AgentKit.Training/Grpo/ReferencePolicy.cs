@@ -6,8 +6,8 @@ namespace AgentKit.Training.Grpo;
 
 /// <summary>
 /// The frozen starting policy the KL term compares with (only when β &gt; 0). Under LoRA it is the policy itself with its
-/// adapters bypassed (the adapters start at zero, so the base is the starting policy) and costs no memory; under full
-/// fine-tuning it is a copy of the starting weights.
+/// adapters bypassed (adapters the trainer attaches start at zero, so the base is the starting policy) and costs no
+/// memory; otherwise (full fine-tuning, or a model that arrived with adapters) it is a copy of the starting weights.
 /// </summary>
 internal sealed class ReferencePolicy : IDisposable
 {
@@ -20,10 +20,12 @@ internal sealed class ReferencePolicy : IDisposable
         _copy = copy;
     }
 
-    /// <summary>A copy of <paramref name="model"/>'s current weights, frozen, in eval mode.</summary>
+    /// <summary>A copy of <paramref name="model"/>'s current weights (adapters included), frozen, in eval mode.</summary>
     public static ReferencePolicy CopyOf(LlamaForCausalLM model)
     {
         var copy = new LlamaForCausalLM(model.Config);
+        if (model.Lora is { } lora)
+            copy.AddLora(lora);
         using (no_grad())
         {
             var source = model.state_dict();

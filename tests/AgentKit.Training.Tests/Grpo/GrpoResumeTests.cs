@@ -62,6 +62,58 @@ public sealed class GrpoResumeTests
     }
 
     [Fact]
+    public async Task A_model_that_arrives_with_adapters_is_its_own_reference_and_resumes_into_them()
+    {
+        var dir = TinyFixtures.TempDir();
+        // One pass per step: a second pass would already be measured after an update.
+        var options = Options(Path.Combine(dir, "straight"), lora: false) with { MaxSteps = 4, LearningRate = 1e-2, NumIterations = 1 };
+        using var straight = WithTrainedAdapters();
+        var uninterrupted = await Trainer(options).TrainAsync(straight, ToyTask.Tasks);
+        // The reference includes the adapters it arrived with: no distance at the first step.
+        Assert.Equal(0, uninterrupted.History[0].Kl!.Value, 6);
+        Assert.True(uninterrupted.History[^1].Kl > 0);
+
+        using var cts = new CancellationTokenSource();
+        var resumed = options with { OutputDirectory = Path.Combine(dir, "resumed") };
+        using (var first = WithTrainedAdapters())
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Trainer(resumed).TrainAsync(first, ToyTask.Tasks,
+                progress: new SyncProgress(m => { if (m.Step == 2) cts.Cancel(); }), cancellationToken: cts.Token));
+        }
+        using var second = WithTrainedAdapters();
+        await Trainer(resumed).TrainAsync(second, ToyTask.Tasks);
+        var expected = straight.state_dict();
+        foreach (var (name, value) in second.state_dict())
+            Assert.True(value.eq(expected[name]).all().item<bool>(), $"{name} differs after resuming");
+    }
+
+    /// <summary>A model carrying an adapter that already moved away from the base (B ≠ 0), as a loaded PEFT adapter would.</summary>
+    private static LlamaForCausalLM WithTrainedAdapters()
+    {
+        var model = ToyTask.NewModel();
+        model.AddLora(new LoraSettings { Rank = 2, Alpha = 4 }, seed: 3);
+        var generator = new TorchSharp.torch.Generator(9);
+        using var _ = TorchSharp.torch.no_grad();
+        foreach (var (name, p) in model.named_parameters().Where(p => p.name.Contains("lora_B")))
+            p.normal_(0, 0.05, generator);
+        return model;
+    }
+
+    [Fact]
+    public async Task A_resumable_checkpoint_is_saved_every_k_steps()
+    {
+        var dir = TinyFixtures.TempDir();
+        var saved = new List<int>();
+        var lastState = Path.Combine(dir, GrpoRunFiles.LastCheckpoint, AgentKit.Training.Checkpoints.CheckpointFiles.TrainerState);
+        // Reported before the step's save: the checkpoint seen at step k is the one saved at the last multiple of 2 before it.
+        var watch = new SyncProgress(m => saved.Add(File.Exists(lastState) ? JsonSerializer.Deserialize<GrpoTrainerState>(File.ReadAllText(lastState))!.Step : 0));
+        using var model = ToyTask.NewModel();
+        await Trainer(Options(dir, lora: false) with { MaxSteps = 5, SaveEvery = 2, DynamicSampling = false }).TrainAsync(model, ToyTask.Tasks, progress: watch);
+        Assert.Equal([0, 0, 2, 2, 4], saved);
+        Assert.Equal(5, JsonSerializer.Deserialize<GrpoTrainerState>(File.ReadAllText(lastState))!.Step);
+    }
+
+    [Fact]
     public async Task Resuming_with_another_seed_is_refused()
     {
         var dir = TinyFixtures.TempDir();
