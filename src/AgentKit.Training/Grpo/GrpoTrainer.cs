@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AgentKit.Abstractions.Trajectories;
 using AgentKit.Training.Checkpoints;
@@ -65,7 +64,7 @@ public sealed class GrpoTrainer
     /// <param name="tasks">The tasks to draw from (shuffled anew every epoch).</param>
     /// <param name="baseCheckpoint">Where the starting model came from (recorded in training_config.json).</param>
     /// <param name="progress">Receives every step's figures.</param>
-    /// <param name="cancellationToken">Stops before the next step; a resumable checkpoint is saved first.</param>
+    /// <param name="cancellationToken">Stops before the next step, or drops the step being sampled; either way a resumable checkpoint of the completed steps is saved first.</param>
     public async Task<GrpoResult> TrainAsync(LlamaForCausalLM model, IReadOnlyList<TrajectoryTask> tasks, string? baseCheckpoint = null,
         IProgress<GrpoStepMetrics>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -135,18 +134,28 @@ public sealed class GrpoTrainer
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var completed = step + 1;
-            var rolloutStart = Stopwatch.GetTimestamp();
-            var groups = await collector.CollectAsync(model, order, tasksConsumed, completed, cancellationToken).ConfigureAwait(false);
-            var rolloutSeconds = Stopwatch.GetElapsedTime(rolloutStart).TotalSeconds;
+            var rolloutStart = _time.GetTimestamp();
+            CollectedGroups groups;
+            try
+            {
+                groups = await collector.CollectAsync(model, order, tasksConsumed, completed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The unfinished step is dropped; its sampling depends only on the position, so a resume redoes it exactly.
+                Save(model, optimizer, resumeDir, new GrpoTrainerState(step, _options.MaxSteps, tasksConsumed, optimizerSteps, _options.Seed), record);
+                throw;
+            }
+            var rolloutSeconds = _time.GetElapsedTime(rolloutStart).TotalSeconds;
             tasksConsumed = groups.TasksConsumed;
 
             var trainedRollouts = groups.Trained.SelectMany(g => g.Rollouts).ToList();
             var advantages = groups.Trained.Count > 0
                 ? GroupAdvantages.Compute([.. groups.Trained.SelectMany(g => g.Totals)], _options.GroupSize, _options.ScaleRewards).Advantages
                 : [];
-            var updateStart = Stopwatch.GetTimestamp();
+            var updateStart = _time.GetTimestamp();
             var figures = trainedRollouts.Count > 0 ? update.Run(trainedRollouts, advantages, completed, ref optimizerSteps, device) : null;
-            var updateSeconds = Stopwatch.GetElapsedTime(updateStart).TotalSeconds;
+            var updateSeconds = _time.GetElapsedTime(updateStart).TotalSeconds;
 
             var metrics = StepMetrics(completed, groups, figures, rolloutSeconds, updateSeconds, tasksConsumed, optimizerSteps,
                 _time.GetElapsedTime(started).TotalSeconds);

@@ -62,6 +62,45 @@ public sealed class GrpoResumeTests
     }
 
     [Fact]
+    public async Task Cancelling_while_a_step_samples_saves_the_finished_steps_and_resumes_exactly()
+    {
+        var dir = TinyFixtures.TempDir();
+        var options = Options(Path.Combine(dir, "straight"), lora: false) with { DynamicSampling = false, MaxSteps = 4 };
+        using var straight = ToyTask.NewModel();
+        await Trainer(options).TrainAsync(straight, ToyTask.Tasks);
+
+        using var cts = new CancellationTokenSource();
+        var resumed = options with { OutputDirectory = Path.Combine(dir, "resumed") };
+        // Two groups a step: the 6th request is the second group of step 3.
+        var cancelling = new CancelOnRequest(new PolicyRolloutSource(ToyTask.Tokenizer), 6, cts);
+        using (var first = ToyTask.NewModel())
+        {
+            var trainer = new GrpoTrainer(resumed, cancelling, [FirstTokenInBand], ToyTask.Tokenizer);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => trainer.TrainAsync(first, ToyTask.Tasks, cancellationToken: cts.Token));
+        }
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(resumed.OutputDirectory, GrpoRunFiles.Metrics)).Length);
+        using var second = ToyTask.NewModel();
+        var result = await Trainer(resumed).TrainAsync(second, ToyTask.Tasks);
+        Assert.Equal(2, result.ResumedFromStep);
+        var expected = straight.state_dict();
+        foreach (var (name, value) in second.state_dict())
+            Assert.True(value.eq(expected[name]).all().item<bool>(), $"{name} differs after resuming");
+    }
+
+    /// <summary>The real source, with the run cancelled as its n-th request begins (as Ctrl+C during sampling would).</summary>
+    private sealed class CancelOnRequest(IRolloutSource inner, int n, CancellationTokenSource cts) : IRolloutSource
+    {
+        private int _requests;
+
+        public Task<IReadOnlyList<Rollout>> SampleGroupAsync(RolloutRequest request, CancellationToken cancellationToken = default)
+        {
+            if (++_requests == n)
+                cts.Cancel();
+            return inner.SampleGroupAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task A_model_that_arrives_with_adapters_is_its_own_reference_and_resumes_into_them()
     {
         var dir = TinyFixtures.TempDir();
