@@ -15,6 +15,14 @@ public static class TokenSampler
     /// <see cref="SamplingOptions.MaxNewTokens"/>.
     /// </summary>
     public static IReadOnlyList<int[]> Generate(LlamaForCausalLM model, IReadOnlyList<int> prompt, SamplingOptions options, int count,
+        Func<int, IReadOnlyList<int>, bool>? shouldStop = null, CancellationToken cancellationToken = default) =>
+        [.. GenerateScored(model, prompt, options, count, shouldStop, cancellationToken).Select(s => s.Tokens)];
+
+    /// <summary>
+    /// As <see cref="Generate"/>, and also returns each sampled token's log-probability under the temperature-scaled
+    /// distribution and the stop token that ended a sequence, as reinforcement learning needs them.
+    /// </summary>
+    public static IReadOnlyList<SampledSequence> GenerateScored(LlamaForCausalLM model, IReadOnlyList<int> prompt, SamplingOptions options, int count,
         Func<int, IReadOnlyList<int>, bool>? shouldStop = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -35,6 +43,9 @@ public static class TokenSampler
         using var cache = model.NewCache();
         using var noGrad = no_grad();
         var outputs = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
+        var logProbs = Enumerable.Range(0, count).Select(_ => new List<float>()).ToArray();
+        var stopTokens = new int?[count];
+        var stopLogProbs = new float[count];
         var finished = new bool[count];
         try
         {
@@ -51,9 +62,13 @@ public static class TokenSampler
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long[] next;
+                float[] nextLogProbs;
                 using (var scope = NewDisposeScope())
                 {
-                    next = Sample(last.cpu(), options.Temperature, options.TopP, generator).data<long>().ToArray();
+                    var logits = last.cpu();
+                    var sampled = Sample(logits, options.Temperature, options.TopP, generator);
+                    next = sampled.data<long>().ToArray();
+                    nextLogProbs = LogProbabilities(logits, sampled, options.Temperature).data<float>().ToArray();
                     last.Dispose();
                     for (var i = 0; i < count; i++)
                     {
@@ -62,9 +77,12 @@ public static class TokenSampler
                         if (options.StopTokenIds.Contains((int)next[i]))
                         {
                             finished[i] = true;
+                            stopTokens[i] = (int)next[i];
+                            stopLogProbs[i] = nextLogProbs[i];
                             continue;
                         }
                         outputs[i].Add((int)next[i]);
+                        logProbs[i].Add(nextLogProbs[i]);
                         if (shouldStop?.Invoke(i, outputs[i]) == true)
                             finished[i] = true;
                     }
@@ -84,7 +102,20 @@ public static class TokenSampler
         {
             model.train(wasTraining);
         }
-        return [.. outputs.Select(o => o.ToArray())];
+        return [.. outputs.Select((o, i) => new SampledSequence(o.ToArray(), logProbs[i].ToArray(), stopTokens[i], stopLogProbs[i]))];
+    }
+
+    /// <summary>
+    /// Log-probability of each row's <paramref name="sampled"/> id under <c>softmax(logits / temperature)</c> (the
+    /// whole distribution, before top-p); 0 for greedy decoding, which has no distribution.
+    /// </summary>
+    public static Tensor LogProbabilities(Tensor logits, Tensor sampled, float temperature)
+    {
+        using var scope = NewDisposeScope();
+        if (temperature == 0)
+            return zeros(sampled.shape[0], dtype: ScalarType.Float32).MoveToOuterDisposeScope();
+        var logSoftmax = (logits.to_type(ScalarType.Float32) / temperature).log_softmax(-1);
+        return logSoftmax.gather(-1, sampled.unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Samples one id per row of <paramref name="logits"/> [B, V]; temperature 0 takes the argmax.</summary>

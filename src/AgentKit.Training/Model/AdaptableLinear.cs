@@ -37,6 +37,9 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     public Parameter Weight => _weight;
     public Parameter? Bias => _bias;
     public bool HasAdapter => _loraA is not null;
+
+    /// <summary>False while the adapter is bypassed (the base model's output), e.g. to use the base as a frozen reference.</summary>
+    public bool AdapterEnabled { get; set; } = true;
     public Parameter? LoraA => _loraA?.weight;
     public Parameter? LoraB => _loraB?.weight;
 
@@ -85,7 +88,7 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var output = nn.functional.linear(input, _weight, _bias);
-        if (_loraA is null || _loraB is null)
+        if (_loraA is null || _loraB is null || !AdapterEnabled)
             return output;
         using var scope = NewDisposeScope();
         var update = _loraB.forward(_loraA.forward(_loraDropout!.forward(input))) * _scaling;

@@ -104,6 +104,18 @@ public sealed class LlamaForCausalLM : nn.Module
         Lora = null;
     }
 
+    /// <summary>
+    /// Bypasses every LoRA adapter until the returned scope is disposed, so the model computes as its base: with LoRA,
+    /// the starting policy serves as a frozen reference without a second copy of the weights.
+    /// </summary>
+    public IDisposable DisableAdapters()
+    {
+        var linears = Linears().Where(l => l.HasAdapter && l.AdapterEnabled).ToList();
+        foreach (var linear in linears)
+            linear.AdapterEnabled = false;
+        return new AdapterScope(linears);
+    }
+
     /// <summary>Parameters that will be trained (all, or only the adapters under LoRA).</summary>
     public IReadOnlyList<Parameter> TrainableParameters() => [.. parameters().Where(p => p.requires_grad)];
 
@@ -147,6 +159,15 @@ public sealed class LlamaForCausalLM : nn.Module
             linear.Bias?.zero_();
         }
         _model.EmbedTokens.weight!.normal_(0, 0.02, generator);
+    }
+
+    private sealed class AdapterScope(IReadOnlyList<AdaptableLinear> linears) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var linear in linears)
+                linear.AdapterEnabled = true;
+        }
     }
 
     /// <summary>
