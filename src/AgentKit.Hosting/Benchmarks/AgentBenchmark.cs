@@ -46,17 +46,23 @@ public static class AgentBenchmark
             using var searcher = BuildSearcher(temp);
             var search = new TimedTool(new SearchTool(searcher));
 
+            // Each run starts as a step does while a model writes it: the workers of the run before it replaced.
+            await sandbox.WaitForWarmWorkersAsync(ct);
             progress?.Report("scripted model: N=1 …");
             var scripted1 = await ScriptedRunAsync(sandbox, search, 1, options.Steps, distinct: false, temp, ct);
+            await sandbox.WaitForWarmWorkersAsync(ct);
             progress?.Report("scripted model: N=8 …");
             var scripted8 = await ScriptedRunAsync(sandbox, search, 8, options.Steps, distinct: false, temp, ct);
+            await sandbox.WaitForWarmWorkersAsync(ct);
             progress?.Report("scripted model: N=8, all different …");
             var scripted8Distinct = await ScriptedRunAsync(sandbox, search, 8, options.Steps, distinct: true, temp, ct);
 
             var gguf = options.ModelPath ?? WriteTinyModel(temp);
             using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = gguf, ContextSize = options.ContextSize, Threads = options.Threads });
+            await sandbox.WaitForWarmWorkersAsync(ct);
             progress?.Report($"model {Path.GetFileName(gguf)}: N=1 …");
             var model1 = await ModelRunAsync(sandbox, generator, 1, options.ModelSteps, options.MaxTokens, ct);
+            await sandbox.WaitForWarmWorkersAsync(ct);
             progress?.Report($"model {Path.GetFileName(gguf)}: N=8 …");
             var model8 = await ModelRunAsync(sandbox, generator, 8, options.ModelSteps, options.MaxTokens, ct);
 
