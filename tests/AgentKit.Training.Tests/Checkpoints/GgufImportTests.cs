@@ -114,6 +114,51 @@ public sealed class GgufImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_bf16_gguf_is_widened_within_bf16_rounding()
+    {
+        using var original = Model("llama", tied: false, seed: 16);
+        // bfloat16 is the upper half of a float32: the matrices of an f32 export, truncated.
+        var gguf = GgufRewrite.Copy(Export(original, GgufExportType.F32), tensor: (info, bytes) => info.Dimensions.Count == 2
+            ? (GgmlType.BF16, [.. bytes.Chunk(4).SelectMany(f => f[2..])])
+            : (info.Type, bytes));
+
+        using var imported = GgufImport.Load(gguf);
+
+        Assert.Equal("F32, BF16", imported.TensorTypes);
+        var actual = imported.Model.state_dict();
+        foreach (var (name, tensor) in original.state_dict())
+        {
+            using var error = (tensor - actual[name]).abs() - tensor.abs() * MathF.Pow(2, -7);
+            Assert.True(error.max().item<float>() <= 0, $"{name} differs by more than bf16 truncation");
+        }
+    }
+
+    [Fact]
+    public async Task The_sft_trainer_continues_from_an_imported_checkpoint()
+    {
+        using var original = Model("llama", tied: true, seed: 17);
+        var checkpoint = Import(Export(original, GgufExportType.F16));
+        var dir = TinyFixtures.TempDir();
+        var data = Path.Combine(dir, "sft.jsonl");
+        File.WriteAllLines(data, TinyFixtures.Corpus.Select(text => System.Text.Json.JsonSerializer.Serialize(new
+        {
+            messages = new object[] { new { role = "user", content = "Say it." }, new { role = "assistant", content = text } },
+        })));
+        var options = new Sft.SftOptions
+        {
+            DataPath = data, OutputDirectory = Path.Combine(dir, "out"), SequenceLength = 64, BatchSize = 4, MaxSteps = 25, LearningRate = 3e-3,
+            WarmupSteps = 2, ValidationFraction = 0, EvalEvery = 0, SaveEvery = 0, Seed = 5,
+        };
+
+        using var run = Sft.SftRun.Open(checkpoint, Path.Combine(checkpoint, TokenizerLoader.FileName), options);
+        var report = await run.TrainAsync();
+
+        output.WriteLine($"sft from the import: loss {report.FirstTrainLoss} -> {report.FinalTrainLoss}");
+        Assert.True(report.FinalTrainLoss < report.FirstTrainLoss * 0.8, $"loss {report.FirstTrainLoss} -> {report.FinalTrainLoss}");
+        Assert.True(CheckpointIO.IsCheckpoint(report.FinalCheckpoint));
+    }
+
+    [Fact]
     public void An_unsupported_quantisation_is_refused_naming_the_type_and_tensor()
     {
         var gguf = GgufRewrite.Copy(TinyGguf(), tensor: (info, bytes) => info.Name == "blk.1.ffn_up.weight"
