@@ -82,8 +82,8 @@ public static class GgufImport
         var time = timeProvider ?? TimeProvider.System;
         var started = time.GetTimestamp();
         using var imported = Load(options.Model);
-        var output = Path.GetFullPath(options.Output);
-        var staging = output.TrimEnd(Path.DirectorySeparatorChar) + ".importing-" + Guid.NewGuid().ToString("N")[..8];
+        var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Output));
+        var staging = output + ".importing-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
             CheckpointIO.Save(imported.Model, staging);

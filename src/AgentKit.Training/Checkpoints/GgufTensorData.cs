@@ -25,8 +25,8 @@ internal static class GgufTensorData
             if (!Supported.Contains(tensor.Type))
                 throw new NotSupportedException(
                     $"Cannot import '{path}': tensor '{tensor.Name}' is stored as {tensor.Type}; the import reads F32, F16, BF16 and Q8_0 (convert the model to one of them with llama.cpp first).");
-            if (tensor.ElementCount > Array.MaxLength)
-                throw new NotSupportedException($"Cannot import '{path}': tensor '{tensor.Name}' has {tensor.ElementCount} elements, more than one array holds.");
+            if (tensor.ByteSize > Array.MaxLength || tensor.ElementCount > Array.MaxLength)
+                throw new NotSupportedException($"Cannot import '{path}': tensor '{tensor.Name}' has {tensor.ElementCount} elements, more than the import reads in one piece.");
         }
     }
 
