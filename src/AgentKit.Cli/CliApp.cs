@@ -38,6 +38,7 @@ public static class CliApp
         root.Subcommands.Add(TrajectoriesCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(DistillCommand.Create());
         return root;
     }
