@@ -98,7 +98,8 @@ public static class AgentBenchmark
         search.Reset();
         var result = await agent.RunAsync(new TrajectoryTask("bench", "Which river flows through Lyon?"), null, ct);
         var actions = result.Steps.OfType<ActionStep>().Skip(1).ToList(); // step 1 pays cold compilation
-        var searchMs = search.TotalMs / Math.Max(1, search.Calls) * n; // every candidate searches once
+        // Per step, the cold one included: candidates asking the same question share one search (SharedReads).
+        var searchMs = search.TotalMs / Math.Max(1, result.Steps.OfType<ActionStep>().Count());
         return new OverheadRow(n, actions.Count,
             Round(actions.Average(a => a.Usage.ModelMs + a.ExecutionMs + a.OverheadMs)),
             Round(actions.Average(a => a.Usage.ModelMs)),
@@ -210,7 +211,7 @@ public static class AgentBenchmark
 /// <param name="StepMs">Whole step.</param>
 /// <param name="ModelMs">Model time (none: scripted).</param>
 /// <param name="ExecutionMs">Sandbox execution of the candidates.</param>
-/// <param name="SearchMs">Of which the Search tool.</param>
+/// <param name="SearchMs">Of which the Search tool (per step; candidates asking the same question share one search).</param>
 /// <param name="RuntimeOverheadMs">Prompt building, parsing and voting.</param>
 /// <param name="RecordingMs">Trajectory writes.</param>
 public sealed record OverheadRow(int N, int Steps, double StepMs, double ModelMs, double ExecutionMs, double SearchMs, double RuntimeOverheadMs, double RecordingMs)
