@@ -38,6 +38,8 @@ internal sealed class GroupCollector(GrpoOptions options, IRolloutSource source,
                 if (rollouts.Count != options.GroupSize)
                     throw new InvalidOperationException($"The rollout source returned {rollouts.Count} rollouts of task '{task.Id}' for a group of {options.GroupSize}.");
                 var group = Score(sampled.Count, rollouts, step);
+                if (source is IScoredRolloutObserver observer)
+                    await observer.OnGroupScoredAsync(new ScoredRolloutGroup(step, rollouts, group.Results, group.Totals), cancellationToken).ConfigureAwait(false);
                 sampled.Add(group);
                 if (!(options.DynamicSampling && group.ZeroStd))
                     trained.Add(group);

@@ -33,6 +33,9 @@ public sealed record Rollout
     /// <summary>The actions of an agent run, in order, with what is known of their execution; empty for a plain completion.</summary>
     public IReadOnlyList<RolloutAction> Actions { get; init; } = [];
 
+    /// <summary>The agent run this rollout is, when it is one (recorded with its rewards by an agent source).</summary>
+    public TrajectoryRecord? Trajectory { get; init; }
+
     /// <summary>Tokens the policy generated.</summary>
     public int PolicyTokenCount => PolicyMask.Count(m => m);
 
