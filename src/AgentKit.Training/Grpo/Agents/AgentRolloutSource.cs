@@ -115,6 +115,7 @@ public sealed class AgentRolloutSource : IRolloutSource, IScoredRolloutObserver
         {
             // The conversation outgrew the policy: the run ends here, unanswered, and its tokens so far are the rollout.
             contextFull = true;
+            generator.Conversation.DropUnansweredCall();
         }
         var record = sink.Last ?? throw new InvalidOperationException($"The agent run of task '{request.Task.Id}' left no record.");
         // Run ids derive from the group's seed: a step sampled again after a resume replaces its earlier lines.

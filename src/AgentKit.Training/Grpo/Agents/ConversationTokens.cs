@@ -88,6 +88,18 @@ public sealed class ConversationTokens
         Calls++;
     }
 
+    /// <summary>
+    /// Drops the context tokens added after the last sampled token (a call that was begun but never sampled, as when the
+    /// conversation no longer fits the policy): they train nothing and would only lengthen the sequence past the context.
+    /// </summary>
+    public void DropUnansweredCall()
+    {
+        var keep = _mask.LastIndexOf(true) + 1;
+        _ids.RemoveRange(keep, _ids.Count - keep);
+        _mask.RemoveRange(keep, _mask.Count - keep);
+        _logProbs.RemoveRange(keep, _logProbs.Count - keep);
+    }
+
     private void Append(IReadOnlyList<int> ids, bool generated, IReadOnlyList<float>? logProbs)
     {
         _ids.AddRange(ids);

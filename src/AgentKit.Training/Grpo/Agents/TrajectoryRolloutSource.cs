@@ -21,7 +21,7 @@ public sealed class TrajectoryRolloutSource : IRolloutSource
     private readonly Dictionary<string, List<RecordedRollout>> _byTask;
 
     /// <summary>Creates a source over recorded runs.</summary>
-    /// <param name="runs">The runs (<see cref="RolloutTrajectoryFile.Read"/>); cancelled and failed runs are left out.</param>
+    /// <param name="runs">The runs (<see cref="RolloutTrajectoryFile.Read"/>); cancelled runs are left out, and failed ones unless a rollout source recorded them.</param>
     /// <param name="tokenizer">The policy's tokenizer (ChatML special tokens).</param>
     /// <param name="truncation">Which re-tokenised runs count as truncated (runs with a GRPO record keep theirs).</param>
     public TrajectoryRolloutSource(IEnumerable<RecordedRollout> runs, ITextTokenizer tokenizer, AgentTruncation truncation = AgentTruncation.Both)
@@ -31,11 +31,12 @@ public sealed class TrajectoryRolloutSource : IRolloutSource
         if (tokenizer.SpecialTokenId(ChatFormat.ImEnd) is null)
             throw new ArgumentException("The tokenizer has no <|im_end|> token; replayed conversations are rendered in ChatML.", nameof(tokenizer));
         _truncation = truncation;
-        _byTask = runs.Where(r => r.Trajectory.Outcome is RunOutcome.Answered or RunOutcome.StepLimit)
+        // A run cut because it outgrew the policy's context is recorded as failed but is a rollout all the same.
+        _byTask = runs.Where(r => r.Trajectory.Outcome is RunOutcome.Answered or RunOutcome.StepLimit || (r.Trajectory.Outcome == RunOutcome.Failed && r.Grpo is not null))
             .GroupBy(r => r.Trajectory.Task.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         if (_byTask.Count == 0)
-            throw new ArgumentException("No finished agent runs to replay (cancelled and failed runs are left out).", nameof(runs));
+            throw new ArgumentException("No agent runs to replay (cancelled runs, and failed runs without a GRPO record, are left out).", nameof(runs));
     }
 
     /// <summary>Reads the runs of a trajectory file (<see cref="RolloutTrajectoryFile.Read"/>).</summary>
