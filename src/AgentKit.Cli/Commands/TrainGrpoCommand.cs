@@ -42,9 +42,9 @@ internal static class TrainGrpoCommand
         var loraAlpha = new Option<double?>("--lora-alpha") { Description = "LoRA alpha (update scale alpha/rank; default 2 x rank)." };
         var beta = new Option<double>("--beta") { Description = "Weight of the KL penalty to the starting model (0: no reference kept).", DefaultValueFactory = _ => 0 };
         var loss = new Option<string>("--loss") { Description = "Loss normalisation: dapo (token-level), grpo (per sequence) or dr_grpo (constant).", DefaultValueFactory = _ => "dapo" };
-        OneOf(loss, "dapo", "grpo", "dr_grpo");
+        OneOf(loss, [.. GrpoNames.LossTypes.Keys]);
         var scale = new Option<string>("--scale-rewards") { Description = "Advantages divided by the group's std, the batch's, or none (Dr. GRPO).", DefaultValueFactory = _ => "group" };
-        OneOf(scale, "group", "batch", "none");
+        OneOf(scale, [.. GrpoNames.Scalings.Keys]);
         var lr = new Option<double>("--lr") { Description = "Peak learning rate (1e-6 suits 0.5B+ models; tiny models need far more).", DefaultValueFactory = _ => 1e-6 };
         var warmup = new Option<int>("--warmup") { Description = "Linear warm-up in optimizer steps.", DefaultValueFactory = _ => 0 };
         var temperature = new Option<float>("--temperature", "-t") { Description = "Sampling temperature (> 0).", DefaultValueFactory = _ => 1.0f };
@@ -84,8 +84,8 @@ internal static class TrainGrpoCommand
                 {
                     OutputDirectory = pr.GetValue(output)!, MaxSteps = pr.GetValue(steps), GroupSize = pr.GetValue(group),
                     PromptsPerStep = pr.GetValue(batchPrompts), MaxCompletionLength = pr.GetValue(maxTokens), Temperature = pr.GetValue(temperature),
-                    Beta = pr.GetValue(beta), LossType = Enum.Parse<GrpoLossType>(pr.GetValue(loss)!.Replace("_", ""), ignoreCase: true),
-                    ScaleRewards = Enum.Parse<RewardScaling>(pr.GetValue(scale)!, ignoreCase: true), LearningRate = pr.GetValue(lr),
+                    Beta = pr.GetValue(beta), LossType = GrpoNames.ParseLossType(pr.GetValue(loss)!),
+                    ScaleRewards = GrpoNames.ParseScaling(pr.GetValue(scale)!), LearningRate = pr.GetValue(lr),
                     WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), DynamicSampling = pr.GetValue(dynamic),
                     SaveEvery = pr.GetValue(saveEvery), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
                     Device = ComputeDevices.Parse(pr.GetValue(device)!),
@@ -129,9 +129,9 @@ internal static class TrainGrpoCommand
         .AddRow("metrics / rollouts / plot", Markup.Escape($"{report.Metrics}, {report.Rollouts}, {report.Plot}"));
 
     // AcceptOnlyFromAmong's message does not say which flag was wrong.
-    private static void OneOf(Option<string> option, params string[] values) => option.Validators.Add(result =>
+    private static void OneOf(Option<string> option, string[] values) => option.Validators.Add(result =>
     {
-        if (result.GetValueOrDefault<string>() is { } value && !values.Contains(value))
+        if (result.GetValueOrDefault<string>() is { } value && !values.Contains(value, StringComparer.OrdinalIgnoreCase))
             result.AddError($"{option.Name} must be {string.Join(", ", values[..^1])} or {values[^1]}, got '{value}'.");
     });
 
