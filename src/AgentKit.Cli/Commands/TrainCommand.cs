@@ -1,5 +1,6 @@
 // agentkit train tokenizer --input corpus.txt [--input more.jsonl] --vocab-size 1024 --out tokenizer.json [--json]
 // agentkit train sft --data sft.jsonl --base config.json|CHECKPOINT_DIR [--tokenizer tokenizer.json] --out runs/sft [--lora-rank 8] [--max-steps 200] [--json]
+// agentkit train grpo --tasks tasks.jsonl --init CHECKPOINT_DIR|MODEL.gguf --reward answer,format --group 8 --steps N --out runs/grpo [...] [--json] (TrainGrpoCommand.cs)
 using System.CommandLine;
 using System.Globalization;
 using AgentKit.Training.Checkpoints;
@@ -12,15 +13,16 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// <c>agentkit train</c>: binds the flags to <see cref="TokenizerTraining.Train"/> (a byte-level BPE tokenizer) or
-/// <see cref="SftRun"/> (fine-tuning on SFT data) and renders the report.
+/// <see cref="SftRun"/> (fine-tuning on SFT data) and renders the report; <c>train grpo</c> is <see cref="TrainGrpoCommand"/>.
 /// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
     {
-        var command = new Command("train", "Train a tokenizer or fine-tune a model (TorchSharp, CPU).");
+        var command = new Command("train", "Train a tokenizer, fine-tune a model (SFT) or improve it on verifiable rewards (GRPO); TorchSharp.");
         command.Subcommands.Add(Tokenizer());
         command.Subcommands.Add(Sft());
+        command.Subcommands.Add(TrainGrpoCommand.Create());
         return command;
     }
 

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using AgentKit.TestUtils;
+using static AgentKit.Cli.Tests.CliRun;
+
+namespace AgentKit.Cli.Tests;
+
+/// <summary><c>agentkit train grpo</c> on a tiny checkpoint: the JSON report, the per-step lines, resuming, and the refusals.</summary>
+public sealed class TrainGrpoCommandTests
+{
+    private static string Tasks()
+    {
+        var path = TinyModels.TempPath("tasks.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"id":"greet","question":"Say hello","answer":"hello world"}""",
+            """{"id":"peru","question":"The capital of Peru?","answer":"Lima"}""",
+        ]);
+        return path;
+    }
+
+    // The flags a test gives replace the defaults of the same name.
+    private static string[] Args(string tasks, string init, string output, params string[] extra)
+    {
+        string[][] defaults =
+        [
+            ["--reward", "answer_f1,final_answer:0.1"], ["--group", "2"], ["--batch-prompts", "2"], ["--max-tokens", "4"], ["--lr", "1e-3"], ["--threads", "1"],
+        ];
+        return
+        [
+            "train", "grpo", "--tasks", tasks, "--init", init, "--out", output,
+            .. defaults.Where(d => !extra.Contains(d[0])).SelectMany(d => d), .. extra,
+        ];
+    }
+
+    [Fact]
+    public async Task A_run_prints_a_line_per_step_and_a_json_report_and_resumes_with_resume()
+    {
+        var (tasks, init, output) = (Tasks(), TinyCheckpoint.Create(seed: 21), TinyModels.TempPath("grpo"));
+
+        var (exit, stdout, stderr) = await RunAsync(Args(tasks, init, output, "--steps", "2", "--json"));
+
+        Assert.True(exit == 0, stderr);
+        var report = JsonNode.Parse(stdout)!;
+        Assert.Equal(2, report["steps"]!.GetValue<int>());
+        Assert.Equal(2, report["tasks"]!.GetValue<int>());
+        Assert.Equal("final_answer", report["rewards"]![1]!["name"]!.GetValue<string>());
+        Assert.Equal(0.1, report["rewards"]![1]!["weight"]!.GetValue<double>());
+        Assert.InRange(report["reward_last"]!.GetValue<double>(), 0, 1.1);
+        Assert.True(File.Exists(report["metrics"]!.GetValue<string>()));
+        Assert.True(File.Exists(Path.Combine(report["final_checkpoint"]!.GetValue<string>(), "config.json")));
+        Assert.Contains("step 1/2  reward ", stderr);
+        Assert.Contains("step 2/2  reward ", stderr);
+        Assert.Contains("rollouts ", stderr);
+
+        // Same output without --resume: refused, nothing lost; with it: continues.
+        var (refused, _, refusal) = await RunAsync(Args(tasks, init, output, "--steps", "3"));
+        Assert.Equal(1, refused);
+        Assert.Contains("--resume", refusal);
+        Assert.Equal(2, File.ReadAllLines(report["metrics"]!.GetValue<string>()).Length);
+
+        var (resumed, table, progress) = await RunAsync(Args(tasks, init, output, "--steps", "3", "--resume"));
+        Assert.True(resumed == 0, progress);
+        Assert.Contains("3 (this run 1, resumed from 2)", table);
+        Assert.Contains("step 3/3", progress);
+        Assert.DoesNotContain("step 2/3", progress);
+    }
+
+    [Theory]
+    [InlineData("--group", "1", "--group must be >= 2")]
+    [InlineData("--reward", "answer,corect", "--reward: unknown reward 'corect'; known: answer, ")]
+    [InlineData("--reward", "answer:heavy", "--reward: the weight of reward 'answer' must be a number")]
+    [InlineData("--loss", "ppo", "--loss must be dapo, grpo or dr_grpo, got 'ppo'.")]
+    [InlineData("--scale-rewards", "std", "--scale-rewards must be group, batch or none")]
+    [InlineData("--lr", "0", "--lr must be > 0")]
+    [InlineData("--max-tokens", "0", "--max-tokens must be >= 1")]
+    [InlineData("--lora-rank", "0", "--lora-rank must be >= 1")]
+    [InlineData("--agent", "agents/atlas", "--agent: agent rollouts are not wired yet")]
+    public async Task Bad_arguments_exit_2_naming_the_flag(string flag, string value, string message)
+    {
+        var output = TinyModels.TempPath("grpo");
+
+        var (exit, stdout, stderr) = await RunAsync(Args(Tasks(), TinyCheckpoint.Create(seed: 22), output, "--steps", "1", flag, value));
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(message, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task A_missing_task_file_or_init_exits_2_naming_the_flag()
+    {
+        var init = TinyCheckpoint.Create(seed: 23);
+
+        var (noTasks, _, tasksError) = await RunAsync(Args(TinyModels.TempPath("none.jsonl"), init, TinyModels.TempPath("grpo"), "--steps", "1"));
+        var (noInit, _, initError) = await RunAsync(Args(Tasks(), TinyModels.TempPath("none.gguf"), TinyModels.TempPath("grpo"), "--steps", "1"));
+
+        Assert.Equal((2, 2), (noTasks, noInit));
+        Assert.Contains("--tasks: task file not found", tasksError);
+        Assert.Contains("--init must be a checkpoint directory or a .gguf file", initError);
+    }
+
+    [Fact]
+    public async Task Cuda_without_cuda_exits_1_with_one_line()
+    {
+        var output = TinyModels.TempPath("grpo");
+
+        var (exit, _, stderr) = await RunAsync(Args(Tasks(), TinyCheckpoint.Create(seed: 24), output, "--steps", "1", "--device", "cuda"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("device cuda: CUDA is not available to libtorch", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(Directory.Exists(output));
+    }
+}
