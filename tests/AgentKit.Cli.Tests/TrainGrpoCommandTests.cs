@@ -65,6 +65,25 @@ public sealed class TrainGrpoCommandTests
         Assert.DoesNotContain("step 2/3", progress);
     }
 
+    [Fact]
+    public async Task With_agent_the_rollouts_are_whole_runs_of_the_agent_through_its_sandbox_and_tools()
+    {
+        var atlas = Path.Combine(AgentCli.RepoRoot(), "agents", "atlas");
+        var tasks = TinyModels.TempPath("atlas-tasks.jsonl");
+        File.WriteAllLines(tasks, [File.ReadLines(Path.Combine(atlas, "questions", "train.jsonl")).First()]);
+        var output = TinyModels.TempPath("grpo-agent");
+
+        var (exit, stdout, stderr) = await RunAsync(
+            "train", "grpo", "--agent", atlas, "--tasks", tasks, "--init", Path.Combine(atlas, "model.gguf"), "--out", output,
+            "--reward", "answer,format:0.1", "--group", "2", "--batch-prompts", "1", "--steps", "1", "--lora-rank", "4", "--threads", "1", "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("AgentRolloutSource", JsonNode.Parse(stdout)!["rollout_source"]!.GetValue<string>());
+        var (runs, warnings) = AgentKit.Training.Grpo.Agents.RolloutTrajectoryFile.Read(Path.Combine(output, "agent-rollouts.jsonl"));
+        Assert.Empty(warnings);
+        Assert.Equal(2, runs.Count); // one group of two whole agent runs, each recorded with its rewards
+    }
+
     [Theory]
     [InlineData("--group", "1", "--group must be >= 2")]
     [InlineData("--reward", "answer,corect", "--reward: unknown reward 'corect'; known: answer, ")]
@@ -74,7 +93,7 @@ public sealed class TrainGrpoCommandTests
     [InlineData("--lr", "0", "--lr must be > 0")]
     [InlineData("--max-tokens", "0", "--max-tokens must be >= 1")]
     [InlineData("--lora-rank", "0", "--lora-rank must be >= 1")]
-    [InlineData("--agent", "agents/atlas", "--agent: agent rollouts are not wired yet")]
+    [InlineData("--agent", "no-such-agent-folder", "--agent: agent folder not found")]
     public async Task Bad_arguments_exit_2_naming_the_flag(string flag, string value, string message)
     {
         var output = TinyModels.TempPath("grpo");

@@ -4,8 +4,10 @@
 using System.CommandLine;
 using System.Globalization;
 using AgentKit.Core.Display;
+using AgentKit.Hosting;
 using AgentKit.Training;
 using AgentKit.Training.Grpo;
+using AgentKit.Training.Grpo.Agents;
 using AgentKit.Training.Model;
 using Spectre.Console;
 
@@ -55,7 +57,7 @@ internal static class TrainGrpoCommand
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the task order, sampling and LoRA initialisation.", DefaultValueFactory = _ => 1234 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out (without it, an --out that holds files is refused)." };
-        var agent = new Option<string?>("--agent") { Description = "Agent folder whose whole runs are the rollouts (not wired yet: rollouts are plain completions of the questions)." };
+        var agent = new Option<string?>("--agent") { Description = "Agent folder whose whole runs, through the sandbox and its tools, are the rollouts (default: plain completions of the questions)." };
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
@@ -66,8 +68,8 @@ internal static class TrainGrpoCommand
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (pr.GetValue(agent) is not null)
-                throw new CliUsageException("--agent: agent rollouts are not wired yet; without --agent the task questions are trained as plain prompts.");
+            if (pr.GetValue(agent) is { } agentPath && !Directory.Exists(agentPath))
+                throw new CliUsageException($"--agent: agent folder not found: {agentPath}");
             var tasksPath = pr.GetValue(tasks)!;
             if (!File.Exists(tasksPath))
                 throw new CliUsageException($"--tasks: task file not found: {tasksPath}");
@@ -92,6 +94,17 @@ internal static class TrainGrpoCommand
                     Lora = pr.GetValue(loraRank) is { } rank ? new LoraSettings { Rank = rank, Alpha = pr.GetValue(loraAlpha) ?? 2.0 * rank } : null,
                 },
             }.Validate(), FlagOf);
+
+            // With --agent a rollout is a whole run of that agent: its sandbox and tools, one candidate a step, no grammar.
+            await using var host = pr.GetValue(agent) is { } agentFolder
+                ? await AgentHost.OpenAsync(new AgentHostSettings { AgentFolder = agentFolder, NoGrammar = true, Candidates = 1, Threads = pr.GetValue(threads) }, ct)
+                : null;
+            if (host is not null)
+                options = options with
+                {
+                    RolloutSource = context => new AgentRolloutSource(host.Agent.Definition, host.Sandbox, host.Tools, context.Tokenizer,
+                        new AgentRolloutOptions { TrajectoryPath = Path.Combine(context.Trainer.OutputDirectory, "agent-rollouts.jsonl") }),
+                };
 
             var stderr = pr.InvocationConfiguration.Error;
             using var run = GrpoRun.Open(options);
