@@ -36,29 +36,14 @@ internal static class GrpoCheckpoint
     public static void Save(LlamaForCausalLM model, OptimizerHelper? optimizer, string directory, GrpoTrainerState state, GrpoTrainingRecord record,
         ITextTokenizer? tokenizer, string? tokenizerFile)
     {
-        // Written beside the target and swapped in, so an interruption never leaves a half-written checkpoint.
-        var staging = directory + ".staging";
-        if (Directory.Exists(staging))
-            Directory.Delete(staging, recursive: true);
-        CheckpointIO.Save(model, staging);
-        if (tokenizer is ByteLevelBpeTokenizer bpe)
-            bpe.Save(Path.Combine(staging, TokenizerLoader.FileName));
-        else if (tokenizerFile is not null)
-            File.Copy(tokenizerFile, Path.Combine(staging, TokenizerLoader.FileName));
-        File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainingConfig), JsonSerializer.Serialize(record, GrpoTrainingRecord.Json));
-        if (optimizer is not null)
+        StagedCheckpoint.Save(model, directory, tokenizer, tokenizerFile, staging =>
         {
+            File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainingConfig), JsonSerializer.Serialize(record, GrpoTrainingRecord.Json));
+            if (optimizer is null)
+                return;
             optimizer.save_state_dict(Path.Combine(staging, CheckpointFiles.OptimizerState));
             File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainerState), JsonSerializer.Serialize(state));
-        }
-        var old = directory + ".old";
-        if (Directory.Exists(old))
-            Directory.Delete(old, recursive: true);
-        if (Directory.Exists(directory))
-            Directory.Move(directory, old);
-        Directory.Move(staging, directory);
-        if (Directory.Exists(old))
-            Directory.Delete(old, recursive: true);
+        });
     }
 
     /// <summary>Copies a checkpoint's adapter weights into the adapters <paramref name="model"/> already carries (same targets and rank).</summary>

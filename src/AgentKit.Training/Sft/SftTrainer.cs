@@ -217,29 +217,14 @@ public sealed class SftTrainer
 
     private void SaveCheckpoint(LlamaForCausalLM model, OptimizerHelper optimizer, string directory, int step, TrainingRecord record, bool withOptimizer)
     {
-        // Written beside the target and swapped in, so an interruption never leaves a half-written checkpoint.
-        var staging = directory + ".staging";
-        if (Directory.Exists(staging))
-            Directory.Delete(staging, recursive: true);
-        CheckpointIO.Save(model, staging);
-        if (_tokenizer is ByteLevelBpeTokenizer bpe)
-            bpe.Save(Path.Combine(staging, TokenizerLoader.FileName));
-        else if (_tokenizerFile is not null)
-            File.Copy(_tokenizerFile, Path.Combine(staging, TokenizerLoader.FileName));
-        File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainingConfig), JsonSerializer.Serialize(record, TrainingRecord.Json));
-        if (withOptimizer)
+        StagedCheckpoint.Save(model, directory, _tokenizer, _tokenizerFile, staging =>
         {
+            File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainingConfig), JsonSerializer.Serialize(record, TrainingRecord.Json));
+            if (!withOptimizer)
+                return;
             optimizer.save_state_dict(Path.Combine(staging, CheckpointFiles.OptimizerState));
             File.WriteAllText(Path.Combine(staging, CheckpointFiles.TrainerState), JsonSerializer.Serialize(new TrainerState(step, record.TotalSteps)));
-        }
-        var old = directory + ".old";
-        if (Directory.Exists(old))
-            Directory.Delete(old, recursive: true);
-        if (Directory.Exists(directory))
-            Directory.Move(directory, old);
-        Directory.Move(staging, directory);
-        if (Directory.Exists(old))
-            Directory.Delete(old, recursive: true);
+        });
     }
 
     private static TrainerState ReadState(string directory)
