@@ -1,12 +1,10 @@
 using System.Text.Json.Nodes;
-using AgentKit.Training.Checkpoints;
 using AgentKit.Training.Export;
 using AgentKit.Training.Sft;
-using AgentKit.Training.Tokenization;
 
 namespace AgentKit.Distillation;
 
-/// <summary>Exports the final checkpoint with its tokenizer as <c>model.gguf</c> (<see cref="GgufExporter"/>).</summary>
+/// <summary>Exports the final checkpoint with its tokenizer as <c>model.gguf</c> (<see cref="CheckpointExport"/>, as <c>agentkit export gguf</c> does).</summary>
 internal sealed class GgufStage(DistillContext context) : IDistillStage
 {
     private readonly string _type = context.Recipe.Recipe.Export.Type;
@@ -31,19 +29,17 @@ internal sealed class GgufStage(DistillContext context) : IDistillStage
 
     public Task<JsonNode> RunAsync(bool resume, CancellationToken cancellationToken)
     {
-        var checkpoint = Path.Combine(context.Work(WorkFiles.Sft), SftTrainer.FinalCheckpoint);
-        using var model = CheckpointIO.Load(checkpoint);
-        var tokenizerPath = Path.Combine(checkpoint, TokenizerLoader.FileName);
-        var tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
+        // Written beside the output and moved into place, so a stopped run never leaves a half-written model.gguf.
         var staging = OutputPath + ".tmp";
-        GgufExporter.Export(model, tokenizer, staging, new GgufExportOptions
+        var report = CheckpointExport.Run(new CheckpointExportOptions
         {
+            Checkpoint = Path.Combine(context.Work(WorkFiles.Sft), SftTrainer.FinalCheckpoint),
+            Output = staging,
             Type = GgufExportOptions.ParseType(_type),
-            PreTokenizer = GgufExportOptions.PreTokenizerFor(tokenizerPath, model.Config.ModelType),
             Threads = context.Threads ?? Environment.ProcessorCount,
         });
         File.Move(staging, OutputPath, overwrite: true);
-        return Task.FromResult(StageFiles.ToNode(new GgufFigures(OutputPath, _type, new FileInfo(OutputPath).Length, model.Config.ParameterCount())));
+        return Task.FromResult(StageFiles.ToNode(new GgufFigures(OutputPath, _type, report.Bytes, report.Parameters)));
     }
 
     public string Summarize(JsonNode results)
