@@ -56,7 +56,7 @@ public sealed class QuestionTests(AtlasFixture atlas)
         Assert.Equal((18729160L, 756626.0, 1810), (chile.Population!.Value, chile.AreaKm2!.Value, chile.IndependenceYear!.Value));
 
         // Draw questions about just these two countries and check each kind against values worked out by hand.
-        var context = new DraftContext(atlas.Data, [peru, chile], Test: true, MaxCitiesPerCountry: 25, new Random(3));
+        var context = new DraftContext(atlas.Data, [peru, chile], DraftMode.Test, MaxCitiesPerCountry: 25, new Random(3));
         var expected = new Dictionary<string, Func<QuestionDraft, string>>
         {
             ["density"] = d => d.Entities[0] == "Peru" ? "24.89" : "24.75",

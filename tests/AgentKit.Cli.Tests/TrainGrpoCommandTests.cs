@@ -75,13 +75,30 @@ public sealed class TrainGrpoCommandTests
 
         var (exit, stdout, stderr) = await RunAsync(
             "train", "grpo", "--agent", atlas, "--tasks", tasks, "--init", Path.Combine(atlas, "model.gguf"), "--out", output,
-            "--reward", "answer,format:0.1", "--group", "2", "--batch-prompts", "1", "--steps", "1", "--lora-rank", "4", "--threads", "1", "--json");
+            "--reward", "answer,atlas,format:0.1", "--group", "2", "--batch-prompts", "1", "--steps", "1", "--lora-rank", "4", "--threads", "1", "--json");
 
         Assert.True(exit == 0, stderr);
         Assert.Equal("AgentRolloutSource", JsonNode.Parse(stdout)!["rollout_source"]!.GetValue<string>());
         var (runs, warnings) = AgentKit.Training.Grpo.Agents.RolloutTrajectoryFile.Read(Path.Combine(output, "agent-rollouts.jsonl"));
         Assert.Empty(warnings);
         Assert.Equal(2, runs.Count); // one group of two whole agent runs, each recorded with its rewards
+        // The atlas reward found the task in the atlas question file and graded the run's answer.
+        Assert.All(runs, run => Assert.Matches("^(correct|no answer|wrong: got .+)$", run.Grpo!.Rewards["atlas"].Reason));
+    }
+
+    [Fact]
+    public async Task Reward_atlas_needs_an_atlas_question_file_else_exits_2_naming_the_problem()
+    {
+        var output = TinyModels.TempPath("grpo");
+
+        var (exit, stdout, stderr) = await RunAsync(Args(Tasks(), TinyCheckpoint.Create(seed: 25), output, "--steps", "1", "--reward", "atlas"));
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("--reward atlas needs --tasks to be an atlas question file (written by 'agentkit atlas questions')", stderr);
+        Assert.Contains(":1: not a question", stderr); // which line of the task file is not a question
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(Directory.Exists(output));
     }
 
     [Theory]

@@ -19,7 +19,9 @@ internal sealed class ArithmeticFamily : IQuestionFamily
             new("arithmetic.density.2", "Compute the population density of {a} (inhabitants per km²)."),
             new("arithmetic.density.3", "Divide the population of {a} by its surface area. What do you get?"),
             new("arithmetic.density.4", "On average, how many inhabitants does {a} have per square kilometre?"),
-            new("arithmetic.density.5", "Calculate how densely populated {a} is, in people per square kilometre.", HeldOut: true),
+            new("arithmetic.density.5", "Calculate how densely populated {a} is, in people per square kilometre.", TemplateUse.HeldOut),
+            new("arithmetic.density.r0", "What is {a}'s population divided by its area?", TemplateUse.Rephrasing),
+            new("arithmetic.density.r1", "How crowded is {a}, in inhabitants per square kilometre?", TemplateUse.Rephrasing),
         ],
         ["population-sum"] =
         [
@@ -28,7 +30,9 @@ internal sealed class ArithmeticFamily : IQuestionFamily
             new("arithmetic.sum.2", "Add the populations of {a} and {b}."),
             new("arithmetic.sum.3", "What is the total number of inhabitants of {a} and {b}?"),
             new("arithmetic.sum.4", "If you add up the populations of {a} and {b}, what do you get?"),
-            new("arithmetic.sum.5", "Together, how many inhabitants do {a} and {b} have?", HeldOut: true),
+            new("arithmetic.sum.5", "Together, how many inhabitants do {a} and {b} have?", TemplateUse.HeldOut),
+            new("arithmetic.sum.r0", "What population do {a} and {b} have when counted together?", TemplateUse.Rephrasing),
+            new("arithmetic.sum.r1", "Sum the inhabitants of {a} and {b}.", TemplateUse.Rephrasing),
         ],
         ["population-difference"] =
         [
@@ -37,7 +41,9 @@ internal sealed class ArithmeticFamily : IQuestionFamily
             new("arithmetic.difference.2", "By how many people does the population of {a} exceed that of {b}?"),
             new("arithmetic.difference.3", "Subtract the population of {b} from the population of {a}."),
             new("arithmetic.difference.4", "How much larger is the population of {a} than the population of {b}?"),
-            new("arithmetic.difference.5", "What is the population gap between {a} and {b}?", HeldOut: true),
+            new("arithmetic.difference.5", "What is the population gap between {a} and {b}?", TemplateUse.HeldOut),
+            new("arithmetic.difference.r0", "How many more inhabitants does {a} have than {b}?", TemplateUse.Rephrasing),
+            new("arithmetic.difference.r1", "What is the population of {a} minus the population of {b}?", TemplateUse.Rephrasing),
         ],
         ["area-ratio"] =
         [
@@ -46,7 +52,9 @@ internal sealed class ArithmeticFamily : IQuestionFamily
             new("arithmetic.ratio.2", "Divide the surface area of {a} by the surface area of {b}."),
             new("arithmetic.ratio.3", "{a} is how many times the size of {b} in area?"),
             new("arithmetic.ratio.4", "By what factor does the area of {a} exceed the area of {b}?"),
-            new("arithmetic.ratio.5", "How many times would {b} fit into {a} by area?", HeldOut: true),
+            new("arithmetic.ratio.5", "How many times would {b} fit into {a} by area?", TemplateUse.HeldOut),
+            new("arithmetic.ratio.r0", "What is the surface area of {a} divided by that of {b}?", TemplateUse.Rephrasing),
+            new("arithmetic.ratio.r1", "By area, how many times bigger is {a} than {b}?", TemplateUse.Rephrasing),
         ],
         ["independence-gap"] =
         [
@@ -55,7 +63,9 @@ internal sealed class ArithmeticFamily : IQuestionFamily
             new("arithmetic.gap.2", "What is the difference in years between when {a} and {b} became independent?"),
             new("arithmetic.gap.3", "For {a} and {b}, subtract the earlier independence year from the later one."),
             new("arithmetic.gap.4", "How many years separate the independence of {a} from that of {b}?"),
-            new("arithmetic.gap.5", "Counting from one independence to the other, how many years lie between {a} and {b}?", HeldOut: true),
+            new("arithmetic.gap.5", "Counting from one independence to the other, how many years lie between {a} and {b}?", TemplateUse.HeldOut),
+            new("arithmetic.gap.r0", "How many years are there between {a}'s independence and {b}'s?", TemplateUse.Rephrasing),
+            new("arithmetic.gap.r1", "What is the gap in years between the independence of {a} and {b}?", TemplateUse.Rephrasing),
         ],
     };
 

@@ -7,7 +7,7 @@ namespace AgentKit.Atlas.Questions;
 /// </summary>
 public sealed record AtlasQuestion
 {
-    /// <summary>Unique id, e.g. <c>lookup-train-0042</c>.</summary>
+    /// <summary>Unique id, e.g. <c>lookup-train-0042</c> (rephrased questions: <c>lookup-rephrased-0042</c>).</summary>
     public required string Id { get; init; }
 
     /// <summary>The question text.</summary>
@@ -28,7 +28,7 @@ public sealed record AtlasQuestion
     /// <summary>The precise sub-kind, e.g. <c>lookup</c>, <c>bridge-capital</c>, <c>density</c>.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>Id of the phrasing template used (held-out templates appear only in the test split).</summary>
+    /// <summary>Id of the phrasing template used (held-out templates appear only in the test split, rephrasing templates only in the rephrased set).</summary>
     public required string Template { get; init; }
 
     /// <summary>Relative tolerance for numeric answers (0 = exact); null for text answers.</summary>

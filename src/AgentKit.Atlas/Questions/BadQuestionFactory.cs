@@ -71,7 +71,8 @@ internal sealed class BadQuestionFactory(AtlasData data)
         if (_knownWords.Contains(name.ToLowerInvariant()))
             return null; // must not exist anywhere in the atlas
         var fact = AtlasFact.All[random.Next(AtlasFact.All.Count)];
-        var templates = LookupFamily.TemplatesFor(fact).Where(t => test || !t.HeldOut).ToList();
+        var mode = test ? DraftMode.Test : DraftMode.Train;
+        var templates = LookupFamily.TemplatesFor(fact).Where(t => mode.Allows(t)).ToList();
         var template = templates[random.Next(templates.Count)];
         var phrases = FactPhrases.For(fact);
         var text = template.Fill(new Dictionary<string, string> { ["attr"] = phrases[random.Next(phrases.Count)], ["country"] = name });

@@ -16,8 +16,10 @@ internal sealed class BridgeFamily : IQuestionFamily
         new("bridge.capital.3", "Tell me the {attr} of the nation whose capital city is {place}."),
         new("bridge.capital.4", "The capital of some country is {place}. What is the {attr} of that country?"),
         new("bridge.capital.5", "Which country has the capital {place}? Give that country's {attr}."),
-        new("bridge.capital.6", "For the country with its capital in {place}, what is the {attr}?", HeldOut: true),
-        new("bridge.capital.7", "If {place} is a country's capital, what is the {attr} of that country?", HeldOut: true),
+        new("bridge.capital.6", "For the country with its capital in {place}, what is the {attr}?", TemplateUse.HeldOut),
+        new("bridge.capital.7", "If {place} is a country's capital, what is the {attr} of that country?", TemplateUse.HeldOut),
+        new("bridge.capital.r0", "Whose capital is {place}? Give that country's {attr}.", TemplateUse.Rephrasing),
+        new("bridge.capital.r1", "Give the {attr} of the country governed from {place}.", TemplateUse.Rephrasing),
     ];
 
     private static readonly PhrasingTemplate[] s_city =
@@ -28,8 +30,10 @@ internal sealed class BridgeFamily : IQuestionFamily
         new("bridge.city.3", "Tell me the {attr} of the country that contains the city {place}."),
         new("bridge.city.4", "The city {place} lies in some country. What is that country's {attr}?"),
         new("bridge.city.5", "What is the {attr} of {place}'s country?"),
-        new("bridge.city.6", "In the country where you find the city of {place}, what is the {attr}?", HeldOut: true),
-        new("bridge.city.7", "Look up the country of the city {place} and give its {attr}.", HeldOut: true),
+        new("bridge.city.6", "In the country where you find the city of {place}, what is the {attr}?", TemplateUse.HeldOut),
+        new("bridge.city.7", "Look up the country of the city {place} and give its {attr}.", TemplateUse.HeldOut),
+        new("bridge.city.r0", "The city of {place} is in a country; give me that country's {attr}.", TemplateUse.Rephrasing),
+        new("bridge.city.r1", "What {attr} does the country containing {place} have?", TemplateUse.Rephrasing),
     ];
 
     private static readonly AtlasFact[] s_capitalFacts = [AtlasFact.Currency, AtlasFact.Continent, AtlasFact.Population, AtlasFact.Government, AtlasFact.Independence, AtlasFact.Area];

@@ -16,8 +16,13 @@ internal sealed class ComparisonFamily : IQuestionFamily
         new("comparison.g3", "Compare {a} and {b}. Which has the {cmp}?"),
         new("comparison.g4", "Of {a} and {b}, name the country with the {cmp}."),
         new("comparison.g5", "Does {a} or {b} have the {cmp}?"),
-        new("comparison.g6", "Tell me which of {a} and {b} has the {cmp}.", HeldOut: true),
-        new("comparison.g7", "Looking at {a} and {b}, which one has the {cmp}?", HeldOut: true),
+        new("comparison.g6", "Tell me which of {a} and {b} has the {cmp}.", TemplateUse.HeldOut),
+        new("comparison.g7", "Looking at {a} and {b}, which one has the {cmp}?", TemplateUse.HeldOut),
+        new("comparison.r0", "Which of the two has the {cmp}: {a} or {b}?", TemplateUse.Rephrasing),
+        new("comparison.r1", "I am comparing {a} with {b}. Which one has the {cmp}?", TemplateUse.Rephrasing),
+        new("comparison.r2", "{a} versus {b}: which has the {cmp}?", TemplateUse.Rephrasing),
+        new("comparison.r3", "Please say whether {a} or {b} has the {cmp}.", TemplateUse.Rephrasing),
+        new("comparison.r4", "Who has the {cmp}, {a} or {b}?", TemplateUse.Rephrasing),
     ];
 
     private static readonly Comparison[] s_comparisons =

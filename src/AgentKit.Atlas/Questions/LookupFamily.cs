@@ -14,19 +14,24 @@ internal sealed class LookupFamily : IQuestionFamily
         new("lookup.g4", "I would like to know the {attr} of {country}."),
         new("lookup.g5", "Find the {attr} for {country}."),
         new("lookup.g6", "Give me the {attr} of {country}, please."),
-        new("lookup.g7", "Can you tell me what the {attr} of {country} is?", HeldOut: true),
-        new("lookup.g8", "According to the atlas, what is the {attr} of {country}?", HeldOut: true),
+        new("lookup.g7", "Can you tell me what the {attr} of {country} is?", TemplateUse.HeldOut),
+        new("lookup.g8", "According to the atlas, what is the {attr} of {country}?", TemplateUse.HeldOut),
+        new("lookup.r0", "Do you know the {attr} of {country}?", TemplateUse.Rephrasing),
+        new("lookup.r1", "Quick question: what's the {attr} of {country}?", TemplateUse.Rephrasing),
+        new("lookup.r2", "I need the {attr} of {country}.", TemplateUse.Rephrasing),
+        new("lookup.r3", "Please state the {attr} of {country}.", TemplateUse.Rephrasing),
+        new("lookup.r4", "What would the {attr} of {country} be?", TemplateUse.Rephrasing),
     ];
 
     private static readonly Dictionary<string, PhrasingTemplate[]> s_specific = new()
     {
-        ["capital"] = [new("lookup.capital.0", "Which city is the capital of {country}?"), new("lookup.capital.1", "What city serves as the capital of {country}?"), new("lookup.capital.2", "Name the capital of {country}.", HeldOut: true)],
-        ["continent"] = [new("lookup.continent.0", "On which continent is {country}?"), new("lookup.continent.1", "{country} lies on which continent?"), new("lookup.continent.2", "Which continent is {country} located in?", HeldOut: true)],
-        ["population"] = [new("lookup.population.0", "How many people live in {country}?"), new("lookup.population.1", "What is the total population of {country}?"), new("lookup.population.2", "How many inhabitants does {country} have?", HeldOut: true)],
-        ["area"] = [new("lookup.area.0", "How large is {country} in square kilometres?"), new("lookup.area.1", "What is the size of {country} in km²?"), new("lookup.area.2", "How many square kilometres does {country} cover?", HeldOut: true)],
-        ["currency"] = [new("lookup.currency.0", "Which currency is used in {country}?"), new("lookup.currency.1", "What is {country}'s currency called?"), new("lookup.currency.2", "What money do people use in {country}?", HeldOut: true)],
-        ["independence"] = [new("lookup.independence.0", "In which year did {country} become independent?"), new("lookup.independence.1", "What year did {country} achieve independence?"), new("lookup.independence.2", "When did {country} gain independence?", HeldOut: true)],
-        ["government"] = [new("lookup.government.0", "What kind of government does {country} have?"), new("lookup.government.1", "What is the political system of {country}?"), new("lookup.government.2", "How is {country} governed?", HeldOut: true)],
+        ["capital"] = [new("lookup.capital.0", "Which city is the capital of {country}?"), new("lookup.capital.1", "What city serves as the capital of {country}?"), new("lookup.capital.2", "Name the capital of {country}.", TemplateUse.HeldOut)],
+        ["continent"] = [new("lookup.continent.0", "On which continent is {country}?"), new("lookup.continent.1", "{country} lies on which continent?"), new("lookup.continent.2", "Which continent is {country} located in?", TemplateUse.HeldOut)],
+        ["population"] = [new("lookup.population.0", "How many people live in {country}?"), new("lookup.population.1", "What is the total population of {country}?"), new("lookup.population.2", "How many inhabitants does {country} have?", TemplateUse.HeldOut)],
+        ["area"] = [new("lookup.area.0", "How large is {country} in square kilometres?"), new("lookup.area.1", "What is the size of {country} in km²?"), new("lookup.area.2", "How many square kilometres does {country} cover?", TemplateUse.HeldOut)],
+        ["currency"] = [new("lookup.currency.0", "Which currency is used in {country}?"), new("lookup.currency.1", "What is {country}'s currency called?"), new("lookup.currency.2", "What money do people use in {country}?", TemplateUse.HeldOut)],
+        ["independence"] = [new("lookup.independence.0", "In which year did {country} become independent?"), new("lookup.independence.1", "What year did {country} achieve independence?"), new("lookup.independence.2", "When did {country} gain independence?", TemplateUse.HeldOut)],
+        ["government"] = [new("lookup.government.0", "What kind of government does {country} have?"), new("lookup.government.1", "What is the political system of {country}?"), new("lookup.government.2", "How is {country} governed?", TemplateUse.HeldOut)],
     };
 
     public string Name => QuestionFamilies.Lookup;

@@ -11,15 +11,15 @@ internal sealed record QuestionDraft(
     double? Tolerance,
     IReadOnlyDictionary<string, string> Params);
 
-/// <summary>What a family draws from: the data, the countries of one split, and whether held-out phrasings are allowed.</summary>
-internal sealed record DraftContext(Data.AtlasData Data, IReadOnlyList<Data.CountryFacts> Countries, bool Test, int MaxCitiesPerCountry, Random Random)
+/// <summary>What a family draws from: the data, the countries of one split, and the question set (which phrasings are allowed).</summary>
+internal sealed record DraftContext(Data.AtlasData Data, IReadOnlyList<Data.CountryFacts> Countries, DraftMode Mode, int MaxCitiesPerCountry, Random Random)
 {
     /// <summary>A random element.</summary>
     public T Pick<T>(IReadOnlyList<T> items) => items[Random.Next(items.Count)];
 
-    /// <summary>A random template, excluding held-out ones outside the test split.</summary>
+    /// <summary>A random template among those <see cref="Mode"/> allows (<see cref="DraftModes.Allows"/>).</summary>
     public PhrasingTemplate PickTemplate(IEnumerable<PhrasingTemplate> templates) =>
-        Pick(templates.Where(t => Test || !t.HeldOut).ToList());
+        Pick(templates.Where(t => Mode.Allows(t)).ToList());
 
     /// <summary><paramref name="count"/> distinct random countries satisfying <paramref name="filter"/>, or null when too few do.</summary>
     public IReadOnlyList<Data.CountryFacts>? PickCountries(int count, Func<Data.CountryFacts, bool> filter)

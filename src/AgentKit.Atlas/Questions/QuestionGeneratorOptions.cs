@@ -12,6 +12,9 @@ public sealed record QuestionGeneratorOptions
     /// <summary>Test questions per answerable family (default 40; 0 to 100,000).</summary>
     public int TestPerFamily { get; init; } = 40;
 
+    /// <summary>Rephrased questions per answerable family, for RL (<see cref="AtlasQuestionGenerator.GenerateRephrasings"/>; default 100; 0 to 100,000).</summary>
+    public int RephrasedPerFamily { get; init; } = 100;
+
     /// <summary>Bad (unanswerable) training questions (default 40).</summary>
     public int BadTrain { get; init; } = 40;
 
@@ -29,6 +32,8 @@ public sealed record QuestionGeneratorOptions
     {
         if (TrainPerFamily is < 0 or > 100_000 || TestPerFamily is < 0 or > 100_000)
             throw new ArgumentException($"TrainPerFamily and TestPerFamily must be between 0 and 100000, got {TrainPerFamily} and {TestPerFamily}.");
+        if (RephrasedPerFamily is < 0 or > 100_000)
+            throw new ArgumentException($"RephrasedPerFamily must be between 0 and 100000, got {RephrasedPerFamily}.");
         if (BadTrain is < 0 or > 10_000 || BadTest is < 0 or > 10_000)
             throw new ArgumentException($"BadTrain and BadTest must be between 0 and 10000, got {BadTrain} and {BadTest}.");
         if (TestCountryPercent is < 5 or > 50)

@@ -22,7 +22,9 @@ internal sealed class SetFamily : IQuestionFamily
             new("set.continent.2", "Count the countries in {value} among {list}."),
             new("set.continent.3", "Among {list}, how many lie on the continent of {value}?"),
             new("set.continent.4", "Here are some countries: {list}. How many of them are in {value}?"),
-            new("set.continent.5", "Considering {list}, how many belong to {value}?", HeldOut: true),
+            new("set.continent.5", "Considering {list}, how many belong to {value}?", TemplateUse.HeldOut),
+            new("set.continent.r0", "Out of {list}, count those in {value}.", TemplateUse.Rephrasing),
+            new("set.continent.r1", "From the list {list}, how many countries are in {value}?", TemplateUse.Rephrasing),
         ],
         ["count-population"] =
         [
@@ -31,7 +33,9 @@ internal sealed class SetFamily : IQuestionFamily
             new("set.population.2", "Count how many of {list} have more than {value} million people."),
             new("set.population.3", "Among {list}, how many countries have a population greater than {value} million?"),
             new("set.population.4", "Here are some countries: {list}. How many of them have over {value} million inhabitants?"),
-            new("set.population.5", "Considering {list}, how many are home to more than {value} million people?", HeldOut: true),
+            new("set.population.5", "Considering {list}, how many are home to more than {value} million people?", TemplateUse.HeldOut),
+            new("set.population.r0", "Out of {list}, count those with more than {value} million inhabitants.", TemplateUse.Rephrasing),
+            new("set.population.r1", "From the list {list}, how many have a population over {value} million?", TemplateUse.Rephrasing),
         ],
         ["count-independence"] =
         [
@@ -40,7 +44,9 @@ internal sealed class SetFamily : IQuestionFamily
             new("set.independence.2", "Count how many of {list} have an independence year earlier than {value}."),
             new("set.independence.3", "Among {list}, how many were independent before the year {value}?"),
             new("set.independence.4", "Here are some countries: {list}. How many of them became independent before {value}?"),
-            new("set.independence.5", "Considering {list}, how many had their independence before {value}?", HeldOut: true),
+            new("set.independence.5", "Considering {list}, how many had their independence before {value}?", TemplateUse.HeldOut),
+            new("set.independence.r0", "Out of {list}, count those independent before {value}.", TemplateUse.Rephrasing),
+            new("set.independence.r1", "From the list {list}, how many became independent before {value}?", TemplateUse.Rephrasing),
         ],
     };
 

@@ -1,5 +1,5 @@
 // agentkit atlas build-corpus --out agents/atlas
-// agentkit atlas questions --out agents/atlas/questions [--seed 7]
+// agentkit atlas questions --out agents/atlas/questions [--seed 7] [--rephrased-per-family 100]
 // agentkit atlas teach --questions agents/atlas/questions/test.jsonl --out traj.jsonl
 using System.CommandLine;
 using AgentKit.Atlas.Corpus;
@@ -60,36 +60,49 @@ internal static class AtlasCommand
 
     private static Command Questions()
     {
-        var output = new Option<string>("--out") { Description = "Folder to write questions.jsonl, train.jsonl and test.jsonl to.", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder to write questions.jsonl, train.jsonl, test.jsonl and rephrased.jsonl to.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of all random choices, including the held-out countries.", DefaultValueFactory = _ => 7 };
         var train = new Option<int>("--train-per-family") { Description = "Training questions per family.", DefaultValueFactory = _ => 400 };
         var test = new Option<int>("--test-per-family") { Description = "Test questions per family.", DefaultValueFactory = _ => 40 };
         var badTrain = new Option<int>("--bad-train") { Description = "Unanswerable training questions (answer \"not found\").", DefaultValueFactory = _ => 40 };
+        var rephrased = new Option<int>("--rephrased-per-family")
+        {
+            Description = "Questions per family in rephrased.jsonl: training countries worded neither as in train.jsonl nor as in test.jsonl, for RL (0: no file).",
+            DefaultValueFactory = _ => 100,
+        };
         var source = SourceOption();
         var maxCities = MaxCitiesOption();
         var json = CommonOptions.Json();
         var command = new Command("questions", "Generate atlas questions with gold answers and a train/test split held out by country and by phrasing.")
-            { output, seed, train, test, badTrain, source, maxCities, json };
+            { output, seed, train, test, badTrain, rephrased, source, maxCities, json };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             var generator = CliUsageException.Check(() => new AtlasQuestionGenerator(new QuestionGeneratorOptions
             {
                 Seed = pr.GetValue(seed), TrainPerFamily = pr.GetValue(train), TestPerFamily = pr.GetValue(test), BadTrain = pr.GetValue(badTrain),
-                MaxCitiesPerCountry = pr.GetValue(maxCities),
-            }));
+                RephrasedPerFamily = pr.GetValue(rephrased), MaxCitiesPerCountry = pr.GetValue(maxCities),
+            }), QuestionFlags);
             var report = QuestionSetFiles.Write(generator, pr.GetValue(seed), LoadSource(pr.GetValue(source)!), pr.GetValue(output)!);
             CliOutput.Write(pr, pr.GetValue(json), report, console =>
             {
                 var table = new Table().AddColumns("family", "split", "questions", "held-out phrasings used");
                 foreach (var c in report.Counts)
                     table.AddRow(c.Family, c.Split, c.Questions.ToString("N0"), c.HeldOutPhrasings.ToString());
+                foreach (var c in report.Rephrased)
+                    table.AddRow(c.Family, "rephrased", c.Questions.ToString("N0"), "-");
                 console.Write(table);
-                console.WriteLine($"{report.Total:N0} questions; countries: {report.TrainCountries} train, {report.TestCountries} test; written to {report.Out}");
+                console.WriteLine($"{report.Total:N0} questions (+ {report.Rephrased.Sum(c => c.Questions):N0} rephrased); countries: {report.TrainCountries} train, {report.TestCountries} test; written to {report.Out}");
             });
             return Task.FromResult(CliApp.Success);
         });
         return command;
     }
+
+    // The options name their settings; the user typed flags.
+    private static string QuestionFlags(string message) => message
+        .Replace("TrainPerFamily", "--train-per-family", StringComparison.Ordinal).Replace("TestPerFamily", "--test-per-family", StringComparison.Ordinal)
+        .Replace("RephrasedPerFamily", "--rephrased-per-family", StringComparison.Ordinal).Replace("BadTrain", "--bad-train", StringComparison.Ordinal)
+        .Replace("MaxCitiesPerCountry", "--max-cities", StringComparison.Ordinal);
 
     private static Command Teach()
     {

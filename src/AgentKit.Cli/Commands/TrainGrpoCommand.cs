@@ -1,4 +1,5 @@
 // agentkit train grpo --tasks tasks.jsonl --init CHECKPOINT_DIR|MODEL.gguf --reward answer,format --group 8 --steps N --out runs/grpo
+//     (atlas: --agent agents/atlas --tasks agents/atlas/questions/rephrased.jsonl --reward atlas,format:0.1)
 //     [--lora-rank R] [--beta B] [--loss dapo|grpo|dr_grpo] [--scale-rewards group|batch|none] [--lr X] [--temperature T]
 //     [--max-tokens N] [--batch-prompts N] [--seed S] [--device cpu|cuda] [--resume] [--json]
 using System.CommandLine;
@@ -34,7 +35,8 @@ internal static class TrainGrpoCommand
         var init = new Option<string>("--init") { Description = "Starting model: a checkpoint directory (with tokenizer.json) or a .gguf file (imported into OUT/init).", Required = true };
         var reward = new Option<string>("--reward")
         {
-            Description = $"Reward functions with optional weights, e.g. answer:1,format:0.1. Known: {string.Join(", ", GrpoRewardCatalog.BuiltInNames)}.",
+            Description = $"Reward functions with optional weights, e.g. answer:1,format:0.1. Known: {string.Join(", ", GrpoRewardCatalog.BuiltInNames)}, " +
+                $"{AtlasGrpoReward.Name} ({AtlasGrpoReward.Meaning}).",
             DefaultValueFactory = _ => "answer",
         };
         var group = new Option<int>("--group", "-g") { Description = "Completions sampled per task (G, at least 2).", DefaultValueFactory = _ => 8 };
@@ -77,11 +79,13 @@ internal static class TrainGrpoCommand
             if (!Directory.Exists(initPath) && !File.Exists(initPath))
                 throw new CliUsageException($"--init must be a checkpoint directory or a .gguf file; '{initPath}' does not exist.");
             var rewardSpec = pr.GetValue(reward)!;
-            CliUsageException.Check(() => GrpoRewardCatalog.Build(rewardSpec), message => $"--reward: {message}");
+            CliUsageException.Check(() => GrpoRewardCatalog.Parse(rewardSpec), message => $"--reward: {message}");
+            var customRewards = AtlasGrpoReward.For(rewardSpec, tasksPath);
+            CliUsageException.Check(() => GrpoRewardCatalog.Build(rewardSpec, customRewards), message => $"--reward: {message}");
 
             var options = CliUsageException.Check(() => new GrpoRunOptions
             {
-                TasksPath = tasksPath, Init = initPath, Rewards = rewardSpec, Resume = pr.GetValue(resume),
+                TasksPath = tasksPath, Init = initPath, Rewards = rewardSpec, CustomRewards = customRewards, Resume = pr.GetValue(resume),
                 Trainer = new GrpoOptions
                 {
                     OutputDirectory = pr.GetValue(output)!, MaxSteps = pr.GetValue(steps), GroupSize = pr.GetValue(group),
