@@ -114,7 +114,7 @@ public static class TokenSampler
         using var scope = NewDisposeScope();
         if (temperature == 0)
             return zeros(sampled.shape[0], dtype: ScalarType.Float32).MoveToOuterDisposeScope();
-        var logSoftmax = (logits.to_type(ScalarType.Float32) / temperature).log_softmax(-1);
+        var logSoftmax = TensorOps.Div(logits.to_type(ScalarType.Float32), temperature).log_softmax(-1);
         return logSoftmax.gather(-1, sampled.unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
     }
 
@@ -124,13 +124,13 @@ public static class TokenSampler
         using var scope = NewDisposeScope();
         if (temperature == 0)
             return logits.argmax(-1).MoveToOuterDisposeScope();
-        var probs = (logits.to_type(ScalarType.Float32) / temperature).softmax(-1);
+        var probs = TensorOps.Div(logits.to_type(ScalarType.Float32), temperature).softmax(-1);
         if (topP < 1)
         {
             var (sorted, indices) = probs.sort(-1, descending: true);
             // Drop a token when the tokens ranked above it already cover top-p of the mass (keeps at least one).
             var before = sorted.cumsum(-1) - sorted;
-            sorted = sorted.masked_fill(before >= topP, 0);
+            sorted = TensorOps.MaskedFill(sorted, TensorOps.Ge(before, topP), 0);
             probs = zeros_like(probs).scatter(-1, indices, sorted);
         }
         return multinomial(probs, 1, replacement: false, generator: generator).squeeze(-1).MoveToOuterDisposeScope();

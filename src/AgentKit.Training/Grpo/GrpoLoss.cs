@@ -1,3 +1,4 @@
+using AgentKit.Training.Model;
 using static TorchSharp.torch;
 
 namespace AgentKit.Training.Grpo;
@@ -46,27 +47,27 @@ public static class GrpoLoss
         using var scope = NewDisposeScope();
         var a = advantages.unsqueeze(1);
         var ratio = (logProbs - oldLogProbs).exp();
-        var clipped = ratio.clamp(1 - epsilon, 1 + epsilonHigh);
+        var clipped = TensorOps.Clamp(ratio, 1 - epsilon, 1 + epsilonHigh);
         var perToken = -minimum(ratio * a, clipped * a);
         Tensor? kl = null;
         if (beta > 0)
         {
             var delta = referenceLogProbs! - logProbs;
-            kl = delta.exp() - delta - 1;
-            perToken = perToken + beta * kl;
+            kl = TensorOps.Sub(delta.exp() - delta, 1);
+            perToken = TensorOps.Add(perToken, TensorOps.Mul(kl, beta));
         }
         var masked = perToken * mask;
         var loss = normalizer.LossType switch
         {
-            GrpoLossType.Dapo => masked.sum() / Math.Max(normalizer.Tokens, 1),
-            GrpoLossType.Grpo => (masked.sum(1) / mask.sum(1).clamp_min(1)).sum() / normalizer.Sequences,
-            GrpoLossType.DrGrpo => masked.sum() / ((double)normalizer.Sequences * normalizer.MaxCompletionLength),
+            GrpoLossType.Dapo => TensorOps.Div(masked.sum(), Math.Max(normalizer.Tokens, 1)),
+            GrpoLossType.Grpo => TensorOps.Div((masked.sum(1) / TensorOps.ClampMin(mask.sum(1), 1)).sum(), normalizer.Sequences),
+            GrpoLossType.DrGrpo => TensorOps.Div(masked.sum(), (double)normalizer.Sequences * normalizer.MaxCompletionLength),
             _ => throw new ArgumentOutOfRangeException(nameof(normalizer), normalizer.LossType, "Unknown loss type."),
         };
         using var noGrad = no_grad();
         var r = ratio.detach();
-        var low = (r < 1 - epsilon).logical_and(a < 0).to_type(ScalarType.Float32) * mask;
-        var high = (r > 1 + epsilonHigh).logical_and(a > 0).to_type(ScalarType.Float32) * mask;
+        var low = TensorOps.Lt(r, 1 - epsilon).logical_and(TensorOps.Lt(a, 0)).to_type(ScalarType.Float32) * mask;
+        var high = TensorOps.Gt(r, 1 + epsilonHigh).logical_and(TensorOps.Gt(a, 0)).to_type(ScalarType.Float32) * mask;
         var stats = new PolicyLossStats(mask.sum().item<float>(), low.sum().item<float>(), high.sum().item<float>(),
             kl is null ? 0 : (kl.detach() * mask).sum().item<float>());
         return (loss.MoveToOuterDisposeScope(), stats);

@@ -23,13 +23,13 @@ public static class PolicyLogProbs
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = NewDisposeScope();
-        var positions = mask.reshape(-1).gt(0).nonzero().squeeze(1);
+        var positions = TensorOps.Gt(mask.reshape(-1), 0).nonzero().squeeze(1);
         var flat = zeros(mask.numel(), dtype: ScalarType.Float32, device: mask.device);
         if (positions.shape[0] == 0)
             return (flat.view(mask.shape).MoveToOuterDisposeScope(), 0);
         var hidden = model.Hidden(inputs);
         var selected = hidden.reshape(-1, model.Config.HiddenSize).index_select(0, positions);
-        var logSoftmax = (model.ProjectToVocabulary(selected) / temperature).log_softmax(-1);
+        var logSoftmax = TensorOps.Div(model.ProjectToVocabulary(selected), temperature).log_softmax(-1);
         var chosen = logSoftmax.gather(1, targets.reshape(-1).index_select(0, positions).unsqueeze(1)).squeeze(1);
         double entropy;
         using (no_grad())

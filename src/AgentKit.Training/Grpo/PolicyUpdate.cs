@@ -114,6 +114,6 @@ internal sealed class PolicyUpdate(GrpoOptions options, LlamaForCausalLM model, 
     private static double GlobalNorm(IEnumerable<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        return Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>()));
+        return Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => TensorOps.Pow(p.grad!, 2).sum().item<float>()));
     }
 }

@@ -74,7 +74,8 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         if (_loraA is null || _loraB is null)
             return;
         using (no_grad())
-            _weight.add_(matmul(_loraB.weight!, _loraA.weight!) * _scaling);
+        using (NewDisposeScope())
+            TensorOps.AddInPlace(_weight, TensorOps.Mul(matmul(_loraB.weight!, _loraA.weight!), _scaling));
         _loraA.Dispose();
         _loraB.Dispose();
         _loraDropout?.Dispose();
@@ -91,8 +92,8 @@ internal sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         if (_loraA is null || _loraB is null || !AdapterEnabled)
             return output;
         using var scope = NewDisposeScope();
-        var update = _loraB.forward(_loraA.forward(_loraDropout!.forward(input))) * _scaling;
-        return (output + update).MoveToOuterDisposeScope();
+        var update = TensorOps.Mul(_loraB.forward(_loraA.forward(_loraDropout!.forward(input))), _scaling);
+        return TensorOps.Add(output, update).MoveToOuterDisposeScope();
     }
 
     private void RemoveAdapterModules()

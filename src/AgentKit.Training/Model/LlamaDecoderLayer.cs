@@ -29,8 +29,8 @@ internal sealed class LlamaDecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
     {
         using var scope = NewDisposeScope();
-        var h = x + SelfAttn.Forward(InputLayerNorm.forward(x), cos, sin, mask, cache, layer);
-        return (h + Mlp.forward(PostAttentionLayerNorm.forward(h))).MoveToOuterDisposeScope();
+        var h = TensorOps.Add(x, SelfAttn.Forward(InputLayerNorm.forward(x), cos, sin, mask, cache, layer));
+        return TensorOps.Add(h, Mlp.forward(PostAttentionLayerNorm.forward(h))).MoveToOuterDisposeScope();
     }
 
     // Submodules and parameters are registered explicitly under their HF names; TorchSharp's reflection-based

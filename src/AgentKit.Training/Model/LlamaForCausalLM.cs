@@ -53,7 +53,7 @@ public sealed class LlamaForCausalLM : nn.Module
     {
         using var scope = NewDisposeScope();
         var past = cache?.Length ?? 0;
-        positions ??= arange(past, past + inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand(inputIds.shape[0], -1);
+        positions ??= TensorOps.Arange(past, past + inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand(inputIds.shape[0], -1);
         if (mask is null && past > 0 && inputIds.shape[1] > 1)
             mask = CausalMaskWithPast(inputIds.shape[1], past, inputIds.device);
         return _model.Forward(inputIds, positions, mask, cache).MoveToOuterDisposeScope();
@@ -123,8 +123,8 @@ public sealed class LlamaForCausalLM : nn.Module
     public static Tensor CausalMaskWithPast(long newTokens, long past, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var rows = arange(newTokens, device: device).unsqueeze(1) + past;
-        var cols = arange(past + newTokens, device: device).unsqueeze(0);
+        var rows = TensorOps.Add(TensorOps.Arange(0, newTokens, device: device).unsqueeze(1), past);
+        var cols = TensorOps.Arange(0, past + newTokens, device: device).unsqueeze(0);
         return (cols <= rows).unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
     }
 

@@ -23,8 +23,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to_type(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1L], keepdim: true);
-        var normed = x * rsqrt(variance + _eps);
+        var variance = TensorOps.Pow(x, 2).mean([-1L], keepdim: true);
+        var normed = x * rsqrt(TensorOps.Add(variance, _eps));
         return (_weight * normed.to_type(input.dtype)).MoveToOuterDisposeScope();
     }
 

@@ -13,7 +13,7 @@ internal static class RotaryEmbedding
     public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta)
     {
         using var scope = NewDisposeScope();
-        var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: ScalarType.Float64, device: positions.device) / headDim);
+        var invFreq = pow(theta, TensorOps.Div(TensorOps.Arange(0, headDim, 2, ScalarType.Float64, positions.device), headDim)).reciprocal();
         var freqs = positions.to_type(ScalarType.Float64).unsqueeze(-1) * invFreq; // [B, T, d/2]
         var emb = cat([freqs, freqs], -1);
         var cos = emb.cos().to_type(ScalarType.Float32).unsqueeze(1);
@@ -29,6 +29,6 @@ internal static class RotaryEmbedding
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
         var rotated = cat([-x2, x1], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        return TensorOps.Add(x * cos, rotated * sin).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using AgentKit.Training.Model;
 using static TorchSharp.torch;
 
 namespace AgentKit.Training.Sft;
@@ -26,7 +27,7 @@ public static class ChunkedCrossEntropy
         if (chunkRows < 1)
             throw new ArgumentOutOfRangeException(nameof(chunkRows), "chunkRows must be >= 1.");
         using var scope = NewDisposeScope();
-        var selected = weights.gt(0).nonzero().squeeze(1);
+        var selected = TensorOps.Gt(weights, 0).nonzero().squeeze(1);
         var n = selected.shape[0];
         if (n == 0)
             return (0, 0, null);
@@ -57,11 +58,11 @@ public static class ChunkedCrossEntropy
                 if (!computeGradients)
                     continue;
                 var grad = (logits - lse.unsqueeze(1)).exp_();
-                grad.scatter_add_(1, tc.unsqueeze(1), full(len, 1, -1f, device: hd.device));
-                grad.mul_((wc / weightSum).unsqueeze(1));
+                grad.scatter_add_(1, tc.unsqueeze(1), TensorOps.Full([len, 1], -1f, hd.device));
+                grad.mul_(TensorOps.Div(wc, weightSum).unsqueeze(1));
                 gradH.narrow(0, start, len).copy_(matmul(grad, wd));
                 if (needWeightGrad)
-                    gradW.add_(matmul(grad.t(), hc));
+                    TensorOps.AddInPlace(gradW, matmul(grad.t(), hc));
             }
         }
         Tensor? surrogate = null;
@@ -69,7 +70,7 @@ public static class ChunkedCrossEntropy
         {
             surrogate = (h * gradH).sum();
             if (needWeightGrad)
-                surrogate = surrogate + (outputWeight * gradW).sum();
+                surrogate = TensorOps.Add(surrogate, (outputWeight * gradW).sum());
             surrogate = surrogate.MoveToOuterDisposeScope();
         }
         return (lossSum / weightSum, weightSum, surrogate);

@@ -120,7 +120,7 @@ public sealed class SftTrainer
                 var (loss, wsum, surrogate) = ChunkedCrossEntropy.Compute(hidden.view(-1, model.Config.HiddenSize), model.OutputWeight,
                     targets.view(-1), weights.view(-1), _options.LossChunkRows, computeGradients: true);
                 if (surrogate is not null)
-                    (surrogate / _options.GradientAccumulationSteps).backward();
+                    TensorOps.Div(surrogate, _options.GradientAccumulationSteps).backward();
                 lossSum += loss * wsum;
                 weightSum += wsum;
                 tokens += inputs.numel();
@@ -243,7 +243,7 @@ public sealed class SftTrainer
     private static double GlobalNorm(IEnumerable<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        var sum = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum().item<float>()).Sum();
+        var sum = parameters.Where(p => p.grad is not null).Select(p => TensorOps.Pow(p.grad!, 2).sum().item<float>()).Sum();
         return Math.Sqrt(sum);
     }
 

@@ -169,7 +169,7 @@ public sealed class GrpoRunTests
                 return new PolicyRolloutSource(context.Tokenizer, promptOf: task => "Pattern: " + task.Question);
             },
         };
-        options = options with { Trainer = options.Trainer with { Lora = new Model.LoraSettings { Rank = 2, Alpha = 4 } } };
+        options = options with { Trainer = options.Trainer with { Lora = new AgentKit.Training.Model.LoraSettings { Rank = 2, Alpha = 4 } } };
 
         var report = await GrpoRun.RunAsync(options);
 
