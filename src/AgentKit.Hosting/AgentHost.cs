@@ -23,12 +23,13 @@ public sealed class AgentHost : IAsyncDisposable
     private readonly AgentToolFactory _toolFactory;
     private readonly IDisposable? _generatorOwner;
     private readonly IAsyncDisposable? _sandboxOwner;
+    private readonly ICandidateGenerator? _generator;
 
-    private AgentHost(LoadedAgent agent, ICandidateGenerator generator, IReadOnlyList<IAgentTool> tools, ICodeSandbox sandbox,
+    private AgentHost(LoadedAgent agent, ICandidateGenerator? generator, IReadOnlyList<IAgentTool> tools, ICodeSandbox sandbox,
         AgentToolFactory toolFactory, IDisposable? generatorOwner, IAsyncDisposable? sandboxOwner)
     {
         Agent = agent;
-        Generator = generator;
+        _generator = generator;
         Tools = tools;
         Sandbox = sandbox;
         _toolFactory = toolFactory;
@@ -39,8 +40,14 @@ public sealed class AgentHost : IAsyncDisposable
     /// <summary>The agent folder and its definition with the command-line overrides applied.</summary>
     public LoadedAgent Agent { get; }
 
+    /// <summary>True when the agent's model was opened (<see cref="AgentHostSettings.OpenModel"/>).</summary>
+    public bool HasModel => _generator is not null;
+
     /// <summary>The opened model.</summary>
-    public ICandidateGenerator Generator { get; }
+    /// <exception cref="InvalidOperationException">The host was opened without a model (<see cref="AgentHostSettings.OpenModel"/> false).</exception>
+    public ICandidateGenerator Generator => _generator ?? throw new InvalidOperationException(
+        $"this host was opened without a model (AgentHostSettings.OpenModel is false) for agent '{Agent.Definition.Name}': " +
+        "it has tools and a sandbox but nothing to generate actions with; open it with its model, or drive it with a generator of your own.");
 
     /// <summary>The agent's tools, built from its definition.</summary>
     public IReadOnlyList<IAgentTool> Tools { get; }
@@ -48,10 +55,10 @@ public sealed class AgentHost : IAsyncDisposable
     /// <summary>The running sandbox the agent's code executes in.</summary>
     public ICodeSandbox Sandbox { get; }
 
-    /// <summary>Loads the agent and opens its model, tools and sandbox.</summary>
+    /// <summary>Loads the agent and opens its model (unless <see cref="AgentHostSettings.OpenModel"/> is false), tools and sandbox.</summary>
     /// <exception cref="ArgumentException"><paramref name="settings"/> is inconsistent (<see cref="AgentHostSettings.Validate"/>).</exception>
     /// <exception cref="InvalidDataException">The agent folder or a tool's settings are unusable.</exception>
-    /// <exception cref="FileNotFoundException">The agent's model file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The agent's model file does not exist (and the model is to be opened).</exception>
     public static async Task<AgentHost> OpenAsync(AgentHostSettings settings, CancellationToken cancellationToken = default)
     {
         settings.Validate();
@@ -61,7 +68,7 @@ public sealed class AgentHost : IAsyncDisposable
         IDisposable? generatorOwner = null;
         try
         {
-            var generator = OpenGenerator(agent, settings, out generatorOwner);
+            var generator = settings.OpenModel ? OpenGenerator(agent, settings, out generatorOwner) : null;
             var tools = toolFactory.Create(agent);
             var sandbox = await CodeSandbox.StartAsync(
                 new SandboxOptions { Timeout = TimeSpan.FromMilliseconds(settings.TimeoutMs), MemoryLimitMb = settings.MemoryMb }, cancellationToken: cancellationToken);
@@ -76,6 +83,7 @@ public sealed class AgentHost : IAsyncDisposable
     }
 
     /// <summary>An agent over this host's components.</summary>
+    /// <exception cref="InvalidOperationException">The host was opened without a model (<see cref="AgentHostSettings.OpenModel"/> false).</exception>
     public Agent CreateAgent(AgentRunOptions options) => new(Agent.Definition, Generator, Sandbox, Tools, options);
 
     /// <summary>Opens a model other than the agent's (a teacher endpoint).</summary>

@@ -50,6 +50,13 @@ public sealed record AgentHostSettings
     /// <summary>Memory limit per sandbox worker in MiB (default 512; at least 128).</summary>
     public int MemoryMb { get; init; } = 512;
 
+    /// <summary>
+    /// Open the agent's model (default true). False opens only the tools and the sandbox, for callers that bring their own
+    /// generator (GRPO's TorchSharp policy): the agent folder needs no model file, and <see cref="AgentHost.Generator"/> and
+    /// <see cref="AgentHost.CreateAgent"/> throw <see cref="InvalidOperationException"/>. Excludes <see cref="ModelPath"/> and <see cref="Endpoint"/>.
+    /// </summary>
+    public bool OpenModel { get; init; } = true;
+
     /// <summary>Accept agent.json file fields that lead outside the agent folder.</summary>
     public bool AllowOutsidePaths { get; init; }
 
@@ -81,6 +88,8 @@ public sealed record AgentHostSettings
             throw new ArgumentException($"an endpoint must be an absolute URL with a model name, got '{Endpoint}' and '{ModelName}'.");
         if (ModelName is not null && Endpoint is null)
             throw new ArgumentException("a model name only applies with an endpoint.");
+        if (!OpenModel && (ModelPath is not null || Endpoint is not null))
+            throw new ArgumentException("a model file or endpoint has no use when the host opens no model (OpenModel is false).");
         if (Candidates is < 1 or > 64)
             throw new ArgumentException($"candidates must be between 1 and 64, got {Candidates}.");
         if (Temperature is { } t && (t < 0 || float.IsNaN(t)))

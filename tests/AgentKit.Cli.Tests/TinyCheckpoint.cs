@@ -8,7 +8,7 @@ namespace AgentKit.Cli.Tests;
 /// <summary>A one-layer TorchSharp checkpoint with its tokenizer, for the verbs that read checkpoints.</summary>
 internal static class TinyCheckpoint
 {
-    public static string Create(int seed)
+    public static string Create(int seed, int maxPositions = 64)
     {
         var dir = TinyModels.TempPath("checkpoint");
         Directory.CreateDirectory(dir);
@@ -16,7 +16,7 @@ internal static class TinyCheckpoint
         using (var model = new LlamaForCausalLM(new LlamaConfig
         {
             VocabSize = tokenizer.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1,
-            NumAttentionHeads = 2, NumKeyValueHeads = 1, MaxPositionEmbeddings = 64,
+            NumAttentionHeads = 2, NumKeyValueHeads = 1, MaxPositionEmbeddings = maxPositions,
         }, seed))
             CheckpointIO.Save(model, dir);
         tokenizer.Save(Path.Combine(dir, "tokenizer.json"));

@@ -87,6 +87,20 @@ public sealed class TrainGrpoCommandTests
     }
 
     [Fact]
+    public async Task With_agent_a_folder_without_a_gguf_trains_the_policy_without_opening_a_model()
+    {
+        var example = Path.Combine(AgentCli.RepoRoot(), "agents", "example");
+        Assert.False(File.Exists(Path.Combine(example, "model.gguf")));
+        var output = TinyModels.TempPath("grpo-no-gguf");
+
+        var (exit, stdout, stderr) = await RunAsync(Args(Tasks(), TinyCheckpoint.Create(seed: 26, maxPositions: 4096), output, "--agent", example, "--steps", "1", "--json"));
+
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("Model file not found", stderr);
+        Assert.Equal("AgentRolloutSource", JsonNode.Parse(stdout)!["rollout_source"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Reward_atlas_needs_an_atlas_question_file_else_exits_2_naming_the_problem()
     {
         var output = TinyModels.TempPath("grpo");

@@ -46,12 +46,18 @@ public sealed class AtlasCorpusBuilder
     /// <summary>Writes <paramref name="passages"/> as JSONL (one <c>{"id","title","text"}</c> per line, UTF-8, LF).</summary>
     public static void WriteJsonl(IEnumerable<AtlasPassage> passages, string path)
     {
-        ArgumentNullException.ThrowIfNull(passages);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        File.WriteAllText(path, ToJsonl(passages), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
+    /// <summary>The JSONL text <see cref="WriteJsonl"/> writes: one <c>{"id","title","text"}</c> per line, each ended by LF.</summary>
+    public static string ToJsonl(IEnumerable<AtlasPassage> passages)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
         var sb = new StringBuilder();
         foreach (var passage in passages)
             sb.Append(JsonSerializer.Serialize(passage, s_json)).Append('\n');
-        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        return sb.ToString();
     }
 
     /// <summary>The passage of one country: its facts, then as many of its passage cities as fit (at most 12).</summary>

@@ -1,8 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AgentKit.Atlas.Corpus;
 using AgentKit.Atlas.Questions;
-using AgentKit.Core.Definitions;
 
 namespace AgentKit.Atlas.Data;
 
@@ -38,9 +35,7 @@ public static class SyntheticAgentWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var agentFile = Path.Combine(agentFolder, AgentDefinitionLoader.FileName);
-        if (!File.Exists(agentFile))
-            throw new FileNotFoundException($"no {AgentDefinitionLoader.FileName} in agent folder {agentFolder}.", agentFile);
+        AgentDefinitionCopy.RequireDefinition(agentFolder);
         if (!Directory.Exists(sourceFolder))
             throw new DirectoryNotFoundException($"source folder not found: {sourceFolder}");
 
@@ -56,19 +51,9 @@ public static class SyntheticAgentWriter
         }).Generate(invented).Where(q => q.Split == QuestionSplits.Train).ToList();
 
         Directory.CreateDirectory(Path.Combine(outFolder, Path.GetDirectoryName(QuestionsFile)!));
-        CopyDefinition(agentFolder, agentFile, outFolder);
+        AgentDefinitionCopy.Copy(agentFolder, outFolder);
         AtlasCorpusBuilder.WriteJsonl(passages, Path.Combine(outFolder, CorpusFile));
         QuestionFile.Write(questions, Path.Combine(outFolder, QuestionsFile));
         return new SyntheticAgentSummary(invented.Countries.Count, passages.Count, questions.Count);
-    }
-
-    /// <summary>Copies agent.json and its instructions file, so the teacher runs the very agent the student will be.</summary>
-    private static void CopyDefinition(string agentFolder, string agentFile, string folder)
-    {
-        var text = File.ReadAllText(agentFile);
-        File.WriteAllText(Path.Combine(folder, AgentDefinitionLoader.FileName), text);
-        var node = JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        if (node?["instructions_file"]?.GetValue<string>() is { } instructions)
-            File.Copy(Path.Combine(agentFolder, instructions), Path.Combine(folder, instructions), overwrite: true);
     }
 }

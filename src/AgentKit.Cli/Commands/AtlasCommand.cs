@@ -28,6 +28,7 @@ internal static class AtlasCommand
         command.Subcommands.Add(Teach());
         command.Subcommands.Add(AtlasEvalCommand.Create());
         command.Subcommands.Add(AtlasSynthesizeCommand.Create());
+        command.Subcommands.Add(AtlasRlSetCommand.Create());
         return command;
     }
 

@@ -101,7 +101,7 @@ internal static class TrainGrpoCommand
 
             // With --agent a rollout is a whole run of that agent: its sandbox and tools, one candidate a step, no grammar.
             await using var host = pr.GetValue(agent) is { } agentFolder
-                ? await AgentHost.OpenAsync(new AgentHostSettings { AgentFolder = agentFolder, NoGrammar = true, Candidates = 1, Threads = pr.GetValue(threads) }, ct)
+                ? await AgentHost.OpenAsync(new AgentHostSettings { AgentFolder = agentFolder, OpenModel = false, NoGrammar = true, Candidates = 1, Threads = pr.GetValue(threads) }, ct)
                 : null;
             if (host is not null)
                 options = options with
