@@ -9,8 +9,9 @@ namespace AgentKit.Core.Scoring.Benchmarks;
 /// <c>\boxed{\frac{1}{2}}</c> stay whole; <c>\boxed 5</c> (no braces) takes the next token;</item>
 /// <item>the rest of the line after the last "final answer", "answer:" or "answer is" (case-insensitive), without
 /// surrounding <c>$</c>, <c>**</c> and a final period;</item>
-/// <item>the whole text when it reads as one expression rather than prose: one line, and no two letters in a row
-/// outside LaTeX commands and <c>\text{…}</c> (so "x = 5" and <c>\frac{\pi}{2}</c> qualify, "5 apples" does not);</item>
+/// <item>the whole text when it reads as one expression rather than prose: one line, and no three letters in a row
+/// outside LaTeX commands (<c>\begin{pmatrix}</c> included) and <c>\text{…}</c> (so "x = 5", "-(ab + ac)" and <c>\frac{\pi}{2}</c>
+/// qualify, "5 apples" does not);</item>
 /// <item>the last number in the text (optional minus sign, thousands commas, decimals): the weakest fallback,
 /// which reads "so she has 12 apples" as 12.</item>
 /// </list>
@@ -111,12 +112,12 @@ public static partial class MathAnswerExtractor
     [GeneratedRegex(@"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")]
     private static partial Regex Number();
 
-    [GeneratedRegex(@"\\(?:text|mbox|textbf|mathrm)\s*\{[^{}]*\}")]
+    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|mbox|textbf|mathrm)\s*\{[^{}]*\}")]
     private static partial Regex TextGroup();
 
-    [GeneratedRegex(@"\\[a-zA-Z]+")]
+    [GeneratedRegex(@"\\(?:begin|end)\s*\{[a-zA-Z*]+\}|\\[a-zA-Z]+")]
     private static partial Regex Command();
 
-    [GeneratedRegex(@"[a-zA-Z]{2,}")]
+    [GeneratedRegex(@"[a-zA-Z]{3,}")]
     private static partial Regex LetterRun();
 }

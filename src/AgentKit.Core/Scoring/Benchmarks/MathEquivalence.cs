@@ -8,7 +8,7 @@ namespace AgentKit.Core.Scoring.Benchmarks;
 /// first brought to a canonical form (<see cref="Normalize"/>): the content of a <c>\boxed{…}</c>; no <c>$</c> or <c>\$</c>,
 /// <c>\left</c>, <c>\right</c>, <c>\!</c>, <c>\,</c>, <c>\;</c>, <c>\:</c>, <c>\quad</c>, <c>\displaystyle</c>; no degree
 /// sign (<c>^\circ</c>, <c>^{\circ}</c>, °) or percent sign; <c>\dfrac</c>/<c>\tfrac</c> read as <c>\frac</c> and
-/// <c>\frac12</c> as <c>\frac{1}{2}</c>; <c>\text{…}</c> units dropped (a whole answer in <c>\text{…}</c> keeps its
+/// <c>\frac12</c> as <c>\frac{1}{2}</c>; <c>\text{…}</c> (and <c>\textnormal</c>, <c>\mbox</c>, <c>\mathrm</c>…) units dropped (a whole answer in <c>\text{…}</c> keeps its
 /// text); no whitespace; thousands separators removed (<c>1,000</c>, <c>1{,}000</c>); a leading <c>x=</c> dropped; a
 /// final period dropped; lower case. Then they are equivalent when
 /// <list type="bullet">
@@ -17,7 +17,8 @@ namespace AgentKit.Core.Scoring.Benchmarks;
 /// within a relative tolerance (default <see cref="DefaultRelativeTolerance"/> = 1e-4 of the larger magnitude, or 1e-9
 /// absolute near zero): 1/2 = <c>\frac{1}{2}</c> = 0.5, 13138980.0 = 13,138,980, or</item>
 /// <item>both are tuples or intervals with the same brackets (<c>(…)</c>, <c>[…]</c>, <c>\{…\}</c>, mixed for half-open
-/// intervals) and the same number of elements, equivalent element by element; unions (<c>\cup</c>) part by part; or
+/// intervals) and the same number of elements, equivalent element by element (matrices <c>\begin{pmatrix}…\end{pmatrix}</c>
+/// likewise, entries read row by row); unions (<c>\cup</c>) part by part; or
 /// both are bare comma-separated lists of the same length whose elements pair up in any order ("1, -2" = "-2, 1").</item>
 /// </list>
 /// Anything else (algebraic rewriting, such as <c>2(x+1)</c> against <c>2x+2</c>) is not equivalent: this is a string and
@@ -122,6 +123,9 @@ public static partial class MathEquivalence
 
     private static Brackets? Bracketed(string s)
     {
+        var matrix = Matrix().Match(s);
+        if (matrix.Success && Balanced(matrix.Groups["body"].Value))
+            return new Brackets(matrix.Groups["env"].Value, matrix.Groups["env"].Value, matrix.Groups["body"].Value.Replace(@"\\", ",").Replace("&", ","));
         foreach (var (open, closes) in new[] { (@"\{", new[] { @"\}" }), ("(", new[] { ")", "]" }), ("[", new[] { "]", ")" }) })
         {
             if (!s.StartsWith(open, StringComparison.Ordinal))
@@ -218,16 +222,19 @@ public static partial class MathEquivalence
         return -1;
     }
 
-    [GeneratedRegex(@"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\[!,;:]|\\quad|\\qquad|\\displaystyle|\\ ")]
+    [GeneratedRegex(@"^\\begin\{(?<env>[pbv]?matrix)\}(?<body>.*)\\end\{\k<env>\}$")]
+    private static partial Regex Matrix();
+
+    [GeneratedRegex(@"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|(?<!\\)\\[!,;: ]|\\quad|\\qquad|\\displaystyle")]
     private static partial Regex Spacing();
 
     [GeneratedRegex(@"\^\s*\{?\s*\\circ\s*\}?|°|\\degree")]
     private static partial Regex Degrees();
 
-    [GeneratedRegex(@"^\\(?:text|mbox|textbf|mathrm)\s*\{(?<body>[^{}]*)\}$")]
+    [GeneratedRegex(@"^\\(?:text|textnormal|textrm|textit|mbox|textbf|mathrm)\s*\{(?<body>[^{}]*)\}$")]
     private static partial Regex WholeText();
 
-    [GeneratedRegex(@"\\(?:text|mbox|textbf|mathrm)\s*\{[^{}]*\}")]
+    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|mbox|textbf|mathrm)\s*\{[^{}]*\}")]
     private static partial Regex TextGroup();
 
     [GeneratedRegex(@"\s+")]

@@ -26,6 +26,8 @@ public class MathAnswerExtractorTests
     [InlineData("x = 5")]
     [InlineData(@"5\text{ cm}")]
     [InlineData("2x - y + 2z - 18 = 0")]
+    [InlineData("-(ab + ac + bc)")]
+    [InlineData(@"\begin{pmatrix} -1/3 \\ 2/3 \end{pmatrix}")]
     public void A_bare_expression_is_the_answer(string text) =>
         Assert.Equal(new ExtractedAnswer(text, AnswerSource.WholeText), MathAnswerExtractor.Extract(text));
 

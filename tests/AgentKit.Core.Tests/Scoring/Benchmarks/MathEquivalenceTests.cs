@@ -38,6 +38,7 @@ public class MathEquivalenceTests
     [InlineData(@"\text{Evelyn}", "evelyn")]
     [InlineData(@"\left( 3, \frac{\pi}{2} \right)", @"(3,\frac{\pi}{2})")]
     [InlineData(@"\$\,1\!000", "1000")]
+    [InlineData(@"125\textnormal{ miles}", "125")]
     public void Units_degrees_and_latex_spacing_are_dropped(string prediction, string gold) =>
         Assert.True(MathEquivalence.AreEquivalent(prediction, gold));
 
@@ -46,6 +47,7 @@ public class MathEquivalenceTests
     [InlineData(@"[-2, 3)", "[-2,3)")]
     [InlineData(@"(-\infty,-8] \cup [8,\infty)", @"(-\infty,-8]\cup[8,\infty)")]
     [InlineData("-2, 1", "1, -2")] // bare lists pair up in any order
+    [InlineData(@"\begin{pmatrix} 1/2 \\ 3 \end{pmatrix}", @"\begin{pmatrix}0.5\\3\end{pmatrix}")]
     public void Tuples_and_intervals_compare_element_by_element(string prediction, string gold) =>
         Assert.True(MathEquivalence.AreEquivalent(prediction, gold));
 
@@ -55,6 +57,7 @@ public class MathEquivalenceTests
     [InlineData("(1, 2)", "(2, 1)")]      // tuple order matters
     [InlineData("(1, 2)", "[1, 2]")]      // open vs closed interval
     [InlineData("(1, 2, 3)", "(1, 2)")]
+    [InlineData(@"\begin{pmatrix} 1 \\ 2 \end{pmatrix}", @"\begin{pmatrix} 2 \\ 1 \end{pmatrix}")]
     [InlineData("2x+2", "2(x+1)")]        // no algebra
     [InlineData("1,2", "12")]             // not a thousands separator
     [InlineData("", "0")]
