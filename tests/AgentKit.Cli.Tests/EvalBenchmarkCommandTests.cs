@@ -16,13 +16,13 @@ public sealed class EvalBenchmarkCommandTests : IDisposable
     private async Task<(string Qa, string Math)> WriteSetsAsync()
     {
         var qa = Path.Combine(_dir, "atlas_qa.json");
-        await File.WriteAllTextAsync(qa, $$"""
+        await File.WriteAllTextAsync(qa, """
             {"metadata":{"dataset_info":{"name":"atlas_qa","fold":"test","total_examples":2}},
              "examples":[
-              {"id":"chile","question":"What is the population of Chile?","answer":{{ChilePopulationInCorpus()}},"level":"easy","type":"lookup","dataset_name":"atlas_qa","split":"test"},
+              {"id":"chile","question":"What is the population of Chile?","answer":CHILE,"level":"easy","type":"lookup","dataset_name":"atlas_qa","split":"test"},
               {"id":"costa-rica","question":"Tell me the year of independence of Costa Rica.","answer":"1821","level":"easy","type":"lookup","dataset_name":"atlas_qa","split":"test"}
              ]}
-            """);
+            """.Replace("CHILE", ChilePopulationInCorpus()));
         var math = Path.Combine(_dir, "atlas_math.json");
         await File.WriteAllTextAsync(math, """
             {"metadata":{"dataset_info":{"name":"atlas_math","fold":"test","total_examples":1}},
