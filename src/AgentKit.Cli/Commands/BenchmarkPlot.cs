@@ -38,7 +38,7 @@ internal static class BenchmarkPlot
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.ToArray());
-        plot.Axes.SetLimitsY(0, 105);
+        plot.Axes.SetLimitsY(0, 110);
         plot.YLabel("accuracy (%)");
         plot.Title($"{(report.Mode == BenchmarkMode.Agent ? "agent" : "chain of thought")}: {report.Model}");
         plot.ShowLegend();
