@@ -1,4 +1,5 @@
 using AgentKit.Abstractions.Trajectories;
+using AgentKit.Core.Scoring;
 using AgentKit.Training.Grpo.Rewards;
 using AgentKit.Training.Grpo.Rollouts;
 

@@ -1,6 +1,4 @@
-using AgentKit.Core.Scoring;
-
-namespace AgentKit.Training.Grpo.Rewards;
+namespace AgentKit.Core.Scoring;
 
 /// <summary>
 /// SQuAD's word-overlap F1: the words of both texts after <see cref="AnswerNormalizer"/>, counted as multisets;
