@@ -77,4 +77,26 @@ public sealed class BranchMapTests
         Assert.Empty(Frontier.Compute(map, new HashSet<int> { 7 })); // an ambiguous hit opens no frontier
         Assert.Single(Frontier.Compute(new BranchMap([a, c]), new HashSet<int> { 7 }));
     }
+
+    [Fact]
+    public async Task A_real_library_maps_every_probe_and_its_block_mode_hits_are_probe_ids()
+    {
+        // Newtonsoft.Json 13.0.3 is in the offline package folder: switches, exception handlers, virtual calls.
+        var package = await FuzzTarget.FromNuGetAsync("Newtonsoft.Json", "13.0.3", ToyTarget.Cache);
+        var target = AssemblyInstrumenter.Instrument(package.Assemblies, package.Dependencies, ToyTarget.Cache);
+        var map = BranchMap.For(target);
+
+        Assert.Equal(0, map.Collisions);
+        Assert.Equal(target.Probes.Probes.Select(p => p.Id).Order(), map.Blocks.Select(b => b.ProbeId).Order());
+        Assert.Contains(map.Blocks, b => b.Successors.Count > 2); // switch statements
+        Assert.Contains(map.Blocks, b => b.Callees.Count > 0);
+
+        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "json-blocks-" + Guid.NewGuid().ToString("N")[..8]);
+        using var runner = new Execution.BlockCoverageRunner(BlockModeTarget.Create(target, FuzzHarness.BuiltIn("json"), dir), TimeSpan.FromSeconds(5), 512);
+        var run = runner.Run("{\"a\": [1, 2.5, \"x\", null, true], \"b\": {\"c\": -3e2}}"u8);
+        Assert.True(run.Blocks.Count > 100, $"{run.Blocks.Count} blocks");
+        Assert.All(run.Blocks, id => Assert.NotNull(map.Find(id)));
+        var frontier = Frontier.Compute(map, run.Blocks);
+        Assert.NotEmpty(frontier);
+    }
 }
