@@ -49,6 +49,8 @@ public sealed class DistanceReward
     public Reward Score(BlockRun run, IReadOnlySet<int> campaignCovered)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (run.Kind is "died" or "hang")
+            return new Reward(0.0, false, null, 0, true, $"{run.Kind} ({run.Message}): recorded as a finding; its coverage died with the worker");
         var reward = Score(run.Blocks, run.Finding, campaignCovered);
         return run.Finding
             ? reward with { Reason = $"{run.Kind} ({run.ExceptionType ?? run.Message}): recorded as a finding; {reward.Reason}" }

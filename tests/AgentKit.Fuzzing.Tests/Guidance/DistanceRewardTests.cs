@@ -86,6 +86,21 @@ public sealed class DistanceRewardTests(ToyBlockTargets toy) : IClassFixture<Toy
         Assert.True(miss.Value < reward.Score(shallow, deep.Blocks.ToHashSet()).Value + 0.1);
     }
 
+    [Fact]
+    public void A_hang_is_a_finding_whose_coverage_is_lost()
+    {
+        var reward = new DistanceReward(toy.Map, toy.Entry("ConfigParser::KeyValue").ProbeId);
+        var hang = toy.Config.Run(Encoding.UTF8.GetBytes("~~"));
+
+        var score = reward.Score(hang, new HashSet<int>());
+
+        Assert.Equal("hang", hang.Kind);
+        Assert.True(score.Finding);
+        Assert.Equal(0.0, score.Value);
+        Assert.StartsWith("hang (ran past 5000 ms): recorded as a finding", score.Reason, StringComparison.Ordinal);
+        Assert.False(toy.Config.Run(Encoding.UTF8.GetBytes("k=1")).Finding); // a fresh worker took over
+    }
+
     [Theory]
     [InlineData(0.0, 2, 0.1, 0.95)]
     [InlineData(0.8, 0, 0.1, 0.95)]
