@@ -65,6 +65,7 @@ public static class AssemblyInstrumenter
 
             var (probes, literals) = ProbeRewriter.Process(copies, new Random(0x5eed));
             new ProbeMap(probes).Save(Path.Combine(staging, ProbeFile));
+            BranchMap.Build(staging, copies.Select(Path.GetFileName)!).Save(Path.Combine(staging, BranchMap.FileName));
             File.WriteAllLines(Path.Combine(staging, LiteralFile), RankLiterals(literals).Select(Escape));
             File.WriteAllLines(Path.Combine(staging, TargetsFile), copies.Select(Path.GetFileName)!);
 

@@ -12,8 +12,6 @@ namespace AgentKit.Fuzzing.Instrumentation;
 /// </summary>
 internal static class ProbeRewriter
 {
-    private const string TraceType = "SharpFuzz.Common.Trace";
-
     public static (List<Probe> Probes, List<string> Literals) Process(IReadOnlyList<string> assemblyPaths, Random random)
     {
         var used = new HashSet<int>();
@@ -33,7 +31,7 @@ internal static class ProbeRewriter
                     {
                         if (instructions[i].OpCode == OpCodes.Ldstr && instructions[i].Operand is string literal)
                             literals.Add(literal);
-                        if (!IsTraceField(instructions[i], Code.Ldsfld, "SharedMem") || !instructions[i + 1].IsLdcI4())
+                        if (!BranchMap.IsTraceField(instructions[i], Code.Ldsfld, "SharedMem") || !instructions[i + 1].IsLdcI4())
                             continue;
                         var id = instructions[i + 1].GetLdcI4Value();
                         if (!used.Add(id) && FreeId(used, random) is var fresh and >= 0)
@@ -75,13 +73,10 @@ internal static class ProbeRewriter
     private static int FindPrevLocationStore(IList<Instruction> instructions, int start)
     {
         for (var j = start + 2; j < Math.Min(instructions.Count, start + 24); j++)
-            if (IsTraceField(instructions[j], Code.Stsfld, "PrevLocation"))
+            if (BranchMap.IsTraceField(instructions[j], Code.Stsfld, "PrevLocation"))
                 return j;
         return -1;
     }
-
-    private static bool IsTraceField(Instruction instruction, Code code, string field) =>
-        instruction.OpCode.Code == code && instruction.Operand is IField f && f.Name == field && f.DeclaringType?.FullName == TraceType;
 
     /// <summary>An unused id, or -1 when all 65536 are taken (a very large target: it then keeps colliding ids, as afl does).</summary>
     private static int FreeId(HashSet<int> used, Random random)
