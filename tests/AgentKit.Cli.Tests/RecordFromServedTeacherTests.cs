@@ -32,7 +32,7 @@ public sealed partial class RecordFromServedTeacherTests
             var url = await ReadServedUrlAsync(serve);
             string[] record =
             [
-                "record", "--agent", AgentCli.ExampleAgent, "--tasks", tasks, "--teacher-endpoint", url, "--teacher-model", "tiny",
+                "record", "--agent", AgentCli.ShortStepExampleAgent(TinyModels.TempPath("agent"), 24), "--tasks", tasks, "--teacher-endpoint", url, "--teacher-model", "tiny",
                 "--first-thought", "--temperature", "0", "--max-steps", "1", "--concurrency", "2", "--max-retries", "1", "--out", output, "--json",
             ];
 
