@@ -16,12 +16,32 @@ namespace AgentKit.Hosting.Evaluation;
 /// write. A cancelled or killed recording therefore loses only the runs in flight. A run that fails (an endpoint
 /// that stays unavailable after its retries, a sandbox failure) is reported as failed and run again on the next resume.
 /// </summary>
-/// <param name="agent">The teacher agent; it should have no sink of its own (the recorder writes the runs).</param>
-/// <param name="teacher">The teacher's model, asked for the chain-of-thought of <see cref="RecordOptions.FirstThought"/>.</param>
-/// <param name="options">Where and how to record.</param>
-public sealed class TrajectoryRecorder(Agent agent, ICandidateGenerator teacher, RecordOptions options)
+public sealed class TrajectoryRecorder
 {
-    private readonly RecordOptions _options = options.Validate();
+    private readonly Func<CancellationToken, Task<(Agent Agent, ICandidateGenerator Teacher)>> _open;
+    private readonly RecordOptions _options;
+
+    /// <summary>A recorder over a ready teacher.</summary>
+    /// <param name="agent">The teacher agent; it should have no sink of its own (the recorder writes the runs).</param>
+    /// <param name="teacher">The teacher's model, asked for the chain-of-thought of <see cref="RecordOptions.FirstThought"/>.</param>
+    /// <param name="options">Where and how to record.</param>
+    public TrajectoryRecorder(Agent agent, ICandidateGenerator teacher, RecordOptions options)
+        : this(_ => Task.FromResult((agent, teacher)), options)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(teacher);
+    }
+
+    /// <summary>A recorder that opens its teacher only when some task is left to run (a finished recording resumes at no cost).</summary>
+    /// <param name="open">Opens the teacher agent and its model; the caller owns what it opens.</param>
+    /// <param name="options">Where and how to record.</param>
+    public TrajectoryRecorder(Func<CancellationToken, Task<(Agent Agent, ICandidateGenerator Teacher)>> open, RecordOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(options);
+        _open = open;
+        _options = options.Validate();
+    }
 
     /// <summary>Runs every task not yet recorded, <see cref="RecordOptions.Concurrency"/> at a time.</summary>
     /// <exception cref="ArgumentException">Correct-only recording was asked for and a task has no reference answer.</exception>
@@ -50,10 +70,11 @@ public sealed class TrajectoryRecorder(Agent agent, ICandidateGenerator teacher,
         var results = new ConcurrentDictionary<int, TaskResult>();
         var dropReasons = new ConcurrentDictionary<string, int>();
         int kept = 0, dropped = 0, failed = 0, finished = 0;
+        var (agent, teacher) = pending.Count == 0 ? (null!, null!) : await _open(cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var (result, entry) = await RecordOneAsync(item.Task, writer, ct).ConfigureAwait(false);
+                var (result, entry) = await RecordOneAsync(agent, teacher, item.Task, writer, ct).ConfigureAwait(false);
                 await ledger.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false); // the trajectory is on disk: its entry must follow
                 results[item.Index] = result;
                 if (entry.Status == LedgerEntry.Kept)
@@ -107,7 +128,8 @@ public sealed class TrajectoryRecorder(Agent agent, ICandidateGenerator teacher,
         return done;
     }
 
-    private async Task<(TaskResult Result, LedgerEntry Entry)> RecordOneAsync(TrajectoryTask task, JsonlTrajectoryWriter writer, CancellationToken cancellationToken)
+    private async Task<(TaskResult Result, LedgerEntry Entry)> RecordOneAsync(Agent agent, ICandidateGenerator teacher, TrajectoryTask task,
+        JsonlTrajectoryWriter writer, CancellationToken cancellationToken)
     {
         TrajectoryRecord record;
         try

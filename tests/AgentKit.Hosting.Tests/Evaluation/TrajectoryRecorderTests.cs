@@ -80,6 +80,10 @@ public sealed class TrajectoryRecorderTests(TrajectoryRecorderTests.HostFixture 
         Assert.Empty(JsonlTrajectoryReader.Read(output).Warnings);
         Assert.Equal(Enumerable.Repeat(LedgerEntry.Kept, 4), new RecordingLedger(report.Ledger).Read([]).Values.Select(e => e.Status));
         Assert.Empty(report.Warnings);
+
+        // Finished: a third run has nothing to do and opens no teacher.
+        var idle = await new TrajectoryRecorder(_ => throw new InvalidOperationException("the teacher was opened"), new RecordOptions { Out = output }).RunAsync(tasks);
+        Assert.Equal((4, 0), (idle.ResumedSkipped, idle.Recorded));
     }
 
     [Fact]
