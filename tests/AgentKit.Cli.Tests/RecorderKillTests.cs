@@ -92,49 +92,6 @@ public sealed class RecorderKillTests
         Assert.True((await stdout).Split("── step ").Length - 1 >= linesAtKill);
     }
 
-    [Fact]
-    public async Task A_killed_agentkit_record_resumes_where_it_stopped_and_records_every_task_once()
-    {
-        var tasks = TinyModels.TempPath("kill-tasks.jsonl");
-        var ids = Enumerable.Range(1, 6).Select(i => $"q{i}").ToArray();
-        await File.WriteAllLinesAsync(tasks, ids.Select(id => $$"""{"id":"{{id}}","question":"Which river is number {{id}}?","answer":"Rhône"}"""));
-        var output = TinyModels.TempPath("killed-record.jsonl");
-        string[] record =
-        [
-            "record", "--agent", AgentCli.ShortStepExampleAgent(TinyModels.TempPath("agent"), 24), "--tasks", tasks, "--model", TinyModels.RandomLlamaPath(), "--max-steps", "1",
-            "--threads", "2", "--context", "4096", "--out", output,
-        ];
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "agentkit.dll"), .. record])
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (CompleteLines(output) < 1 && !process.HasExited && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        if (process.HasExited)
-            Assert.Fail("the recorder stopped by itself: " + await stderr);
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        var linesAtKill = CompleteLines(output);
-        Assert.True(linesAtKill is >= 1 and < 6, $"{linesAtKill} runs recorded at the kill");
-        var bytesAtKill = await File.ReadAllBytesAsync(output);
-        var completeAtKill = bytesAtKill[..(Array.LastIndexOf(bytesAtKill, (byte)'\n') + 1)];
-
-        var (exit, stdout, err) = await AgentCli.RunAsync([.. record, "--json"]);
-
-        Assert.True(exit == 0, err);
-        using var report = System.Text.Json.JsonDocument.Parse(stdout);
-        Assert.Equal(linesAtKill, report.RootElement.GetProperty("resumed_skipped").GetInt32());
-        Assert.Equal(6 - linesAtKill, report.RootElement.GetProperty("recorded").GetInt32());
-        var read = JsonlTrajectoryReader.Read(output);
-        Assert.Empty(read.Warnings);
-        Assert.Equal(ids, read.Records.Select(r => r.Task.Id).Order());
-        Assert.Equal(completeAtKill, (await File.ReadAllBytesAsync(output))[..completeAtKill.Length]);
-    }
-
     private static int CompleteLines(string path)
     {
         if (!File.Exists(path))
