@@ -1,3 +1,5 @@
+using AgentKit.Core.Tasks;
+
 namespace AgentKit.Hosting.Evaluation;
 
 /// <summary>Why a finished run was not kept.</summary>
@@ -34,5 +36,5 @@ public sealed record RecordProgress(int Done, int Pending, int Kept, int Dropped
 /// <param name="Warnings">What resuming found and repaired (a torn last line, duplicate task ids).</param>
 /// <param name="Results">Per task run in this session, in task-file order.</param>
 public sealed record RecordReport(int Tasks, int Recorded, int Dropped, IReadOnlyDictionary<string, int> DroppedByReason, int Failed, int ResumedSkipped,
-    double Success, double MeanSteps, string Out, string Ledger, int Skipped, IReadOnlyList<AgentKit.Core.Tasks.SkippedTask> SkippedLines,
+    double Success, double MeanSteps, string Out, string Ledger, int Skipped, IReadOnlyList<SkippedTask> SkippedLines,
     IReadOnlyList<string> Warnings, IReadOnlyList<TaskResult> Results);
