@@ -86,9 +86,9 @@ public sealed class AgentHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The host was opened without a model (<see cref="AgentHostSettings.OpenModel"/> false).</exception>
     public Agent CreateAgent(AgentRunOptions options) => new(Agent.Definition, Generator, Sandbox, Tools, options);
 
-    /// <summary>Opens a model other than the agent's (a teacher endpoint).</summary>
-    public static OpenAICompatibleGenerator OpenEndpoint(string endpoint, string model) =>
-        new(new OpenAICompatibleOptions { Endpoint = new Uri(endpoint), Model = model });
+    /// <summary>Opens a model other than the agent's (a teacher endpoint), retrying and rate-limiting as <paramref name="retry"/> says.</summary>
+    public static OpenAICompatibleGenerator OpenEndpoint(string endpoint, string model, EndpointRetryOptions? retry = null) =>
+        new(new OpenAICompatibleOptions { Endpoint = new Uri(endpoint), Model = model, Retry = retry ?? EndpointRetryOptions.None });
 
     private static AgentDefinition ApplyOverrides(AgentDefinition definition, AgentHostSettings settings)
     {
@@ -126,7 +126,7 @@ public sealed class AgentHost : IAsyncDisposable
             owner = local;
             return local;
         }
-        var remote = OpenEndpoint(agent.Definition.Model.Endpoint!, agent.Definition.Model.Name!);
+        var remote = OpenEndpoint(agent.Definition.Model.Endpoint!, agent.Definition.Model.Name!, settings.EndpointRetry);
         owner = remote;
         return remote;
     }

@@ -1,4 +1,5 @@
 using AgentKit.Core.Definitions;
+using AgentKit.Models.OpenAICompatible;
 
 namespace AgentKit.Hosting;
 
@@ -19,6 +20,9 @@ public sealed record AgentHostSettings
 
     /// <summary>The model name to request from <see cref="Endpoint"/>.</summary>
     public string? ModelName { get; init; }
+
+    /// <summary>Retries and rate limit of requests to <see cref="Endpoint"/> (default: none).</summary>
+    public EndpointRetryOptions EndpointRetry { get; init; } = EndpointRetryOptions.None;
 
     /// <summary>Candidate actions per step (1-64).</summary>
     public int? Candidates { get; init; }
@@ -90,6 +94,8 @@ public sealed record AgentHostSettings
             throw new ArgumentException("a model name only applies with an endpoint.");
         if (!OpenModel && (ModelPath is not null || Endpoint is not null))
             throw new ArgumentException("a model file or endpoint has no use when the host opens no model (OpenModel is false).");
+        ArgumentNullException.ThrowIfNull(EndpointRetry);
+        EndpointRetry.Validate();
         if (Candidates is < 1 or > 64)
             throw new ArgumentException($"candidates must be between 1 and 64, got {Candidates}.");
         if (Temperature is { } t && (t < 0 || float.IsNaN(t)))

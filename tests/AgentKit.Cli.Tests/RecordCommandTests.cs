@@ -36,16 +36,33 @@ public sealed class RecordCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "t.jsonl")));
     }
 
+    [Theory]
+    [InlineData("--concurrency", "0", "--concurrency must be between 1 and 64")]
+    [InlineData("--max-retries", "-1", "--max-retries must be between 0 and 20")]
+    [InlineData("--requests-per-minute", "0", "--requests-per-minute must be positive")]
+    public async Task Unusable_recording_flags_are_refused_by_name(string flag, string value, string message)
+    {
+        var (exit, _, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks,
+            "--out", Path.Combine(_dir, "t.jsonl"), flag, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr);
+    }
+
     [Fact]
-    public async Task An_unreachable_teacher_is_reported_per_task_and_nothing_is_kept()
+    public async Task An_unreachable_teacher_fails_its_tasks_which_are_tried_again_on_resume()
     {
         var output = Path.Combine(_dir, "t.jsonl");
-        var (exit, stdout, stderr) = await AgentCli.RunAsync("record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks, "--limit", "1",
-            "--teacher-endpoint", "http://127.0.0.1:9/v1", "--teacher-model", "m", "--filter-correct", "--out", output, "--json");
-        Assert.True(exit == 0, stderr);
-        using var json = System.Text.Json.JsonDocument.Parse(stdout);
-        Assert.Equal(0, json.RootElement.GetProperty("recorded").GetInt32());
-        Assert.Equal(1, json.RootElement.GetProperty("dropped").GetInt32()); // the failed run reached the sink and was filtered out
-        Assert.NotNull(json.RootElement.GetProperty("results")[0].GetProperty("error").GetString());
+        string[] record = ["record", "--agent", AgentCli.ExampleAgent, "--tasks", AgentCli.ExampleTasks, "--limit", "1",
+            "--teacher-endpoint", "http://127.0.0.1:9/v1", "--teacher-model", "m", "--filter-correct", "--max-retries", "0", "--out", output, "--json"];
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var (exit, stdout, stderr) = await AgentCli.RunAsync(record);
+            Assert.True(exit == 0, stderr);
+            using var json = System.Text.Json.JsonDocument.Parse(stdout);
+            Assert.Equal((0, 0, 1, 0), (json.RootElement.GetProperty("recorded").GetInt32(), json.RootElement.GetProperty("dropped").GetInt32(),
+                json.RootElement.GetProperty("failed").GetInt32(), json.RootElement.GetProperty("resumed_skipped").GetInt32()));
+            Assert.Contains("Cannot reach", json.RootElement.GetProperty("results")[0].GetProperty("error").GetString());
+        }
+        Assert.False(File.Exists(output) && new FileInfo(output).Length > 0);
     }
 }

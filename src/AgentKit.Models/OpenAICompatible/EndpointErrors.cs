@@ -18,8 +18,11 @@ internal static class EndpointErrors
     public static TimeoutException TimedOut(Uri uri, TimeSpan timeout) =>
         new($"{uri} did not answer within {timeout.TotalSeconds:0.#} s (OpenAICompatibleOptions.Timeout).");
 
-    /// <summary>A non-2xx status; the message carries the server's own explanation.</summary>
-    public static async Task<HttpRequestException> FromResponseAsync(Uri uri, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// A non-2xx status; the message carries the server's own explanation, and <see cref="Exception.Data"/> the wait
+    /// its <c>Retry-After</c> asked for (<see cref="EndpointRetry.RetryAfterKey"/>).
+    /// </summary>
+    public static async Task<HttpRequestException> FromResponseAsync(Uri uri, HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
     {
         string body;
         try
@@ -32,10 +35,13 @@ internal static class EndpointErrors
         }
 
         var status = response.StatusCode;
-        return new HttpRequestException(
+        var error = new HttpRequestException(
             $"{uri} answered {(int)status} {ReasonOf(response)}: {ServerMessage(body)}",
             inner: null,
             statusCode: status);
+        if (EndpointRetry.RetryAfterOf(response, time) is { } retryAfter)
+            error.Data[EndpointRetry.RetryAfterKey] = retryAfter;
+        return error;
     }
 
     /// <summary>The message inside an OpenAI-style <c>error</c> value (object with <c>message</c>, or a string).</summary>

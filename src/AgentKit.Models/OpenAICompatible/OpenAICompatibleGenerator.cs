@@ -25,7 +25,7 @@ namespace AgentKit.Models.OpenAICompatible;
 /// <c>guided_grammar</c> or <c>structured_outputs</c>), so candidates from vLLM are unconstrained.
 /// Failures raise <see cref="HttpRequestException"/> (unreachable server, or a non-2xx status with the
 /// server's message), <see cref="TimeoutException"/> and <see cref="InvalidDataException"/> (a response
-/// that is not an OpenAI chat completion).
+/// that is not an OpenAI chat completion), after the retries of <see cref="OpenAICompatibleOptions.Retry"/> are spent.
 /// With several choices in one response, <see cref="CandidateCompletion.Tokens"/> is the response's
 /// <c>completion_tokens</c> shared evenly between them: the API reports no per-choice count.
 /// </remarks>
@@ -36,6 +36,7 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
     private readonly bool _ownsHttp;
     private readonly SemaphoreSlim _requestSlots;
     private readonly Lazy<IChatClient> _chatClient;
+    private readonly EndpointRetry _retry;
 
     // Set once the server has rejected n > 1 but served n = 1, so later calls skip the doomed request.
     private volatile bool _serverRejectsN;
@@ -52,6 +53,7 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
         _http = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         _requestSlots = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
         _chatClient = new Lazy<IChatClient>(CreateChatClient);
+        _retry = new EndpointRetry(options.Retry, options.TimeProvider);
         Model = new ModelIdentity(options.Model, options.Endpoint.AbsoluteUri);
     }
 
@@ -190,7 +192,10 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
         }
     }
 
-    private async Task<ParsedCompletion> CompleteAsync(CandidateRequest request, int n, int? seed, CancellationToken cancellationToken)
+    private Task<ParsedCompletion> CompleteAsync(CandidateRequest request, int n, int? seed, CancellationToken cancellationToken) =>
+        _retry.RunAsync(ct => CompleteOnceAsync(request, n, seed, ct), cancellationToken);
+
+    private async Task<ParsedCompletion> CompleteOnceAsync(CandidateRequest request, int n, int? seed, CancellationToken cancellationToken)
     {
         var uri = _options.ChatCompletionsUri;
         await _requestSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -219,55 +224,75 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
         CandidateRequest request, int n, int? seed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var uri = _options.ChatCompletionsUri;
-        await _requestSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // Only opening the stream is retried: once deltas have been handed out, a retry would repeat them.
+        await using var stream = await _retry.RunAsync(ct => OpenStreamAsync(request, n, seed, ct), cancellationToken).ConfigureAwait(false);
+        while (true)
         {
-            using var timeout = new CancellationTokenSource(_options.Timeout, _options.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            HttpResponseMessage response;
-            IAsyncEnumerator<SseItem<string>> events;
+            IEnumerable<CandidateDelta> deltas;
             try
             {
-                response = await SendAsync(ChatCompletionPayload.Build(_options.Model, request, n, seed, stream: true), linked.Token).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-                events = SseParser.Create(body).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+                if (!await stream.Events.MoveNextAsync().ConfigureAwait(false) || stream.Events.Current.Data == "[DONE]")
+                    break;
+                deltas = ChatCompletionParser.ParseChunk(stream.Events.Current.Data, uri);
             }
-            catch (Exception ex) when (Translate(ex, cancellationToken, timeout) is { } translated)
+            catch (Exception ex) when (Translate(ex, cancellationToken, stream.Timeout) is { } translated)
             {
                 throw translated;
             }
 
-            using (response)
-            {
-                try
-                {
-                    while (true)
-                    {
-                        IEnumerable<CandidateDelta> deltas;
-                        try
-                        {
-                            if (!await events.MoveNextAsync().ConfigureAwait(false) || events.Current.Data == "[DONE]")
-                                break;
-                            deltas = ChatCompletionParser.ParseChunk(events.Current.Data, uri);
-                        }
-                        catch (Exception ex) when (Translate(ex, cancellationToken, timeout) is { } translated)
-                        {
-                            throw translated;
-                        }
-
-                        foreach (var delta in deltas)
-                            yield return delta;
-                    }
-                }
-                finally
-                {
-                    await events.DisposeAsync().ConfigureAwait(false);
-                }
-            }
+            foreach (var delta in deltas)
+                yield return delta;
         }
-        finally
+    }
+
+    /// <summary>Sends a streaming request and returns its open event stream, which holds a request slot until disposed.</summary>
+    private async Task<OpenStream> OpenStreamAsync(CandidateRequest request, int n, int? seed, CancellationToken cancellationToken)
+    {
+        await _requestSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var timeout = new CancellationTokenSource(_options.Timeout, _options.TimeProvider);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        HttpResponseMessage? response = null;
+        try
         {
+            response = await SendAsync(ChatCompletionPayload.Build(_options.Model, request, n, seed, stream: true), linked.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var events = SseParser.Create(body).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+            return new OpenStream(response, events, timeout, linked, _requestSlots);
+        }
+        catch (Exception ex)
+        {
+            var translated = Translate(ex, cancellationToken, timeout);
+            response?.Dispose();
+            linked.Dispose();
+            timeout.Dispose();
             _requestSlots.Release();
+            if (translated is not null)
+                throw translated;
+            throw;
+        }
+    }
+
+    /// <summary>A streaming response being read: its events, its timeout, and the request slot it holds.</summary>
+    private sealed class OpenStream(HttpResponseMessage response, IAsyncEnumerator<SseItem<string>> events,
+        CancellationTokenSource timeout, CancellationTokenSource linked, SemaphoreSlim slots) : IAsyncDisposable
+    {
+        public IAsyncEnumerator<SseItem<string>> Events => events;
+
+        public CancellationTokenSource Timeout => timeout;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                response.Dispose();
+                linked.Dispose();
+                timeout.Dispose();
+                slots.Release();
+            }
         }
     }
 
@@ -285,7 +310,7 @@ public sealed class OpenAICompatibleGenerator : IStreamingCandidateGenerator, ID
         if (response.IsSuccessStatusCode)
             return response;
         using (response)
-            throw await EndpointErrors.FromResponseAsync(uri, response, cancellationToken).ConfigureAwait(false);
+            throw await EndpointErrors.FromResponseAsync(uri, response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Maps transport-level failures to explanatory exceptions; null leaves the exception as it is.</summary>

@@ -28,7 +28,10 @@ public sealed record OpenAICompatibleOptions
     /// </summary>
     public int MaxParallelRequests { get; init; } = 4;
 
-    /// <summary>Clock used to measure <c>Elapsed</c> (default: the system clock).</summary>
+    /// <summary>Retries of failed requests and a request rate limit (default: neither).</summary>
+    public EndpointRetryOptions Retry { get; init; } = EndpointRetryOptions.None;
+
+    /// <summary>Clock for <c>Elapsed</c>, timeouts, retry waits and the rate limit (default: the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Throws <see cref="ArgumentException"/> with an explanation when a setting is unusable.</summary>
@@ -45,6 +48,8 @@ public sealed record OpenAICompatibleOptions
         if (MaxParallelRequests is < 1 or > 64)
             throw new ArgumentException($"MaxParallelRequests must be between 1 and 64, got {MaxParallelRequests}.", nameof(MaxParallelRequests));
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(Retry);
+        Retry.Validate();
         return this;
     }
 
