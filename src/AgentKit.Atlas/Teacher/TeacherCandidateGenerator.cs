@@ -66,7 +66,7 @@ public sealed class TeacherCandidateGenerator : ICandidateGenerator
         if (!_takeOver)
             return _teacher.NextAction(question, observations);
         // The longest tail of actions that is the teacher's own plan from its first step: continue it; none: start over.
-        var actions = messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text.Trim()).ToList();
+        var actions = messages.Where(m => m.Role == ChatRole.Assistant).Select(m => Canonical(m.Text)).ToList();
         for (var start = 0; start < actions.Count; start++)
         {
             if (IsOwnPlan(question, actions, observations, start))
@@ -79,12 +79,15 @@ public sealed class TeacherCandidateGenerator : ICandidateGenerator
     {
         for (var i = start; i < actions.Count; i++)
         {
-            var own = ActionParser.Parse(_teacher.NextAction(question, observations[start..i]));
-            if (!own.Succeeded || own.ToCanonicalText().Trim() != actions[i])
+            if (Canonical(_teacher.NextAction(question, observations[start..i])) != actions[i])
                 return false;
         }
         return true;
     }
+
+    /// <summary>Actions compare in the agent's normalised form (what its memory replays), raw text when unparsable.</summary>
+    private static string Canonical(string action) =>
+        ActionParser.Parse(action) is { Succeeded: true } parsed ? parsed.ToCanonicalText().Trim() : action.Trim();
 
     private AtlasQuestion FindQuestion(IReadOnlyList<ChatMessage> messages)
     {

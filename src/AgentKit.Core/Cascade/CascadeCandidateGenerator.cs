@@ -47,13 +47,14 @@ public sealed class CascadeCandidateGenerator : ICandidateGenerator
         var features = UncertaintyFeatures.Compute(studentResult.Candidates);
         var uncertainty = _options.Rule.Uncertainty(features);
         var defer = uncertainty > _options.Threshold;
+        double? threshold = double.IsFinite(_options.Threshold) ? _options.Threshold : null; // JSON has no infinity
         Interlocked.Increment(ref _requests);
         if (!defer)
         {
             return studentResult with
             {
                 Candidates = request.TopLogprobs is null ? [.. studentResult.Candidates.Select(c => c with { Logprobs = null })] : studentResult.Candidates,
-                Routing = new CascadeRouting(_student.Model.Name, false, _options.Rule.Name, uncertainty, _options.Threshold, features),
+                Routing = new CascadeRouting(_student.Model.Name, false, _options.Rule.Name, uncertainty, threshold, features),
             };
         }
         Interlocked.Increment(ref _deferred);
@@ -63,7 +64,7 @@ public sealed class CascadeCandidateGenerator : ICandidateGenerator
         {
             PromptTokens = teacherResult.PromptTokens + studentResult.PromptTokens,
             Elapsed = Stopwatch.GetElapsedTime(started),
-            Routing = new CascadeRouting(_teacher.Model.Name, true, _options.Rule.Name, uncertainty, _options.Threshold, features),
+            Routing = new CascadeRouting(_teacher.Model.Name, true, _options.Rule.Name, uncertainty, threshold, features),
         };
     }
 }

@@ -43,7 +43,9 @@ public class CascadeCandidateGeneratorTests
         var never = new CascadeCandidateGenerator(Student("maybe maybe"), ScriptedCandidateGenerator.FromReplies(), new CascadeOptions(new SequenceTotalRule(), double.PositiveInfinity));
         var always = new CascadeCandidateGenerator(Student("sure"), ScriptedCandidateGenerator.FromReplies(["t"]), new CascadeOptions(new SequenceTotalRule(), double.NegativeInfinity));
 
-        Assert.False((await never.GenerateAsync(Request())).Routing!.Deferred);
+        var kept = (await never.GenerateAsync(Request())).Routing!;
+        Assert.False(kept.Deferred);
+        Assert.Null(kept.Threshold); // infinite thresholds are recorded as none: JSON has no infinity
         Assert.True((await always.GenerateAsync(Request())).Routing!.Deferred);
     }
 

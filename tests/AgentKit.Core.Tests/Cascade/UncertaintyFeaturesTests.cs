@@ -38,6 +38,7 @@ public class UncertaintyFeaturesTests
     public void No_generated_token_is_certain_and_missing_logprobs_are_an_error()
     {
         Assert.Equal(new TokenUncertainty(0, 0, 0, 0, 0, 0, 0), UncertaintyFeatures.Compute([Candidate()]));
+        Assert.Equal(UncertaintyFeatures.Floor - 1, UncertaintyFeatures.Compute([Candidate(double.NegativeInfinity, -1)]).Total, 9); // stays finite
         var error = Assert.Throws<ArgumentException>(() => UncertaintyFeatures.Compute([new CandidateCompletion("x", 1, FinishReasons.Stop)]));
         Assert.Contains("TopLogprobs", error.Message);
     }
