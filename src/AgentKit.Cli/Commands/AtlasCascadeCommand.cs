@@ -43,10 +43,10 @@ internal static class AtlasCascadeCommand
                 throw new CliUsageException("--teacher-endpoint and --teacher-model go together.");
             if (pr.GetValue(limit) is < 1)
                 throw new CliUsageException($"--limit must be at least 1, got {pr.GetValue(limit)}.");
+            var shareList = ParseShares(pr.GetValue(shares)!);
             var questionsPath = pr.GetValue(questions)!;
             var selected = CliUsageException.Check(() => QuestionFile.Select(questionsPath, limit: pr.GetValue(limit)));
             var settings = agentOptions.Read(pr);
-            var shareList = ParseShares(pr.GetValue(shares)!);
             var ruleList = pr.GetValue(rules)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
             await using var served = endpoint is null
