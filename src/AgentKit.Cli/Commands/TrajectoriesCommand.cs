@@ -57,6 +57,6 @@ internal static class TrajectoriesCommand
             return Task.FromResult(CliApp.Success);
         });
 
-        return new Command("trajectories", "Work with recorded trajectory files.") { export };
+        return new Command("trajectories", "Work with recorded trajectory files.") { export, FitDeferralCommand.Create() };
     }
 }
