@@ -68,5 +68,12 @@ public sealed class AtlasCascadeCommandTests : IDisposable
         (exit, _, stderr) = await AgentCli.RunAsync("trajectories", "export", "--in", trajectories, "--groups", Path.Combine(_dir, "g.jsonl"), "--deferred-only");
         Assert.Equal(2, exit);
         Assert.Contains("--deferred-only goes with --sft", stderr);
+
+        // The student's own steps carry their statistics; a rule needs right and wrong runs, and the teacher's steps are not samples.
+        var student = Path.Combine(output, "student-0", "n1.jsonl");
+        Assert.Contains("\"features\"", File.ReadAllText(student));
+        (exit, _, stderr) = await AgentCli.RunAsync("trajectories", "fit-deferral", "--in", trajectories, "--out", Path.Combine(_dir, "rule.json"));
+        Assert.Equal(2, exit);
+        Assert.Contains("no scored run recorded token statistics", stderr);
     }
 }
