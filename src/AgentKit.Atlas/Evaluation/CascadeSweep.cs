@@ -16,7 +16,10 @@ public sealed record CascadeSweepOptions
     /// <summary>The model name to request from it.</summary>
     public required string TeacherModel { get; init; }
 
-    /// <summary>Rules to compare, by <see cref="DeferralRuleSpec"/> name (default: the sequence total and the 10th token percentile).</summary>
+    /// <summary>
+    /// Rules to compare, as <see cref="DeferralRuleSpec"/> without the threshold: <c>total</c>, <c>min</c>, <c>p10</c>, …,
+    /// or <c>logistic:FILE</c> (default: the sequence total and the 10th token percentile).
+    /// </summary>
     public IReadOnlyList<string> Rules { get; init; } = ["total", "p10"];
 
     /// <summary>Target shares of steps deferred, each in (0, 1) (default 0.1, 0.2, 0.3, 0.5).</summary>
@@ -40,7 +43,7 @@ public sealed record CascadeSweepOptions
             }
             catch (FormatException)
             {
-                throw new ArgumentException($"unknown rule '{rule}'; known: total, min, p10, p25, p50, mean.");
+                throw new ArgumentException($"unknown rule '{rule}'; known: total, min, p10, p25, p50, mean, logistic:FILE.");
             }
         }
         if (Shares.Count == 0 || Shares.Any(s => !(s is > 0 and < 1)))
@@ -101,8 +104,8 @@ public static class CascadeSweep
             foreach (var share in options.Shares)
             {
                 var threshold = UncertaintyFeatures.Quantile(scores, 1 - share);
-                var pass = await PassAsync(ruleName, share, new CascadeOptions(rule, threshold)).ConfigureAwait(false);
-                points.Add(Point(ruleName, share, threshold, pass));
+                var pass = await PassAsync(rule.Name, share, new CascadeOptions(rule, threshold)).ConfigureAwait(false);
+                points.Add(Point(rule.Name, share, threshold, pass));
             }
         }
         var teacher = await PassAsync("teacher", 1, new CascadeOptions(new SequenceTotalRule(), double.NegativeInfinity)).ConfigureAwait(false);

@@ -24,7 +24,7 @@ internal static class AtlasCascadeCommand
         var agentOptions = new AgentCliOptions(defaultAgent: Path.Combine("agents", "atlas"));
         var questions = new Option<string>("--questions") { Description = "Question JSONL.", DefaultValueFactory = _ => Path.Combine("agents", "atlas", "questions", "test.jsonl") };
         var limit = new Option<int?>("--limit") { Description = "Only the first N questions." };
-        var rules = new Option<string>("--rules") { Description = "Deferral rules to compare (total, min, p10, p25, p50, mean).", DefaultValueFactory = _ => "total,p10" };
+        var rules = new Option<string>("--rules") { Description = "Deferral rules to compare (total, min, p10, p25, p50, mean, logistic:FILE from trajectories fit-deferral).", DefaultValueFactory = _ => "total,p10" };
         var shares = new Option<string>("--shares") { Description = "Target shares of steps deferred, each in (0, 1).", DefaultValueFactory = _ => "0.1,0.2,0.3,0.5" };
         var teacherEndpoint = new Option<string?>("--teacher-endpoint") { Description = "OpenAI-compatible teacher (default: the programmatic teacher, served locally)." };
         var teacherModel = new Option<string?>("--teacher-model") { Description = "Model name to request from --teacher-endpoint." };
