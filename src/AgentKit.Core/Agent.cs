@@ -182,6 +182,7 @@ public sealed class Agent
             Usage = usage,
             ExecutionMs = executionMs,
             OverheadMs = Math.Max(0, totalMs - executionMs - usage.ModelMs),
+            Cascade = sampled.Routing,
         };
         run.Count(usage);
         run.Memory.Add(action);

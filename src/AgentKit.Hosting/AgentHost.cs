@@ -2,6 +2,7 @@ using AgentKit.Abstractions.Execution;
 using AgentKit.Abstractions.Models;
 using AgentKit.Abstractions.Tools;
 using AgentKit.Core;
+using AgentKit.Core.Cascade;
 using AgentKit.Core.Definitions;
 using AgentKit.Core.Running;
 using AgentKit.Models.LlamaSharp;
@@ -49,6 +50,9 @@ public sealed class AgentHost : IAsyncDisposable
         $"this host was opened without a model (AgentHostSettings.OpenModel is false) for agent '{Agent.Definition.Name}': " +
         "it has tools and a sandbox but nothing to generate actions with; open it with its model, or drive it with a generator of your own.");
 
+    /// <summary>The cascade the model is, when <see cref="AgentHostSettings.Cascade"/> was set (its counters tell how many requests were deferred); null otherwise.</summary>
+    public CascadeCandidateGenerator? Cascade => _generator as CascadeCandidateGenerator;
+
     /// <summary>The agent's tools, built from its definition.</summary>
     public IReadOnlyList<IAgentTool> Tools { get; }
 
@@ -69,6 +73,12 @@ public sealed class AgentHost : IAsyncDisposable
         try
         {
             var generator = settings.OpenModel ? OpenGenerator(agent, settings, out generatorOwner) : null;
+            if (generator is not null && settings.Cascade is { } cascade)
+            {
+                var teacher = OpenEndpoint(cascade.Endpoint, cascade.Model, settings.EndpointRetry);
+                generatorOwner = new CompositeDisposable(generatorOwner, teacher);
+                generator = new CascadeCandidateGenerator(generator, teacher, cascade.Options);
+            }
             var tools = toolFactory.Create(agent);
             var sandbox = await CodeSandbox.StartAsync(
                 new SandboxOptions { Timeout = TimeSpan.FromMilliseconds(settings.TimeoutMs), MemoryLimitMb = settings.MemoryMb }, cancellationToken: cancellationToken);
@@ -138,5 +148,14 @@ public sealed class AgentHost : IAsyncDisposable
             await _sandboxOwner.DisposeAsync();
         _generatorOwner?.Dispose();
         _toolFactory.Dispose();
+    }
+
+    private sealed class CompositeDisposable(params IDisposable?[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var part in parts)
+                part?.Dispose();
+        }
     }
 }

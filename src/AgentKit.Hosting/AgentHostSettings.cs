@@ -61,6 +61,9 @@ public sealed record AgentHostSettings
     /// </summary>
     public bool OpenModel { get; init; } = true;
 
+    /// <summary>A teacher endpoint the agent's model defers uncertain requests to (a cascade); null for none.</summary>
+    public CascadeSettings? Cascade { get; init; }
+
     /// <summary>Accept agent.json file fields that lead outside the agent folder.</summary>
     public bool AllowOutsidePaths { get; init; }
 
@@ -96,6 +99,14 @@ public sealed record AgentHostSettings
             throw new ArgumentException("a model file or endpoint has no use when the host opens no model (OpenModel is false).");
         ArgumentNullException.ThrowIfNull(EndpointRetry);
         EndpointRetry.Validate();
+        if (Cascade is { } cascade)
+        {
+            if (!OpenModel)
+                throw new ArgumentException("a cascade needs the agent's own model as its student (OpenModel is false).");
+            if (!Uri.TryCreate(cascade.Endpoint, UriKind.Absolute, out _) || string.IsNullOrWhiteSpace(cascade.Model))
+                throw new ArgumentException($"the cascade endpoint must be an absolute URL with a model name, got '{cascade.Endpoint}' and '{cascade.Model}'.");
+            ArgumentNullException.ThrowIfNull(cascade.Options);
+        }
         if (Candidates is < 1 or > 64)
             throw new ArgumentException($"candidates must be between 1 and 64, got {Candidates}.");
         if (Temperature is { } t && (t < 0 || float.IsNaN(t)))

@@ -98,6 +98,36 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
     }
 
     [Fact]
+    public async Task Taking_over_a_run_the_teacher_continues_its_own_actions_and_replans_after_anothers()
+    {
+        var question = atlas.Questions.First(q => q.Kind == "bridge-city");
+        var teacher = new AtlasTeacher();
+        var generator = new TeacherCandidateGenerator([question], takeOver: true);
+        var first = teacher.NextAction(question, []);
+        const string observation = "Lyon is a city in France.";
+        const string student = "Thought: I search.\n```csharp\nvar hits = Search(task);\nConsole.WriteLine(hits[0].Text);\n```";
+        Task<CandidateResult> After(params string[] actionsAndObservations) => generator.GenerateAsync(new CandidateRequest
+        {
+            Messages = [new(ChatRole.System, "sys"), new(ChatRole.User, $"Task: {question.Question}"),
+                .. actionsAndObservations.Select((text, i) => new ChatMessage(i % 2 == 0 ? ChatRole.Assistant : ChatRole.User, i % 2 == 0 ? text : $"Observation: {text}"))],
+        });
+
+        // Its own first action: it goes on to its second, as the plain generator would.
+        Assert.Equal(teacher.NextAction(question, [observation]), (await After(first, observation)).Candidates[0].Text);
+        // The student wrote the last action: its variables are not the plan's, so the teacher starts over.
+        Assert.Equal(first, (await After(student, "x")).Candidates[0].Text);
+        // The student, then the teacher's first action: it continues from there, reading only its own observation.
+        Assert.Equal(teacher.NextAction(question, [observation]), (await After(student, "x", first, observation)).Candidates[0].Text);
+        // Without take-over the teacher counts the student's step as its own first one.
+        var plain = new TeacherCandidateGenerator([question]);
+        var counted = await plain.GenerateAsync(new CandidateRequest
+        {
+            Messages = [new(ChatRole.System, "sys"), new(ChatRole.User, $"Task: {question.Question}"), new(ChatRole.Assistant, student), new(ChatRole.User, "Observation: x")],
+        });
+        Assert.NotEqual(first, counted.Candidates[0].Text);
+    }
+
+    [Fact]
     public void Teacher_repeats_a_step_the_machine_cut_short_then_gives_up()
     {
         var question = atlas.Questions.First(q => q.Kind == "bridge-city");

@@ -36,4 +36,7 @@ public sealed record CandidateResult(IReadOnlyList<CandidateCompletion> Candidat
     /// <summary>Generated tokens over all candidates per second of wall time.</summary>
     public double TokensPerSecond =>
         Elapsed.TotalSeconds > 0 ? Candidates.Sum(c => c.Tokens) / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Set by a cascade: which model produced <see cref="Candidates"/> and why; null for a single model.</summary>
+    public CascadeRouting? Routing { get; init; }
 }

@@ -68,6 +68,9 @@ public sealed record ActionStep : AgentStep
 
     /// <summary>Wall time of the runtime's own work (prompt building, parsing, voting), in milliseconds.</summary>
     public double OverheadMs { get; init; }
+
+    /// <summary>When a cascade generated the step: who produced the action (student or teacher) and the student's uncertainty.</summary>
+    public Models.CascadeRouting? Cascade { get; init; }
 }
 
 /// <summary>How the run's answer was obtained.</summary>

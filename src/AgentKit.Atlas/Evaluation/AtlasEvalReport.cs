@@ -46,7 +46,17 @@ public sealed record BadOutcomes(int Questions, int NotFound, int Refused, int I
 /// <param name="Trajectories">Where the pass's runs were recorded, if anywhere.</param>
 /// <param name="Results">Per question.</param>
 public sealed record AtlasEvalPass(string Name, int N, int Questions, double Success, IReadOnlyList<FamilySuccess> Families, double ParseErrorRate,
-    double MeanSteps, double SecondsPerTask, BadOutcomes Bad, string? Trajectories, IReadOnlyList<QuestionOutcome> Results);
+    double MeanSteps, double SecondsPerTask, BadOutcomes Bad, string? Trajectories, IReadOnlyList<QuestionOutcome> Results)
+{
+    /// <summary>With a cascade: the model requests its deferral rule scored; null without one.</summary>
+    public long? CascadeRequests { get; init; }
+
+    /// <summary>With a cascade: the requests it sent to the teacher; null without one.</summary>
+    public long? DeferredRequests { get; init; }
+
+    /// <summary>Share of model requests deferred to the teacher (0 without a cascade).</summary>
+    public double DeferredShare => CascadeRequests is > 0 ? (double)DeferredRequests!.Value / CascadeRequests.Value : 0;
+}
 
 /// <summary>The atlas agent's evaluation table (<c>agentkit atlas eval --json</c> prints it).</summary>
 /// <param name="Questions">The question file.</param>
@@ -68,6 +78,8 @@ public sealed record AtlasEvalReport(string Questions, string Model, IReadOnlyLi
                 ? $"{Percent(f.Success)} ({f.Correct}/{f.Questions})" : "-")]));
         }
         rows.Add(("parse errors per sampled action", [.. Configurations.Select(c => c.Name == "teacher" ? "-" : Percent(c.ParseErrorRate))]));
+        if (Configurations.Any(c => c.CascadeRequests is not null))
+            rows.Add(("requests deferred to the teacher", [.. Configurations.Select(c => c.CascadeRequests is { } r ? $"{Percent(c.DeferredShare)} ({c.DeferredRequests}/{r})" : "-")]));
         rows.Add(("mean steps", [.. Configurations.Select(c => c.MeanSteps.ToString("F2", CultureInfo.InvariantCulture))]));
         rows.Add(("seconds per task", [.. Configurations.Select(c => c.SecondsPerTask.ToString("F2", CultureInfo.InvariantCulture))]));
         rows.Add(("bad questions: not found / refused / invented / error",

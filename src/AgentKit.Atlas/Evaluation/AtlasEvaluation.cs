@@ -83,7 +83,7 @@ public static class AtlasEvaluation
                 results.Add(await RunOneAsync(agent, question, ct).ConfigureAwait(false));
                 progress?.Report(new AtlasEvalProgress(pass, results.Count, questions.Count, results.Count(r => r.Correct)));
             }
-            configurations.Add(Summarize(pass, n, results, writer?.Path));
+            configurations.Add(Summarize(pass, n, results, writer?.Path) with { CascadeRequests = host.Cascade?.Requests, DeferredRequests = host.Cascade?.Deferred });
         }
         if (options.Teacher)
             configurations.Add(await RunTeacherAsync(settings, questions, folder, progress, ct).ConfigureAwait(false));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentKit.Abstractions.Models;
 using AgentKit.Atlas.Questions;
+using AgentKit.Core.Actions;
 using AgentKit.Core.Prompts;
 using Microsoft.Extensions.AI;
 
@@ -11,7 +12,9 @@ namespace AgentKit.Atlas.Teacher;
 /// loop: it finds the question from the prompt's <c>Task:</c> message, collects the observations the runtime
 /// appended after each earlier action, and returns the teacher's next action. Run through the runtime with
 /// the real sandbox and Search tool, the recorded trajectories are exactly the runtime's format with genuine
-/// observations. Safe for concurrent runs (it keeps no per-run state).
+/// observations. Safe for concurrent runs (it keeps no per-run state). With <c>takeOver</c> it can also step into a
+/// run someone else started (a cascade's teacher): it continues its own latest actions, and when the last action was
+/// not its own it plans afresh from the question, since another model's variables and steps are not its plan's.
 /// </summary>
 public sealed class TeacherCandidateGenerator : ICandidateGenerator
 {
@@ -19,13 +22,18 @@ public sealed class TeacherCandidateGenerator : ICandidateGenerator
 
     private readonly Dictionary<string, AtlasQuestion> _byQuestion;
     private readonly AtlasTeacher _teacher;
+    private readonly bool _takeOver;
 
     /// <summary>Serves <paramref name="questions"/>; question texts must be distinct.</summary>
+    /// <param name="questions">The questions it can answer.</param>
+    /// <param name="teacher">The teacher (default: a new one).</param>
+    /// <param name="takeOver">Expect runs where other models wrote some actions (a cascade), and continue only its own.</param>
     /// <exception cref="ArgumentException">Two questions share a text.</exception>
-    public TeacherCandidateGenerator(IEnumerable<AtlasQuestion> questions, AtlasTeacher? teacher = null)
+    public TeacherCandidateGenerator(IEnumerable<AtlasQuestion> questions, AtlasTeacher? teacher = null, bool takeOver = false)
     {
         ArgumentNullException.ThrowIfNull(questions);
         _teacher = teacher ?? new AtlasTeacher();
+        _takeOver = takeOver;
         _byQuestion = new Dictionary<string, AtlasQuestion>(StringComparer.Ordinal);
         foreach (var q in questions)
         {
@@ -47,10 +55,39 @@ public sealed class TeacherCandidateGenerator : ICandidateGenerator
 
         var text = messages.LastOrDefault()?.Role == ChatRole.User && messages[^1].Text.Contains(PromptTexts.FinalAnswerRequest.Trim(), StringComparison.Ordinal)
             ? AtlasTeacher.NotFound // the step limit: a plan always ends earlier, so say so honestly
-            : _teacher.NextAction(FindQuestion(messages), Observations(messages));
+            : NextAction(FindQuestion(messages), messages);
         var candidates = Enumerable.Range(0, request.N).Select(_ => new CandidateCompletion(text, 0, FinishReasons.Stop)).ToList();
         return Task.FromResult(new CandidateResult(candidates, 0, Stopwatch.GetElapsedTime(started)));
     }
+
+    private string NextAction(AtlasQuestion question, IReadOnlyList<ChatMessage> messages)
+    {
+        var observations = Observations(messages);
+        if (!_takeOver)
+            return _teacher.NextAction(question, observations);
+        // The longest tail of actions that is the teacher's own plan from its first step: continue it; none: start over.
+        var actions = messages.Where(m => m.Role == ChatRole.Assistant).Select(m => Canonical(m.Text)).ToList();
+        for (var start = 0; start < actions.Count; start++)
+        {
+            if (IsOwnPlan(question, actions, observations, start))
+                return _teacher.NextAction(question, observations[start..]);
+        }
+        return _teacher.NextAction(question, []);
+    }
+
+    private bool IsOwnPlan(AtlasQuestion question, List<string> actions, List<string> observations, int start)
+    {
+        for (var i = start; i < actions.Count; i++)
+        {
+            if (Canonical(_teacher.NextAction(question, observations[start..i])) != actions[i])
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Actions compare in the agent's normalised form (what its memory replays), raw text when unparsable.</summary>
+    private static string Canonical(string action) =>
+        ActionParser.Parse(action) is { Succeeded: true } parsed ? parsed.ToCanonicalText().Trim() : action.Trim();
 
     private AtlasQuestion FindQuestion(IReadOnlyList<ChatMessage> messages)
     {

@@ -29,6 +29,7 @@ internal static class AtlasCommand
         command.Subcommands.Add(AtlasEvalCommand.Create());
         command.Subcommands.Add(AtlasSynthesizeCommand.Create());
         command.Subcommands.Add(AtlasRlSetCommand.Create());
+        command.Subcommands.Add(AtlasCascadeCommand.Create());
         return command;
     }
 

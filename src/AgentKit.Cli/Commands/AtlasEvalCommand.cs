@@ -16,6 +16,7 @@ internal static class AtlasEvalCommand
 {
     public static Command Create()
     {
+        var cascadeOptions = new CascadeCliOptions();
         var agentOptions = new AgentCliOptions(defaultAgent: Path.Combine("agents", "atlas"));
         var questions = new Option<string>("--questions") { Description = "Question JSONL from 'agentkit atlas questions'.", DefaultValueFactory = _ => Path.Combine("agents", "atlas", "questions", "test.jsonl") };
         var candidates = new Option<string>("--n") { Description = "Comma-separated candidate counts to evaluate, one pass each (e.g. 1,8).", DefaultValueFactory = _ => "1,8" };
@@ -27,12 +28,13 @@ internal static class AtlasEvalCommand
         var command = new Command("eval", "Evaluate the atlas agent on a question split: success per family for each candidate count, parse errors, steps, time, and the teacher's success.")
             { questions, candidates, teacher, limit, trajectories, markdown, json };
         agentOptions.AddTo(command, includeCandidates: false);
+        cascadeOptions.AddTo(command);
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var counts = ParseCounts(pr.GetValue(candidates)!);
             var selected = ReadQuestions(pr.GetValue(questions)!, pr.GetValue(limit));
-            var settings = agentOptions.Read(pr);
+            var settings = cascadeOptions.Apply(pr, agentOptions.Read(pr));
             var options = new AtlasEvalOptions { Candidates = counts, Teacher = pr.GetValue(teacher), TrajectoryFolder = pr.GetValue(trajectories) };
             var report = pr.GetValue(json)
                 ? await AtlasEvaluation.RunAsync(settings, pr.GetValue(questions)!, selected, options, null, ct)

@@ -21,6 +21,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
+        var cascadeOptions = new CascadeCliOptions();
         var agentOptions = new AgentCliOptions();
         var tasks = new Option<string?>("--tasks") { Description = "Task file: JSONL {\"id\",\"question\",\"answer\"} lines, or the paper's JSON {\"examples\":[…]}. Or give --benchmark." };
         var candidates = new Option<string?>("--n")
@@ -36,6 +37,7 @@ internal static class EvalCommand
         foreach (var option in benchmark.All)
             command.Options.Add(option);
         agentOptions.AddTo(command, includeCandidates: false);
+        cascadeOptions.AddTo(command);
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -52,12 +54,12 @@ internal static class EvalCommand
                 if (pr.GetValue(limit) is < 1)
                     throw new CliUsageException($"--limit must be at least 1, got {pr.GetValue(limit)}.");
                 var counts = pr.GetValue(candidates) is { } countText ? AtlasEvalCommand.ParseCounts(countText) : [1];
-                return await EvalBenchmarkRun.RunAsync(pr, benchmark, agentOptions.Read(pr), counts, pr.GetValue(limit), pr.GetValue(json), ct);
+                return await EvalBenchmarkRun.RunAsync(pr, benchmark, cascadeOptions.Apply(pr, agentOptions.Read(pr)), counts, pr.GetValue(limit), pr.GetValue(json), ct);
             }
             if (benchmark.BenchmarkOnlyFlagsGiven(pr).FirstOrDefault() is { } benchmarkOnly)
                 throw new CliUsageException($"{benchmarkOnly} applies with --benchmark only.");
             var read = TaskFileInput.Read(taskPath!, pr.GetValue(limit), pr.InvocationConfiguration.Error);
-            var settings = WithCandidates(agentOptions.Read(pr), pr.GetValue(candidates));
+            var settings = WithCandidates(cascadeOptions.Apply(pr, agentOptions.Read(pr)), pr.GetValue(candidates));
             var total = read.Tasks.Count;
             var asJson = pr.GetValue(json);
             var report = asJson ? await AgentEvaluation.RunAsync(settings, read, pr.GetValue(trajectory), null, ct) : await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>

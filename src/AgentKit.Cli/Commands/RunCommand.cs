@@ -14,19 +14,21 @@ internal static class RunCommand
 {
     public static Command Create()
     {
+        var cascadeOptions = new CascadeCliOptions();
         var agentOptions = new AgentCliOptions();
         var question = new Argument<string>("question") { Description = "The task to solve." };
         var trajectory = new Option<string?>("--trajectory") { Description = "JSONL file to append the run to (default: runs/<agent>-<time>.jsonl)." };
         var json = CommonOptions.Json();
         var command = new Command("run", "Run an agent on one question; show its steps and record its trajectory.") { question, trajectory, json };
         agentOptions.AddTo(command);
+        cascadeOptions.AddTo(command);
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var task = pr.GetValue(question);
             if (string.IsNullOrWhiteSpace(task))
                 throw new CliUsageException("the question must not be empty.");
-            var settings = agentOptions.Read(pr);
+            var settings = cascadeOptions.Apply(pr, agentOptions.Read(pr));
             var stdout = pr.InvocationConfiguration.Output;
             var asJson = pr.GetValue(json);
             var report = await AgentRun.RunAsync(settings, task, pr.GetValue(trajectory), asJson ? null : new StepPrinter(stdout), ct);

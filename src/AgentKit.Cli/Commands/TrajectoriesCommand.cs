@@ -24,8 +24,9 @@ internal static class TrajectoriesCommand
         format.AcceptOnlyFromAmong([.. TrajectoryExport.TrlFormatNames]);
         var output = new Option<string?>("--out") { Description = "With --format: the dataset file to write." };
         var onlyCorrect = new Option<bool>("--only-correct") { Description = "Export only runs scored correct." };
+        var deferredOnly = new Option<bool>("--deferred-only") { Description = "With --sft: train only on the steps a cascade deferred to its teacher (active distillation)." };
         var json = CommonOptions.Json();
-        var export = new Command("export", "Export trajectories as SFT chat data, RL candidate groups or TRL datasets.") { input, sft, groups, format, output, onlyCorrect, json };
+        var export = new Command("export", "Export trajectories as SFT chat data, RL candidate groups or TRL datasets.") { input, sft, groups, format, output, onlyCorrect, deferredOnly, json };
 
         export.SetAction((ParseResult pr, CancellationToken ct) =>
         {
@@ -40,7 +41,7 @@ internal static class TrajectoriesCommand
                 throw new CliUsageException("give exactly one of --sft FILE, --groups FILE or --format FORMAT --out FILE.");
             var options = CliUsageException.Check(() => new TrajectoryExportOptions
             {
-                Input = inPath, Output = sftPath ?? groupsPath ?? trlPath!, OnlyCorrect = pr.GetValue(onlyCorrect),
+                Input = inPath, Output = sftPath ?? groupsPath ?? trlPath!, OnlyCorrect = pr.GetValue(onlyCorrect), DeferredOnly = pr.GetValue(deferredOnly),
                 Format = trlName is not null ? TrajectoryExport.ParseFormat(trlName) : sftPath is not null ? TrajectoryExportFormat.Sft : TrajectoryExportFormat.Groups,
             }.Validate());
             var stderr = pr.InvocationConfiguration.Error;
@@ -56,6 +57,6 @@ internal static class TrajectoriesCommand
             return Task.FromResult(CliApp.Success);
         });
 
-        return new Command("trajectories", "Work with recorded trajectory files.") { export };
+        return new Command("trajectories", "Work with recorded trajectory files.") { export, FitDeferralCommand.Create() };
     }
 }

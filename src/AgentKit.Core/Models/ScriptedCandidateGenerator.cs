@@ -31,6 +31,13 @@ public sealed class ScriptedCandidateGenerator : ICandidateGenerator
     /// <inheritdoc />
     public ModelIdentity Model { get; }
 
+    /// <summary>
+    /// The log probability of each whitespace-separated word of a reply, reported as its tokens' log probabilities when a
+    /// request asks for them (<see cref="CandidateRequest.TopLogprobs"/>): a scripted student whose uncertainty is known.
+    /// Null (default): such requests throw <see cref="NotSupportedException"/>, as for any backend without log probabilities.
+    /// </summary>
+    public Func<string, double>? WordLogprob { get; init; }
+
     /// <summary>The requests received so far, in order.</summary>
     public IReadOnlyList<CandidateRequest> Requests
     {
@@ -50,11 +57,18 @@ public sealed class ScriptedCandidateGenerator : ICandidateGenerator
             index = _requests.Count;
             _requests.Add(request);
         }
+        if (request.TopLogprobs is not null && WordLogprob is null)
+            throw new NotSupportedException("This scripted generator reports no log probabilities (set WordLogprob).");
         var texts = _script(request, index);
-        var candidates = texts.Select(t => new CandidateCompletion(t, CountTokens(t), FinishReasons.Stop)).ToList();
+        var candidates = texts.Select(t => new CandidateCompletion(t, CountTokens(t), FinishReasons.Stop)
+        {
+            Logprobs = request.TopLogprobs is null ? null : [.. Words(t).Select(w => new TokenLogprob(w, System.Text.Encoding.UTF8.GetBytes(w), WordLogprob!(w), []))],
+        }).ToList();
         var promptTokens = request.Prompt is { } p ? CountTokens(p) : request.Messages!.Sum(m => CountTokens(m.Text));
         return Task.FromResult(new CandidateResult(candidates, promptTokens, Stopwatch.GetElapsedTime(started)));
     }
 
-    private static int CountTokens(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+    private static int CountTokens(string text) => Words(text).Length;
+
+    private static string[] Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 }

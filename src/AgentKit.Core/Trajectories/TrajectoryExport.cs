@@ -39,6 +39,12 @@ public sealed record TrajectoryExportOptions
     /// <summary>Export only runs scored correct.</summary>
     public bool OnlyCorrect { get; init; }
 
+    /// <summary>
+    /// For <see cref="TrajectoryExportFormat.Sft"/>: train only on the actions a cascade deferred to its teacher (active
+    /// distillation); runs without a deferred step are left out.
+    /// </summary>
+    public bool DeferredOnly { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when the input is missing or the output would overwrite it; returns this.</summary>
     public TrajectoryExportOptions Validate()
     {
@@ -46,6 +52,8 @@ public sealed record TrajectoryExportOptions
             throw new ArgumentException($"trajectory file not found: {Input}");
         if (Path.GetFullPath(Output) == Path.GetFullPath(Input))
             throw new ArgumentException("the output file must differ from --in.");
+        if (DeferredOnly && Format != TrajectoryExportFormat.Sft)
+            throw new ArgumentException("only SFT examples can be restricted to deferred steps (--deferred-only goes with --sft).");
         return this;
     }
 }
@@ -116,7 +124,7 @@ public static class TrajectoryExport
         {
             written = options.Format switch
             {
-                TrajectoryExportFormat.Sft => SftExporter.Export(records, writer),
+                TrajectoryExportFormat.Sft => SftExporter.Export(records, writer, options.DeferredOnly),
                 TrajectoryExportFormat.Groups => CandidateGroupExporter.Export(records, writer),
                 TrajectoryExportFormat.TrlSft => TrlExporter.Export(records, TrlDatasetFormat.Sft, writer),
                 TrajectoryExportFormat.TrlPromptCompletion => TrlExporter.Export(records, TrlDatasetFormat.PromptCompletion, writer),
