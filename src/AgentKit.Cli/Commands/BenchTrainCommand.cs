@@ -66,7 +66,7 @@ internal static class BenchTrainCommand
         foreach (var row in report.Rows)
             table.AddRow(row.Lora is null ? row.Name : $"{row.Name} LoRA {row.Lora}",
                 $"{row.Parameters.ToString("N0", CultureInfo.InvariantCulture)} ({row.TrainableParameters.ToString("N0", CultureInfo.InvariantCulture)})", $"{row.Context} × {row.BatchSize}",
-                row.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture), row.TrainingGflops.ToString("F1", CultureInfo.InvariantCulture),
+                row.TokensPerSecond.ToString(row.TokensPerSecond < 100 ? "F2" : "F0", CultureInfo.InvariantCulture), row.TrainingGflops.ToString("F1", CultureInfo.InvariantCulture),
                 row.FractionOfPeak.ToString("P1", CultureInfo.InvariantCulture));
         return table;
     }
