@@ -37,8 +37,32 @@ public sealed class TrainExportCommandTests
         Assert.Equal("llama", json.RootElement.GetProperty("architecture").GetString());
     }
 
+    [Fact]
+    public async Task Export_hf_writes_a_folder_the_checkpoint_reader_loads()
+    {
+        var checkpoint = TinyCheckpoint.Create(seed: 5);
+        var output = TinyModels.TempPath("hf");
+
+        var export = await RunAsync("export", "hf", "--checkpoint", checkpoint, "--out", output, "--dtype", "bf16", "--max-shard-size", "20KB", "--json");
+        Assert.True(export.Exit == 0, export.Err);
+
+        using var json = JsonDocument.Parse(export.Out);
+        Assert.Equal("bf16", json.RootElement.GetProperty("type").GetString());
+        Assert.True(json.RootElement.GetProperty("shards").GetInt32() > 1);
+        Assert.True(File.Exists(Path.Combine(output, "model.safetensors.index.json")));
+        Assert.True(File.Exists(Path.Combine(output, "tokenizer_config.json")));
+        using var model = AgentKit.Training.Checkpoints.CheckpointIO.Load(output);
+        Assert.Equal("bfloat16", model.Config.TorchDtype);
+    }
+
     [Theory]
     [InlineData("train", "sft", "--data", "missing.jsonl", "--base", "missing", "--out", "o")]
+    [InlineData("train", "sft", "--data", "missing.jsonl", "--init", "missing", "--out", "o")]
+    [InlineData("export", "hf", "--checkpoint", "missing-dir", "--out", "hf")]
+    [InlineData("export", "hf", "--checkpoint", "missing-dir", "--out", "hf", "--max-shard-size", "lots")]
+    [InlineData("export", "hf", "--checkpoint", "missing-dir", "--out", "hf", "--dtype", "q8_0")]
+    [InlineData("bench", "train", "--shape", "gpt-5")]
+    [InlineData("bench", "train", "--lora-rank", "8")]
     [InlineData("train", "tokenizer", "--input", "missing.txt", "--out", "t.json")]
     [InlineData("train", "tokenizer", "--input", "x.txt")]
     [InlineData("export", "gguf", "--checkpoint", "missing-dir", "--out", "m.gguf")]

@@ -1,5 +1,6 @@
 // agentkit train tokenizer --input corpus.txt [--input more.jsonl] --vocab-size 1024 --out tokenizer.json [--json]
 // agentkit train sft --data sft.jsonl --base config.json|CHECKPOINT_DIR [--tokenizer tokenizer.json] --out runs/sft [--lora-rank 8] [--max-steps 200] [--json]
+// agentkit train sft --data sft.jsonl --init HF_DIR --out runs/sft --lora-rank 64 --lora-alpha 128 --lora-targets all-linear --lr 2e-4 --epochs 2
 // agentkit train grpo --tasks tasks.jsonl --init CHECKPOINT_DIR|MODEL.gguf --reward answer,format --group 8 --steps N --out runs/grpo [...] [--json] (TrainGrpoCommand.cs)
 using System.CommandLine;
 using System.Globalization;
@@ -56,7 +57,7 @@ internal static class TrainCommand
     private static Command Sft()
     {
         var data = new Option<string>("--data") { Description = "Training data: messages JSONL (per-message \"weight\" optional; default trains assistant turns).", Required = true };
-        var baseModel = new Option<string>("--base") { Description = "A config.json for a fresh model, or a checkpoint directory to fine-tune.", Required = true };
+        var baseModel = new Option<string>("--base", "--init") { Description = "A config.json for a fresh model, or a checkpoint directory to fine-tune (ours or a Hugging Face llama/qwen2 folder).", Required = true };
         var tokenizerPath = new Option<string?>("--tokenizer") { Description = "tokenizer.json (default: the one in the --base checkpoint)." };
         var output = new Option<string>("--out", "-o") { Description = "Output directory (checkpoints, metrics.csv, loss.png). Re-running with the same directory resumes.", Required = true };
         var validation = new Option<string?>("--val-data") { Description = "Validation JSONL (default: hold out --val-fraction of --data)." };
@@ -64,7 +65,7 @@ internal static class TrainCommand
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train LoRA adapters of this rank instead of all weights." };
         var loraAlpha = new Option<double>("--lora-alpha") { Description = "LoRA alpha (update scale alpha/rank).", DefaultValueFactory = _ => 16 };
         var loraDropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0 };
-        var loraTargets = new Option<string>("--lora-targets") { Description = "Comma-separated projections to adapt (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj).", DefaultValueFactory = _ => "q_proj,k_proj,v_proj,o_proj" };
+        var loraTargets = new Option<string>("--lora-targets") { Description = "Comma-separated projections to adapt (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj), or all-linear for all seven.", DefaultValueFactory = _ => "q_proj,k_proj,v_proj,o_proj" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the data (ignored with --max-steps).", DefaultValueFactory = _ => 1 };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Optimizer steps to run." };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3 };
@@ -92,7 +93,7 @@ internal static class TrainCommand
             if (!File.Exists(dataPath))
                 throw new CliUsageException($"data file not found: {dataPath}");
             if (!CheckpointIO.IsCheckpoint(basePath) && !File.Exists(basePath))
-                throw new CliUsageException($"--base must be a config.json or a checkpoint directory; '{basePath}' is neither.");
+                throw new CliUsageException($"--base/--init must be a config.json or a checkpoint directory; '{basePath}' is neither.");
             var tokenizerFile = pr.GetValue(tokenizerPath) ?? SftRun.DefaultTokenizer(basePath)
                 ?? throw new CliUsageException("a fresh model needs --tokenizer (train one with 'agentkit train tokenizer').");
             if (!File.Exists(tokenizerFile))
@@ -111,7 +112,9 @@ internal static class TrainCommand
                         ? new LoraSettings
                         {
                             Rank = rank, Alpha = pr.GetValue(loraAlpha), Dropout = pr.GetValue(loraDropout),
-                            TargetModules = pr.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                            TargetModules = pr.GetValue(loraTargets) == "all-linear"
+                                ? LoraSettings.AllLinear
+                                : pr.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                         }
                         : null,
                 }.Validate());

@@ -42,7 +42,8 @@ public static class CheckpointIO
     public static void Save(LlamaForCausalLM model, string directory)
     {
         Directory.CreateDirectory(directory);
-        model.Config.Save(Path.Combine(directory, CheckpointFiles.Config));
+        // The tensors are written as float32 whatever the base was stored in (e.g. a bf16 HF checkpoint).
+        (model.Config with { TorchDtype = "float32" }).Save(Path.Combine(directory, CheckpointFiles.Config));
         var state = model.state_dict();
         var baseWeights = state.Where(p => !IsAdapterName(p.Key)).ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous());
         WriteAtomically(Path.Combine(directory, CheckpointFiles.Weights), path => Safetensors.SaveStateDict(path, baseWeights));
@@ -52,15 +53,7 @@ public static class CheckpointIO
         {
             var adapter = state.Where(p => IsAdapterName(p.Key)).ToDictionary(p => CheckpointFiles.PeftPrefix + p.Key, p => p.Value.detach().cpu().contiguous());
             WriteAtomically(adapterWeights, path => Safetensors.SaveStateDict(path, adapter));
-            var json = new JsonObject
-            {
-                ["peft_type"] = "LORA", ["task_type"] = "CAUSAL_LM", ["r"] = lora.Rank, ["lora_alpha"] = lora.Alpha,
-                ["lora_dropout"] = lora.Dropout, ["bias"] = "none",
-                ["target_modules"] = new JsonArray([.. lora.TargetModules.Select(m => (JsonNode)JsonValue.Create(m))]),
-                ["use_rslora"] = lora.UseRsLora,
-            };
-            if (lora.LayersToTransform is { } layers)
-                json["layers_to_transform"] = new JsonArray([.. layers.Select(l => (JsonNode)JsonValue.Create(l))]);
+            var json = PeftAdapterConfig.Json(lora);
             File.WriteAllText(adapterConfig, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         else

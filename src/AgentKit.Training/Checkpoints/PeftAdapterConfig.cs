@@ -14,6 +14,23 @@ namespace AgentKit.Training.Checkpoints;
 /// </summary>
 internal static class PeftAdapterConfig
 {
+    /// <summary>The <c>adapter_config.json</c> PEFT reads for <paramref name="lora"/>; <paramref name="baseModel"/> is its <c>base_model_name_or_path</c>.</summary>
+    public static JsonObject Json(LoraSettings lora, string? baseModel = null)
+    {
+        var json = new JsonObject
+        {
+            ["peft_type"] = "LORA", ["task_type"] = "CAUSAL_LM", ["r"] = lora.Rank, ["lora_alpha"] = lora.Alpha,
+            ["lora_dropout"] = lora.Dropout, ["bias"] = "none",
+            ["target_modules"] = new JsonArray([.. lora.TargetModules.Select(m => (JsonNode)JsonValue.Create(m))]),
+            ["use_rslora"] = lora.UseRsLora,
+        };
+        if (lora.LayersToTransform is { } layers)
+            json["layers_to_transform"] = new JsonArray([.. layers.Select(l => (JsonNode)JsonValue.Create(l))]);
+        if (baseModel is not null)
+            json["base_model_name_or_path"] = baseModel;
+        return json;
+    }
+
     public static LoraSettings Read(string path, LlamaForCausalLM model)
     {
         try

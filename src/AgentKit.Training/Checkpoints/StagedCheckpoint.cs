@@ -24,6 +24,9 @@ internal static class StagedCheckpoint
             bpe.Save(Path.Combine(staging, TokenizerLoader.FileName));
         else if (tokenizerFile is not null)
             File.Copy(tokenizerFile, Path.Combine(staging, TokenizerLoader.FileName));
+        // An HF base's tokenizer_config.json / chat_template.jinja (its chat template, special tokens) stay with the tokenizer.
+        if (tokenizerFile is not null && Path.GetDirectoryName(Path.GetFullPath(tokenizerFile)) is { } tokenizerDirectory)
+            ChatTemplateFile.CopyCompanions(tokenizerDirectory, staging);
         writeTrainerFiles(staging);
         var old = directory + ".old";
         if (Directory.Exists(old))

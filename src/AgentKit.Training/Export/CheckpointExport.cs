@@ -47,7 +47,8 @@ public sealed record CheckpointExportReport(string Checkpoint, string? Adapter, 
 
 /// <summary>
 /// Writes a TorchSharp checkpoint with its tokenizer as a GGUF llama.cpp runs: its own LoRA merged, then an optional PEFT
-/// adapter (<see cref="PeftAdapter"/>) loaded and merged.
+/// adapter (<see cref="PeftAdapter"/>) loaded and merged. The tokenizer's split rule becomes <c>tokenizer.ggml.pre</c>
+/// (<see cref="HfPreTokenizer"/>) and the checkpoint's chat template (<see cref="ChatTemplateFile"/>) is carried over.
 /// <code>
 /// var report = CheckpointExport.Run(new CheckpointExportOptions { Checkpoint = "runs/sft/final", Output = "model.gguf" }.Validate());
 /// </code>
@@ -73,7 +74,8 @@ public static class CheckpointExport
         }
         GgufExporter.Export(model, ByteLevelBpeTokenizer.Load(tokenizerPath), options.Output, new GgufExportOptions
         {
-            Type = options.Type, PreTokenizer = GgufExportOptions.PreTokenizerFor(tokenizerPath, model.Config.ModelType), Threads = options.Threads,
+            Type = options.Type, PreTokenizer = GgufExportOptions.PreTokenizerFor(tokenizerPath), Threads = options.Threads,
+            ChatTemplate = ChatTemplateFile.Read(options.Checkpoint),
         });
         return new CheckpointExportReport(options.Checkpoint, options.Adapter, options.Output, TypeName(options.Type), model.Config.ModelType,
             model.Config.ParameterCount(), new FileInfo(options.Output).Length, Math.Round(time.GetElapsedTime(started).TotalSeconds, 3));

@@ -40,11 +40,17 @@ public sealed record GgufExportOptions
     };
 
     /// <summary>
-    /// The <see cref="PreTokenizer"/> for a checkpoint's <c>tokenizer.json</c>: <c>gpt-2</c> for a byte-level one
-    /// (what <see cref="Tokenization.ByteLevelBpeTokenizer"/> implements), else <paramref name="modelType"/>.
+    /// <c>tokenizer.chat_template</c>: the checkpoint's own template (<see cref="Tokenization.ChatTemplateFile"/>); null
+    /// writes the ChatML template <see cref="Tokenization.ChatFormat"/> renders when the tokenizer has its tokens.
     /// </summary>
-    public static string PreTokenizerFor(string tokenizerJsonPath, string modelType) =>
-        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(tokenizerJsonPath))?["pre_tokenizer"]?["type"]?.ToString() == "ByteLevel"
-            ? "gpt-2"
-            : modelType;
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>
+    /// The <see cref="PreTokenizer"/> for a checkpoint's <c>tokenizer.json</c>: <c>gpt-2</c> for a byte-level one
+    /// (what <see cref="Tokenization.ByteLevelBpeTokenizer"/> implements), <c>qwen2</c> or <c>llama-bpe</c> for those
+    /// models' split regexes (<see cref="Tokenization.HfPreTokenizer.LlamaCppName"/>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A split llama.cpp has no name for.</exception>
+    public static string PreTokenizerFor(string tokenizerJsonPath) =>
+        Tokenization.HfPreTokenizer.LlamaCppName(Tokenization.TokenizerJson.ReadRoot(tokenizerJsonPath)["pre_tokenizer"]);
 }

@@ -45,6 +45,9 @@ public static class GgufExporter
         }
 
         var arch = config.ModelType == "qwen2" ? "qwen2" : "llama";
+        // llama.cpp's qwen2 graph requires the q/k/v biases; it has no variant without them.
+        if (arch == "qwen2" && !config.HasQkvBias)
+            throw new InvalidOperationException("llama.cpp's qwen2 architecture needs q/k/v biases, and this model has attention_bias = false.");
         var writer = new GgufWriter();
         writer.Add("general.architecture", GgufValue.String(arch));
         writer.Add("general.name", GgufValue.String(options.Name ?? Path.GetFileNameWithoutExtension(path)));
@@ -59,7 +62,7 @@ public static class GgufExporter
         writer.Add($"{arch}.rope.dimension_count", GgufValue.UInt32((uint)config.HeadDim));
         writer.Add($"{arch}.attention.layer_norm_rms_epsilon", GgufValue.Float32((float)config.RmsNormEps));
         writer.Add($"{arch}.vocab_size", GgufValue.UInt32((uint)config.VocabSize));
-        AddTokenizer(writer, tokenizer, config, options.PreTokenizer);
+        AddTokenizer(writer, tokenizer, config, options.PreTokenizer, options.ChatTemplate);
 
         var state = model.state_dict();
         var matrixType = options.Type == GgufExportType.F32 ? GgmlType.F32 : GgmlType.F16;
@@ -133,7 +136,7 @@ public static class GgufExporter
             throw new InvalidOperationException($"llama.cpp could not quantise '{source}' to q8_0.");
     }
 
-    private static void AddTokenizer(GgufWriter writer, ByteLevelBpeTokenizer tokenizer, LlamaConfig config, string preTokenizer)
+    private static void AddTokenizer(GgufWriter writer, ByteLevelBpeTokenizer tokenizer, LlamaConfig config, string preTokenizer, string? chatTemplate)
     {
         var tokens = tokenizer.Tokens.ToList();
         var types = tokens.Select(t => tokenizer.SpecialTokens.ContainsKey(t) ? 3 : 1).ToList();
@@ -158,7 +161,9 @@ public static class GgufExporter
             writer.Add("tokenizer.ggml.eos_token_id", GgufValue.UInt32((uint)eosId));
         writer.Add("tokenizer.ggml.add_bos_token", GgufValue.Bool(false));
         writer.Add("tokenizer.ggml.add_eos_token", GgufValue.Bool(false));
-        if (tokenizer.SpecialTokenId(ChatFormat.ImStart) is not null)
+        if (chatTemplate is not null)
+            writer.Add("tokenizer.chat_template", GgufValue.String(chatTemplate));
+        else if (tokenizer.SpecialTokenId(ChatFormat.ImStart) is not null)
             writer.Add("tokenizer.chat_template", GgufValue.String(ChatFormat.JinjaTemplate));
     }
 }

@@ -55,6 +55,15 @@ public sealed record LlamaConfig
     /// <summary>HF <c>torch_dtype</c> recorded in saved configs (tensors are always loaded as float32 here).</summary>
     [JsonPropertyName("torch_dtype")] public string TorchDtype { get; init; } = "float32";
 
+    /// <summary>HF <c>hidden_act</c> of the MLP; only <c>silu</c> (SwiGLU) is implemented.</summary>
+    [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "silu";
+
+    /// <summary>HF <c>rope_scaling</c> (YaRN, Llama 3, linear, …); not implemented, so a config that sets it is refused.</summary>
+    [JsonPropertyName("rope_scaling")] public System.Text.Json.Nodes.JsonObject? RopeScaling { get; init; }
+
+    /// <summary>Qwen2's <c>use_sliding_window</c>; attention here is always full, so <c>true</c> is refused.</summary>
+    [JsonPropertyName("use_sliding_window")] public bool? UseSlidingWindow { get; init; }
+
     /// <summary>HF architecture class names.</summary>
     [JsonPropertyName("architectures")] public IReadOnlyList<string>? Architectures { get; init; }
 
@@ -86,6 +95,12 @@ public sealed record LlamaConfig
             throw new ArgumentException($"rms_norm_eps must be > 0, got {RmsNormEps}.");
         if (!(RopeTheta > 0))
             throw new ArgumentException($"rope_theta must be > 0, got {RopeTheta}.");
+        if (HiddenAct != "silu")
+            throw new ArgumentException($"hidden_act '{HiddenAct}' is not supported; the MLP is SwiGLU (silu).");
+        if (RopeScaling is not null)
+            throw new ArgumentException($"rope_scaling {RopeScaling.ToJsonString()} is not supported; only plain RoPE (rope_theta) is implemented.");
+        if (UseSlidingWindow == true)
+            throw new ArgumentException("use_sliding_window = true is not supported; attention here is always over the whole context.");
         if (BosTokenId is { } bos && (bos < 0 || bos >= VocabSize))
             throw new ArgumentException($"bos_token_id {bos} is outside the vocabulary of {VocabSize}.");
         if (EosTokenId is { } eos && (eos < 0 || eos >= VocabSize))

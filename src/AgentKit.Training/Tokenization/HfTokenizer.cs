@@ -9,7 +9,8 @@ namespace AgentKit.Training.Tokenization;
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> of a byte-level BPE model (GPT-2, Qwen2, Llama-3 families) loaded with
 /// Microsoft.ML.Tokenizers' byte-level <see cref="BpeTokenizer"/>. Added tokens are matched first. Words are split
-/// with the file's own <c>Split</c> regex when it has one (Qwen2, Llama 3), else with GPT-2's pattern.
+/// with the file's own <c>Split</c> regex when it has one (Qwen2, Llama 3), else with GPT-2's pattern; an <c>NFC</c>
+/// normalizer (Qwen2's) is applied to the text between added tokens.
 /// </summary>
 public sealed class HfTokenizer : ITextTokenizer
 {
@@ -19,8 +20,11 @@ public sealed class HfTokenizer : ITextTokenizer
 
     private readonly Dictionary<int, int> _byteLengths;
 
-    private HfTokenizer(BpeTokenizer inner, Dictionary<string, int> special, int vocabSize, Dictionary<int, int> byteLengths)
+    private readonly bool _nfc;
+
+    private HfTokenizer(BpeTokenizer inner, Dictionary<string, int> special, int vocabSize, Dictionary<int, int> byteLengths, bool nfc)
     {
+        _nfc = nfc;
         _byteLengths = byteLengths;
         _inner = inner;
         _special = special;
@@ -65,7 +69,7 @@ public sealed class HfTokenizer : ITextTokenizer
                 if (!special.TryAdd(content, TokenizerJson.Id(added["id"], $"added_tokens[{content}].id")))
                     throw new InvalidDataException($"added token '{content}' is listed twice");
             }
-            var pattern = FindSplitPattern(root["pre_tokenizer"]) ?? Gpt2Pattern;
+            var pattern = HfPreTokenizer.FindSplitPattern(root["pre_tokenizer"]) ?? HfPreTokenizer.Gpt2Pattern;
             var inner = BpeTokenizer.Create(new BpeOptions(vocab)
             {
                 Merges = merges,
@@ -80,7 +84,9 @@ public sealed class HfTokenizer : ITextTokenizer
             var byteLengths = vocab.ToDictionary(p => p.Value, p => p.Key.Length);
             foreach (var (content, id) in special)
                 byteLengths[id] = Encoding.UTF8.GetByteCount(content);
-            return new HfTokenizer(inner, special, maxId + 1, byteLengths);
+            // Qwen2's tokenizer normalises to NFC before splitting; other normalisers are not applied.
+            var nfc = (string?)root["normalizer"]?["type"] == "NFC";
+            return new HfTokenizer(inner, special, maxId + 1, byteLengths, nfc);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException or InvalidDataException)
         {
@@ -96,17 +102,6 @@ public sealed class HfTokenizer : ITextTokenizer
         _ => TokenizerJson.String(merge, "model.merges[]"),
     };
 
-    private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
-
-    private static string? FindSplitPattern(JsonNode? preTokenizer)
-    {
-        if (preTokenizer is null)
-            return null;
-        if ((string?)preTokenizer["type"] == "Split" && preTokenizer["pattern"]?["Regex"] is { } regex)
-            return (string?)regex;
-        return (preTokenizer["pretokenizers"] as JsonArray ?? []).Select(FindSplitPattern).FirstOrDefault(p => p is not null);
-    }
-
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text)
     {
@@ -119,7 +114,7 @@ public sealed class HfTokenizer : ITextTokenizer
                 .Where(p => p.At >= 0).OrderBy(p => p.At).FirstOrDefault((-1, ""));
             var end = at < 0 ? text.Length : at;
             if (end > start)
-                ids.AddRange(_inner.EncodeToIds(text[start..end]));
+                ids.AddRange(_inner.EncodeToIds(_nfc ? text[start..end].Normalize(NormalizationForm.FormC) : text[start..end]));
             if (at < 0)
                 break;
             ids.Add(_special[token]);
