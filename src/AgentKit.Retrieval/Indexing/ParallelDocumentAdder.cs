@@ -129,7 +129,10 @@ internal sealed class ParallelDocumentAdder : IDisposable
         if (_queue is not null)
         {
             _queue.CompleteAdding();
-            if (_added < _handedOver || _batch.Count > 0)
+            bool unfinished;
+            lock (_gate)
+                unfinished = _added < _handedOver || _batch.Count > 0;
+            if (unfinished)
                 _stop.Cancel(); // leaving early (an error): the caller rolls back, so pending documents do not matter
             foreach (var worker in _workers)
                 worker.Join();
