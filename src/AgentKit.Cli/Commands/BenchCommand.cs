@@ -23,6 +23,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchServeCommand.Create());
         command.Subcommands.Add(BenchAgentCommand.Create());
         command.Subcommands.Add(BenchTrainCommand.Create());
+        command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(Generate());
         return command;
     }

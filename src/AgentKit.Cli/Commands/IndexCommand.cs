@@ -1,21 +1,29 @@
-// agentkit index --corpus corpus.jsonl --out index/ [--json]
+// agentkit index --corpus corpus.jsonl|psgs.tsv --out index/ [--format jsonl|tsv] [--threads N] [--commit-every N] [--restart] [--json]
 using System.CommandLine;
+using AgentKit.Retrieval.Corpus;
 using AgentKit.Retrieval.Indexing;
 using Spectre.Console;
 
 namespace AgentKit.Cli.Commands;
 
-/// <summary><c>agentkit index</c>: builds a BM25 Lucene index from a JSONL corpus of <c>{"id","title","text"}</c> lines.</summary>
+/// <summary>
+/// <c>agentkit index</c>: builds a BM25 Lucene index from a JSONL corpus of <c>{"id","title","text"}</c> lines or a wiki-18 TSV
+/// (<see cref="LuceneIndexBuilder.BuildFromFile"/>); run again after a kill, it resumes from the last checkpoint.
+/// </summary>
 internal static class IndexCommand
 {
-    private sealed record IndexReport(string Index, string Corpus, long Documents, double Seconds, long SizeBytes);
+    private sealed record IndexReport(string Index, string Corpus, long Documents, long ResumedFrom, int Threads, double Seconds, double PassagesPerSecond, long SizeBytes);
 
     public static Command Create()
     {
-        var corpus = new Option<string>("--corpus") { Description = "JSONL corpus, one {\"id\",\"title\",\"text\"} object per line.", Required = true };
+        var corpus = new Option<string>("--corpus") { Description = "JSONL corpus (one {\"id\",\"title\",\"text\"} object per line) or TSV with the header id, text, title (wiki-18).", Required = true };
+        var format = new Option<string?>("--format") { Description = "jsonl or tsv (default: tsv for a .tsv file, else jsonl)." };
+        var threads = new Option<int?>("--threads") { Description = "Threads analysing documents (default: one per core)." };
+        var commitEvery = new Option<int?>("--commit-every") { Description = "Passages between checkpoints a killed build resumes from (default 200000)." };
+        var restart = new Option<bool>("--restart") { Description = "Start over instead of resuming an interrupted build found in --out." };
         var output = new Option<string>("--out") { Description = "Directory to write the index to (new, empty, or an earlier index to replace).", Required = true };
         var json = CommonOptions.Json();
-        var command = new Command("index", "Build a BM25 search index from a JSONL corpus.") { corpus, output, json };
+        var command = new Command("index", "Build a BM25 search index from a JSONL or TSV corpus; resumes an interrupted build.") { corpus, output, format, threads, commitEvery, restart, json };
 
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
@@ -26,19 +34,39 @@ internal static class IndexCommand
             if (LuceneIndexBuilder.CheckOutputDirectory(outDir) is { } problem)
                 throw new CliUsageException(problem);
 
-            var builder = new LuceneIndexBuilder();
-            var result = pr.GetValue(json)
-                ? builder.BuildFromFile(corpusPath, outDir, progress: null, ct)
-                : BuildWithProgressBar(builder, corpusPath, outDir, pr.InvocationConfiguration.Error, ct);
+            var corpusFormat = pr.GetValue(format) switch
+            {
+                null => CorpusFormats.FromPath(corpusPath),
+                var f when f.Equals("jsonl", StringComparison.OrdinalIgnoreCase) => CorpusFormat.Jsonl,
+                var f when f.Equals("tsv", StringComparison.OrdinalIgnoreCase) => CorpusFormat.Tsv,
+                var f => throw new CliUsageException($"--format must be jsonl or tsv, got '{f}'."),
+            };
+            var defaults = new LuceneIndexOptions();
+            var builder = CliUsageException.Check(() => new LuceneIndexBuilder(defaults with
+            {
+                Threads = pr.GetValue(threads) ?? defaults.Threads, CommitInterval = pr.GetValue(commitEvery) ?? defaults.CommitInterval, Resume = !pr.GetValue(restart),
+            }), message => message.Replace("Threads", "--threads").Replace("CommitInterval", "--commit-every"));
+            IndexBuildResult result;
+            try
+            {
+                result = pr.GetValue(json)
+                    ? builder.BuildFromFile(corpusPath, outDir, progress: null, ct, corpusFormat)
+                    : BuildWithProgressBar(builder, corpusPath, outDir, corpusFormat, pr.InvocationConfiguration.Error, ct);
+            }
+            catch (CorpusChangedException ex)
+            {
+                throw new CliUsageException($"--out: {ex.Message}");
+            }
 
-            var report = new IndexReport(Path.GetFullPath(outDir), corpusPath, result.Documents, Math.Round(result.Elapsed.TotalSeconds, 3), result.SizeBytes);
+            var report = new IndexReport(Path.GetFullPath(outDir), corpusPath, result.Documents, result.ResumedFrom, result.Threads,
+                Math.Round(result.Elapsed.TotalSeconds, 3), Math.Round(result.PassagesPerSecond), result.SizeBytes);
             CliOutput.Write(pr, pr.GetValue(json), report, console => console.Write(ReportTable(report)));
             return Task.FromResult(CliApp.Success);
         });
         return command;
     }
 
-    private static IndexBuildResult BuildWithProgressBar(LuceneIndexBuilder builder, string corpusPath, string outDir, TextWriter stderr, CancellationToken ct) =>
+    private static IndexBuildResult BuildWithProgressBar(LuceneIndexBuilder builder, string corpusPath, string outDir, CorpusFormat format, TextWriter stderr, CancellationToken ct) =>
         SpectreConsoles.For(stderr).Progress().Start(ctx =>
         {
             var task = ctx.AddTask("Indexing", autoStart: true, maxValue: 1.0);
@@ -46,12 +74,13 @@ internal static class IndexCommand
             {
                 if (p.Fraction is { } fraction)
                     task.Value = fraction;
-                task.Description = $"Indexing ({p.Documents:N0} documents)";
-            }), ct);
+                task.Description = $"Indexing ({p.Documents:N0} passages, {p.PassagesPerSecond:N0}/s)";
+            }), ct, format);
             task.Value = task.MaxValue;
             return result;
         });
 
-    private static Table ReportTable(IndexReport report) => new Table().AddColumns("documents", "seconds", "index size", "index")
-        .AddRow(report.Documents.ToString("N0"), report.Seconds.ToString("F2"), CliOutput.Bytes(report.SizeBytes), Markup.Escape(report.Index));
+    private static Table ReportTable(IndexReport report) => new Table().AddColumns("documents", "resumed from", "threads", "seconds", "passages/s", "index size", "index")
+        .AddRow(report.Documents.ToString("N0"), report.ResumedFrom.ToString("N0"), report.Threads.ToString(), report.Seconds.ToString("F2"),
+            report.PassagesPerSecond.ToString("N0"), CliOutput.Bytes(report.SizeBytes), Markup.Escape(report.Index));
 }

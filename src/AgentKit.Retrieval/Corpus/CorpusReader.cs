@@ -1,48 +1,69 @@
-using System.Text;
-using System.Text.Json;
-
 namespace AgentKit.Retrieval.Corpus;
 
 /// <summary>
-/// Streams the documents of a JSONL corpus, one <c>{"id","title","text"}</c> object per line, validating
-/// as it goes: a malformed line, a missing or non-string field, an empty id or a repeated id throws a
-/// <see cref="CorpusFormatException"/> naming the line. Blank lines are skipped.
+/// Streams the documents of a corpus in <see cref="CorpusFormat.Jsonl"/> or <see cref="CorpusFormat.Tsv"/>, validating as
+/// it goes: a malformed record, a missing field, an empty id or (unless turned off) a repeated id throws a
+/// <see cref="CorpusFormatException"/> naming the line. Blank lines are skipped. Memory does not grow with the corpus,
+/// except for the set of ids seen when duplicate ids are checked. <see cref="Position"/> is exact, so a reader can be
+/// opened again where an earlier one stopped.
 /// </summary>
 public sealed class CorpusReader : IDisposable
 {
-    private readonly TextReader _reader;
+    private readonly Utf8LineReader _lines;
     private readonly string _source;
+    private readonly CorpusFormat _format;
+    private readonly CorpusPosition _start;
+    private readonly bool _checkDuplicateIds;
     private bool _started;
 
-    /// <summary>Reads from <paramref name="reader"/>; <paramref name="source"/> names it in error messages.</summary>
-    public CorpusReader(TextReader reader, string source, long? totalBytes = null)
+    /// <summary>Reads from <paramref name="stream"/>; <paramref name="source"/> names it in error messages.</summary>
+    /// <param name="stream">The corpus bytes (UTF-8). Must be seekable when <paramref name="start"/> is not the start.</param>
+    /// <param name="source">Name of the corpus in error messages (usually its path).</param>
+    /// <param name="format">How records are stored.</param>
+    /// <param name="start">Where to begin; a TSV header is still read from the start of the stream.</param>
+    /// <param name="checkDuplicateIds">
+    /// Remember every id to reject repeats, naming both lines. Memory grows with the corpus; turn it off for a
+    /// wiki-sized corpus and check uniqueness elsewhere (the index builder checks its id terms).
+    /// </param>
+    public CorpusReader(Stream stream, string source, CorpusFormat format = CorpusFormat.Jsonl, CorpusPosition start = default, bool checkDuplicateIds = true)
     {
-        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
-        _reader = reader;
+        if (start.ByteOffset < 0 || start.LineNumber < 0)
+            throw new ArgumentOutOfRangeException(nameof(start), start, "A corpus position is never negative.");
+        if (start.ByteOffset > 0 && !stream.CanSeek)
+            throw new ArgumentException("Starting past the beginning needs a seekable stream.", nameof(stream));
+        _lines = new Utf8LineReader(stream, 0);
         _source = source;
-        TotalBytes = totalBytes;
+        _format = format;
+        _start = start;
+        _checkDuplicateIds = checkDuplicateIds;
+        TotalBytes = stream.CanSeek ? stream.Length : null;
+        Position = start;
     }
 
-    /// <summary>Opens the corpus file at <paramref name="path"/>.</summary>
+    /// <summary>Opens the corpus file at <paramref name="path"/>; the format defaults to <see cref="CorpusFormats.FromPath"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static CorpusReader OpenFile(string path)
+    public static CorpusReader OpenFile(string path, CorpusFormat? format = null, CorpusPosition start = default, bool checkDuplicateIds = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"Corpus file not found: {path}", path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return new CorpusReader(new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), path, stream.Length);
+        return new CorpusReader(stream, path, format ?? CorpusFormats.FromPath(path), start, checkDuplicateIds);
     }
 
     /// <summary>Size of the input in bytes, when known (for progress).</summary>
     public long? TotalBytes { get; }
 
-    /// <summary>Approximate UTF-8 bytes consumed so far (for progress).</summary>
-    public long BytesRead { get; private set; }
+    /// <summary>Bytes consumed by the documents read so far (exact; for progress).</summary>
+    public long BytesRead => Position.ByteOffset;
 
     /// <summary>Number of the last line read (1-based).</summary>
     public long LineNumber { get; private set; }
+
+    /// <summary>Just after the last document returned: where a later reader continues.</summary>
+    public CorpusPosition Position { get; private set; }
 
     /// <summary>Reads the documents in order. Can be enumerated once.</summary>
     public IEnumerable<CorpusDocument> ReadDocuments()
@@ -55,70 +76,50 @@ public sealed class CorpusReader : IDisposable
 
     private IEnumerable<CorpusDocument> ReadCore()
     {
+        var tsv = _format == CorpusFormat.Tsv ? ReadHeader() : null;
+        if (_start.ByteOffset > _lines.Position)
+            _lines.Seek(_start.ByteOffset);
+        LineNumber = Math.Max(LineNumber, _start.LineNumber);
+
         // id -> line of first occurrence, so a duplicate names both lines.
-        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (_reader.ReadLine() is { } line)
+        var seen = _checkDuplicateIds ? new Dictionary<string, long>(StringComparer.Ordinal) : null;
+        while (_lines.ReadLine() is { } line)
         {
             LineNumber++;
-            BytesRead += Encoding.UTF8.GetByteCount(line) + 1;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
 
-            var document = Parse(line);
-            if (!seen.TryAdd(document.Id, LineNumber))
-                throw Error($"duplicate id \"{document.Id}\" (first seen on line {seen[document.Id]}).");
+            var firstLine = LineNumber;
+            var document = tsv is null ? JsonlRecord.Parse(line, Error) : tsv.Parse(line, NextLine, Error);
+            if (seen is not null && !seen.TryAdd(document.Id, firstLine))
+                throw Error($"duplicate id \"{document.Id}\" (first seen on line {seen[document.Id]}).", null);
+            Position = new CorpusPosition(_lines.Position, LineNumber);
             yield return document;
         }
+        Position = new CorpusPosition(_lines.Position, LineNumber);
     }
 
-    private CorpusDocument Parse(string line)
+    private TsvRecord ReadHeader()
     {
-        JsonDocument json;
-        try
+        while (_lines.ReadLine() is { } line)
         {
-            json = JsonDocument.Parse(line);
+            LineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+                return TsvRecord.FromHeader(line, Error);
         }
-        catch (JsonException ex)
-        {
-            throw Error($"not valid JSON ({ex.Message})", ex);
-        }
-
-        using (json)
-        {
-            if (json.RootElement.ValueKind != JsonValueKind.Object)
-                throw Error($"expected a JSON object with \"id\", \"title\" and \"text\", got {Describe(json.RootElement.ValueKind)}.");
-            var id = RequiredString(json.RootElement, "id");
-            if (id.Trim().Length == 0)
-                throw Error("field \"id\" must not be empty.");
-            return new CorpusDocument(id, RequiredString(json.RootElement, "title"), RequiredString(json.RootElement, "text"));
-        }
+        throw Error("the file is empty; a TSV corpus starts with the header id, text, title.", null);
     }
 
-    private string RequiredString(JsonElement obj, string name)
+    private string? NextLine()
     {
-        if (!obj.TryGetProperty(name, out var value))
-            throw Error($"missing field \"{name}\".");
-        // Numeric ids are common in public corpora; accept them as their literal text.
-        if (name == "id" && value.ValueKind == JsonValueKind.Number)
-            return value.GetRawText();
-        if (value.ValueKind != JsonValueKind.String)
-            throw Error($"field \"{name}\" must be a string, got {Describe(value.ValueKind)}.");
-        return value.GetString()!;
+        var line = _lines.ReadLine();
+        if (line is not null)
+            LineNumber++;
+        return line;
     }
 
-    private CorpusFormatException Error(string problem, Exception? inner = null) => new(_source, LineNumber, problem, inner);
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
+    private CorpusFormatException Error(string problem, Exception? inner) => new(_source, LineNumber, problem, inner);
 
     /// <inheritdoc />
-    public void Dispose() => _reader.Dispose();
+    public void Dispose() => _lines.Dispose();
 }

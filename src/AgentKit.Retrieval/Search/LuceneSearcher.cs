@@ -55,7 +55,19 @@ public sealed class LuceneSearcher : IPassageSearcher, IPassageCatalog, IDisposa
         var directory = FSDirectory.Open(indexDirectory);
         try
         {
-            return new LuceneSearcher(indexDirectory, directory, DirectoryReader.Open(directory), options);
+            var reader = DirectoryReader.Open(directory);
+            if (IndexCheckpoint.FromUserData(reader.IndexCommit.UserData) is { Complete: false } checkpoint)
+            {
+                reader.Dispose();
+                throw new InvalidDataException(
+                    $"{indexDirectory} holds an interrupted build of {checkpoint.Corpus} ({checkpoint.Passages:N0} passages so far); run 'agentkit index' on the same corpus again to finish it.");
+            }
+            return new LuceneSearcher(indexDirectory, directory, reader, options);
+        }
+        catch (InvalidDataException)
+        {
+            directory.Dispose();
+            throw;
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {

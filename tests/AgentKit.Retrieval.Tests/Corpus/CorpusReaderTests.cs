@@ -5,7 +5,7 @@ namespace AgentKit.Retrieval.Tests.Corpus;
 public sealed class CorpusReaderTests
 {
     private static List<CorpusDocument> Read(string jsonl) =>
-        new CorpusReader(new StringReader(jsonl), "test.jsonl").ReadDocuments().ToList();
+        new CorpusReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), "test.jsonl").ReadDocuments().ToList();
 
     [Fact]
     public void Reads_documents_in_order_and_skips_blank_lines()
@@ -65,8 +65,8 @@ public sealed class CorpusReaderTests
     [Fact]
     public void Tracks_bytes_for_progress()
     {
-        const string jsonl = "{\"id\":\"a\",\"title\":\"A\",\"text\":\"é\"}\n";
-        using var reader = new CorpusReader(new StringReader(jsonl), "t", totalBytes: System.Text.Encoding.UTF8.GetByteCount(jsonl));
+        const string jsonl = "{\"id\":\"a\",\"title\":\"A\",\"text\":\"é\"}\r\n";
+        using var reader = new CorpusReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(jsonl)), "t");
 
         _ = reader.ReadDocuments().ToList();
 
