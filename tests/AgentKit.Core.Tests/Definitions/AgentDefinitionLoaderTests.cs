@@ -111,6 +111,17 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         Assert.Equal("example", d.Name);
     }
 
+    [Fact]
+    public void The_paper_recipe_agent_loads_with_search_over_its_wiki_index_and_an_endpoint_model()
+    {
+        var loaded = AgentDefinitionLoader.Load(Path.Combine(RepoRoot(), "agents", "paper"));
+        Assert.Equal("paper", loaded.Definition.Name);
+        Assert.Equal(["Search"], loaded.Definition.Tools);
+        Assert.Equal("http://127.0.0.1:8000/v1", loaded.Definition.Model.Endpoint);
+        Assert.Null(loaded.ModelPath);
+        Assert.Contains("Search", loaded.Definition.Instructions);
+    }
+
     internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
