@@ -265,12 +265,17 @@ public sealed class Agent
         Chosen = index == vote.ChosenIndex,
     };
 
-    /// <summary>One line, no backticks: the prefix must fit the action format it is forced into.</summary>
+    /// <summary>
+    /// One line, no backticks, no control characters: the prefix must fit the action format it is forced into, and a
+    /// model's chain of thought (a first thought) can hold anything, a NUL included, which no grammar can.
+    /// </summary>
     private static string? NormalizePrefix(string? prefix)
     {
         if (string.IsNullOrWhiteSpace(prefix))
             return null;
-        return string.Join(' ', prefix.Replace('`', '\'').Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var printable = new string([.. prefix.Replace('`', '\'').Select(c => c is '\r' or '\n' ? '\n' : char.IsControl(c) ? ' ' : c)]);
+        var line = string.Join(' ', printable.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length == 0 ? null : line;
     }
 
     /// <summary>

@@ -21,8 +21,9 @@ internal sealed class EvalBenchmarkOptions
     public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "The judge's model name at --judge-endpoint." };
     public Option<string?> Out { get; } = new("--out") { Description = "Write the benchmark results (per set, per N, per question) to this JSON file." };
     public Option<string?> Plot { get; } = new("--plot") { Description = "Draw a bar chart of accuracy per set and N to this PNG file." };
+    public Option<bool> FirstThought { get; } = new("--first-thought") { Description = "Agent mode: force the model's own first chain-of-thought paragraph as the start of each run (the paper's first-thought prefix)." };
 
-    public IEnumerable<Option> All => [Benchmark, Mode, Kind, JudgeEndpoint, JudgeModel, Out, Plot];
+    public IEnumerable<Option> All => [Benchmark, Mode, Kind, JudgeEndpoint, JudgeModel, Out, Plot, FirstThought];
 
     /// <summary>The flags given that only apply with --benchmark.</summary>
     public IEnumerable<string> BenchmarkOnlyFlagsGiven(ParseResult pr) =>
@@ -30,6 +31,7 @@ internal sealed class EvalBenchmarkOptions
         {
             (Mode, pr.GetValue(Mode) is not null), (Kind, pr.GetValue(Kind) is not null), (JudgeEndpoint, pr.GetValue(JudgeEndpoint) is not null),
             (JudgeModel, pr.GetValue(JudgeModel) is not null), (Out, pr.GetValue(Out) is not null), (Plot, pr.GetValue(Plot) is not null),
+            (FirstThought, pr.GetValue(FirstThought)),
         }.Where(x => x.Given).Select(x => x.Option.Name);
 }
 
@@ -52,8 +54,8 @@ internal static class EvalBenchmarkRun
         BenchmarkKind? kind = null;
         if (pr.GetValue(flags.Kind) is { } kindText)
             kind = BenchmarkKinds.TryParse(kindText, out var parsed) ? parsed : throw new CliUsageException($"--kind takes qa or math, got '{kindText}'.");
-        var options = CliUsageException.Check(() => new BenchmarkEvalOptions { Mode = mode, CandidateCounts = counts, Limit = limit }.Validate(),
-            message => message.Replace("the question limit", "--limit").Replace("candidate count", "--n count"));
+        var options = CliUsageException.Check(() => new BenchmarkEvalOptions { Mode = mode, CandidateCounts = counts, Limit = limit, FirstThought = pr.GetValue(flags.FirstThought) }.Validate(),
+            message => message.Replace("the question limit", "--limit").Replace("candidate count", "--n count").Replace("the first-thought prefix", "--first-thought"));
         if (pr.GetValue(flags.Plot) is { } plotPath && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException($"--plot writes a PNG file; give a name ending in .png, got '{plotPath}'.");
         using var judgeGenerator = OpenJudge(pr, flags);

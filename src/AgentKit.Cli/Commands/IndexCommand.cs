@@ -80,7 +80,13 @@ internal static class IndexCommand
             return result;
         });
 
-    private static Table ReportTable(IndexReport report) => new Table().AddColumns("documents", "resumed from", "threads", "seconds", "passages/s", "index size", "index")
-        .AddRow(report.Documents.ToString("N0"), report.ResumedFrom.ToString("N0"), report.Threads.ToString(), report.Seconds.ToString("F2"),
-            report.PassagesPerSecond.ToString("N0"), CliOutput.Bytes(report.SizeBytes), Markup.Escape(report.Index));
+    // One figure per row: seven columns side by side wrap their headers in a narrow terminal.
+    private static Table ReportTable(IndexReport report) => new Table().AddColumns("figure", "value")
+        .AddRow("documents", report.Documents.ToString("N0"))
+        .AddRow("resumed from", report.ResumedFrom.ToString("N0"))
+        .AddRow("threads", report.Threads.ToString())
+        .AddRow("seconds", report.Seconds.ToString("F2"))
+        .AddRow("passages/s", report.PassagesPerSecond.ToString("N0"))
+        .AddRow("index size", CliOutput.Bytes(report.SizeBytes))
+        .AddRow("index", Markup.Escape(report.Index));
 }

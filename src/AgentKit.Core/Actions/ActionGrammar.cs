@@ -32,22 +32,43 @@ public static class ActionGrammar
             "");
     }
 
-    /// <summary>A GBNF string literal for <paramref name="text"/>.</summary>
+    /// <summary>
+    /// A GBNF string literal for <paramref name="text"/>, written in printable ASCII only: everything else as a
+    /// <c>\xHH</c>, <c>\uHHHH</c> or <c>\UHHHHHHHH</c> escape, since a raw NUL ends llama.cpp's grammar text early and a
+    /// lone surrogate has no UTF-8 form (it becomes U+FFFD).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="text"/> holds a NUL: no token can produce one, and llama.cpp
+    /// aborts the whole process on a NUL in a grammar, escaped or not.</exception>
     public static string Literal(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains('\0'))
+            throw new ArgumentException("A grammar literal cannot hold a NUL character (no token produces one, and llama.cpp aborts on it).", nameof(text));
         var sb = new StringBuilder("\"");
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            sb.Append(c switch
+            var c = text[i];
+            switch (c)
             {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => c.ToString(),
-            });
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case >= ' ' and <= '~': sb.Append(c); break;
+                case < ' ' or '\x7f': sb.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture)); break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        sb.Append("\\U").Append(char.ConvertToUtf32(c, text[++i]).ToString("X8", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        var unit = char.IsSurrogate(c) ? '\uFFFD' : c;
+                        sb.Append("\\u").Append(((int)unit).ToString("X4", CultureInfo.InvariantCulture));
+                    }
+                    break;
+            }
         }
         return sb.Append('"').ToString();
     }

@@ -25,6 +25,12 @@ public sealed record BenchmarkEvalOptions
     /// <summary>Tokens a chain-of-thought reply may take (default 1024).</summary>
     public int CotMaxTokens { get; init; } = 1024;
 
+    /// <summary>
+    /// Agent mode: before each run, ask the hosted model itself for a chain of thought and force its first paragraph as
+    /// the start of the first step (the paper's first-thought prefix at inference, <see cref="Core.Distillation.FirstThought"/>).
+    /// </summary>
+    public bool FirstThought { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public BenchmarkEvalOptions Validate()
     {
@@ -38,6 +44,8 @@ public sealed record BenchmarkEvalOptions
             throw new ArgumentException($"candidate counts repeat: {string.Join(",", CandidateCounts)}.");
         if (Limit is < 1)
             throw new ArgumentException($"the question limit must be at least 1, got {Limit}.");
+        if (FirstThought && Mode != BenchmarkMode.Agent)
+            throw new ArgumentException("the first-thought prefix starts an agent run; it has no use in chain-of-thought mode.");
         if (CotMaxTokens < 1)
             throw new ArgumentException($"the chain-of-thought token limit must be at least 1, got {CotMaxTokens}.");
         return this;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentKit.Abstractions.Trajectories;
 using AgentKit.Core;
+using AgentKit.Core.Distillation;
 using AgentKit.Core.Running;
 using AgentKit.Core.Scoring.Benchmarks;
 
@@ -50,24 +51,35 @@ public static class BenchmarkEvaluation
         foreach (var task in tasks)
         {
             var answered = agent is not null
-                ? await AnswerWithAgentAsync(agent, task, ct).ConfigureAwait(false)
+                ? await AnswerWithAgentAsync(agent, host, task, options.FirstThought, ct).ConfigureAwait(false)
                 : await AnswerWithChainOfThoughtAsync(host, set.Kind, task, n, options.CotMaxTokens, ct).ConfigureAwait(false);
             var gold = task.ReferenceAnswer!;
             var score = scorer.Score(answered.Prediction, gold);
             var verdict = judge is null ? null : await JudgeAsync(judge, task.Question, gold, score.Extracted ?? answered.Prediction, ct).ConfigureAwait(false);
             results.Add(new BenchmarkQuestionResult(task.Id, task.Question, gold, answered.Prediction, score.Extracted, score.Correct,
-                score.ExactMatch, score.F1 is { } f1 ? Math.Round(f1, 4) : null, verdict, answered.Steps, answered.Seconds, answered.Replies, answered.Error));
+                score.ExactMatch, score.F1 is { } f1 ? Math.Round(f1, 4) : null, verdict, answered.Steps, answered.Seconds, answered.Replies, answered.Error)
+            {
+                FirstThought = answered.FirstThought,
+            });
             progress?.Report(new BenchmarkProgress(set.Name, n, results.Count, tasks.Count, results.Count(r => r.Correct)));
         }
         return Summarize(set, n, judge is not null, results);
     }
 
-    private sealed record Answered(string? Prediction, int Steps, double Seconds, IReadOnlyList<string>? Replies, string? Error);
+    private sealed record Answered(string? Prediction, int Steps, double Seconds, IReadOnlyList<string>? Replies, string? Error, string? FirstThought = null);
 
-    private static async Task<Answered> AnswerWithAgentAsync(Agent agent, TrajectoryTask task, CancellationToken ct)
+    private static async Task<Answered> AnswerWithAgentAsync(Agent agent, AgentHost host, TrajectoryTask task, bool firstThought, CancellationToken ct)
     {
-        var result = await TaskEvaluator.RunOneAsync(agent, task, null, ct).ConfigureAwait(false);
-        return new Answered(result.Answer, result.Steps, result.Seconds, null, result.Error);
+        AgentRunSettings? settings = null;
+        if (firstThought)
+        {
+            // The student's own chain of thought; a model that writes none runs without a prefix.
+            var sampling = host.Agent.Definition.Sampling;
+            var prefix = await FirstThought.GetAsync(host.Generator, task.Question, sampling.Temperature, sampling.Seed, sampling.MaxTokensPerStep, ct).ConfigureAwait(false);
+            settings = prefix is null ? null : new AgentRunSettings { FirstThoughtPrefix = prefix };
+        }
+        var result = await TaskEvaluator.RunOneAsync(agent, task, settings, ct).ConfigureAwait(false);
+        return new Answered(result.Answer, result.Steps, result.Seconds, null, result.Error, settings?.FirstThoughtPrefix);
     }
 
     private static async Task<Answered> AnswerWithChainOfThoughtAsync(AgentHost host, BenchmarkKind kind, TrajectoryTask task, int n, int maxTokens, CancellationToken ct)

@@ -17,7 +17,11 @@ namespace AgentKit.Hosting.Evaluation;
 /// <param name="Replies">Chain-of-thought mode: every sampled reply (null in agent mode).</param>
 /// <param name="Error">Why the run failed, if it did (the question then counts as wrong).</param>
 public sealed record BenchmarkQuestionResult(string Id, string Question, string Gold, string? Prediction, string? Extracted, bool Correct,
-    bool? ExactMatch, double? F1, JudgeVerdict? Judge, int Steps, double Seconds, IReadOnlyList<string>? Replies, string? Error);
+    bool? ExactMatch, double? F1, JudgeVerdict? Judge, int Steps, double Seconds, IReadOnlyList<string>? Replies, string? Error)
+{
+    /// <summary>Agent mode with <see cref="BenchmarkEvalOptions.FirstThought"/>: the prefix forced as the start of the run (null: none).</summary>
+    public string? FirstThought { get; init; }
+}
 
 /// <summary>One set at one N.</summary>
 /// <param name="Name">The set's name (<see cref="BenchmarkSet.Name"/>).</param>

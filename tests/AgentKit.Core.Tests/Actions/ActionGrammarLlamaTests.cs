@@ -55,4 +55,26 @@ public class ActionGrammarLlamaTests
             Assert.True(ActionParser.Parse(c.Text).Succeeded, c.Text);
         });
     }
+
+    [Fact]
+    public async Task Any_model_text_but_nul_as_a_prefix_makes_a_grammar_llama_cpp_accepts()
+    {
+        // A random model's first thought: control characters, accents, an emoji and a lone surrogate.
+        const string prefix = "c\u0001d\u007f é ü 日本 \U0001F600 \uD800 end";
+        var literal = ActionGrammar.Literal(prefix);
+        Assert.All(literal, c => Assert.InRange(c, ' ', '~'));
+        // No token holds a NUL, and llama.cpp aborts the process on one in a grammar: refused before it gets there.
+        Assert.Contains("NUL", Assert.Throws<ArgumentException>(() => ActionGrammar.Literal("a\0b")).Message);
+
+        using var generator = new LlamaSharpGenerator(new LlamaSharpOptions { ModelPath = TinyModels.RandomLlamaPath(), ContextSize = 512, Threads = 2 });
+        var result = await generator.GenerateAsync(new CandidateRequest
+        {
+            Messages = [new ChatMessage(ChatRole.User, "Task: x")],
+            Seed = 5,
+            MaxTokens = 200,
+            Grammar = ActionGrammar.Build(10, 30, prefix),
+        });
+
+        Assert.StartsWith("Thought: c\u0001d\u007f é ü 日本 \U0001F600 \uFFFD end", result.Candidates[0].Text);
+    }
 }

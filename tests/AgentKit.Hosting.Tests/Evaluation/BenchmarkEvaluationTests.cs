@@ -62,6 +62,21 @@ public sealed class BenchmarkEvaluationTests
     }
 
     [Fact]
+    public async Task First_thought_forces_the_models_own_first_paragraph_and_only_in_agent_mode()
+    {
+        var report = await BenchmarkEvaluation.RunAsync(Settings, [Sums], new BenchmarkEvalOptions { FirstThought = true });
+        var plain = await BenchmarkEvaluation.RunAsync(Settings, [Sums], new BenchmarkEvalOptions());
+
+        var result = Assert.Single(Assert.Single(report.Sets).Results);
+        Assert.Null(result.Error);
+        Assert.False(string.IsNullOrWhiteSpace(result.FirstThought)); // the random model writes some first paragraph
+        Assert.DoesNotContain("\n\n", result.FirstThought);
+        Assert.Null(Assert.Single(Assert.Single(plain.Sets).Results).FirstThought);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            BenchmarkEvaluation.RunAsync(Settings, [Sums], new BenchmarkEvalOptions { Mode = BenchmarkMode.Cot, FirstThought = true }));
+    }
+
+    [Fact]
     public async Task Cot_mode_samples_plain_replies_and_the_judge_verdicts_are_kept_with_their_prompts()
     {
         var judge = new LlmJudge(new ScriptedCandidateGenerator((request, i) => [i == 0 ? "correct" : "no idea"], "judge-model"));
