@@ -5,6 +5,8 @@ using AgentKit.Fuzzing.Instrumentation;
 using ICSharpCode.Decompiler;
 using ICSharpCode.Decompiler.CSharp;
 using ICSharpCode.Decompiler.CSharp.OutputVisitor;
+using ICSharpCode.Decompiler.CSharp.Syntax;
+using ICSharpCode.Decompiler.IL;
 using ICSharpCode.Decompiler.Metadata;
 
 namespace AgentKit.Fuzzing.Guidance;
@@ -68,12 +70,21 @@ public sealed class CodeSlicer
         return string.Join('\n', lines).TrimEnd() + "\n";
     }
 
-    private static int? MarkedLine(CSharpDecompiler decompiler, ICSharpCode.Decompiler.CSharp.Syntax.SyntaxTree tree, uint offset)
+    private static int? MarkedLine(CSharpDecompiler decompiler, SyntaxTree tree, uint offset)
     {
-        // The method's own function (not a lambda's) has the sequence points of its statements; the one whose IL span
-        // holds the branch instruction is the deciding statement; failing that, the last one starting before it.
+        // The statement the decompiler built from the branch instruction: an if/switch/loop carries the IL instruction
+        // (IfInstruction, SwitchInstruction, …) whose range is the branch itself.
+        bool Holds(AstNode node) => node.Annotations.OfType<ILInstruction>()
+            .Any(i => i.ILRanges.Any(r => r.Start <= offset && offset < r.End));
+        var statements = tree.Descendants.OfType<Statement>().Where(Holds).ToList();
+        var deciding = statements.FirstOrDefault(s => s is IfElseStatement or SwitchStatement or WhileStatement or DoWhileStatement or ForStatement or ForeachStatement)
+                       ?? statements.LastOrDefault();
+        if (deciding is not null && !deciding.StartLocation.IsEmpty)
+            return deciding.StartLocation.Line;
+        // Otherwise the sequence points of the method's own function (not a lambda's): the one whose IL span holds the
+        // offset, failing that the last one starting before it.
         var points = decompiler.CreateSequencePoints(tree)
-            .Where(p => p.Key.Kind == ICSharpCode.Decompiler.IL.ILFunctionKind.TopLevelFunction)
+            .Where(p => p.Key.Kind == ILFunctionKind.TopLevelFunction)
             .SelectMany(p => p.Value).Where(p => !p.IsHidden).ToList();
         var holding = points.Where(p => p.Offset <= offset && offset < p.EndOffset).OrderBy(p => p.EndOffset - p.Offset).FirstOrDefault();
         var point = holding ?? points.Where(p => p.Offset <= offset).OrderByDescending(p => p.Offset).FirstOrDefault();
