@@ -15,7 +15,9 @@ public static class FrontierQuestions
 {
     /// <summary>The instruction every question carries.</summary>
     public const string Instruction =
-        "Write an input that takes the branch marked TARGET in the code above. The seed input gets closest so far; change it as little as needed. Answer with the input only.";
+        "The seed input reaches the statement marked TARGET in the code above but never goes the way out of it that no input has "
+        + "taken yet (for a condition: the outcome the seed does not produce). Write an input that takes that way; change the seed "
+        + "as little as needed. Answer with the input only.";
 
     /// <summary>
     /// Questions of the campaign in <paramref name="campaignDirectory"/> (its <c>target.json</c> and <c>corpus/</c>): the
