@@ -45,7 +45,7 @@ internal static class FuzzQuestionsCommand
             CliOutput.Write(pr, pr.GetValue(json), summary, console =>
             {
                 foreach (var q in questions)
-                    console.MarkupLine($"target {q.TargetId} in {Markup.Escape(q.Method)}: seed distance {q.SeedDistance}");
+                    console.MarkupLine($"target {q.TargetId} in {Markup.Escape(q.Method)}: seed distance {q.SeedDistance}, {q.UncoveredBehind} uncovered block(s) behind");
                 console.MarkupLine($"[grey]{questions.Count} question(s) in {Markup.Escape(summary.Out)}[/]");
             });
             return Task.FromResult(CliApp.Success);

@@ -11,7 +11,9 @@ namespace AgentKit.Fuzzing.Guidance;
 /// <param name="SeedIsBase64">True when <paramref name="Seed"/> is base64 of bytes that are not valid UTF-8.</param>
 /// <param name="SeedDistance">Branch distance from the seed's covered blocks to the target (see <see cref="BranchDistance"/>).</param>
 /// <param name="Instruction">What the answerer is asked to do.</param>
-public sealed record FrontierQuestion(int TargetId, string Method, string Slice, string Seed, bool SeedIsBase64, int SeedDistance, string Instruction)
+/// <param name="UncoveredBehind">Uncovered blocks reachable from the target without passing a covered block (what taking the branch opens up).</param>
+public sealed record FrontierQuestion(int TargetId, string Method, string Slice, string Seed, bool SeedIsBase64, int SeedDistance, string Instruction,
+    int UncoveredBehind)
 {
     /// <summary>The seed's bytes.</summary>
     public byte[] SeedBytes() => SeedIsBase64 ? Convert.FromBase64String(Seed) : System.Text.Encoding.UTF8.GetBytes(Seed);

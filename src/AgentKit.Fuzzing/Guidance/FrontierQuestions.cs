@@ -58,7 +58,7 @@ public static class FrontierQuestions
         ArgumentNullException.ThrowIfNull(corpus);
         options ??= new FrontierQuestionOptions();
         var covered = corpus.SelectMany(c => c.Blocks).ToHashSet();
-        var ranked = new List<(FrontierBranch Branch, byte[] Seed, int Distance)>();
+        var ranked = new List<(FrontierBranch Branch, byte[] Seed, int Distance, int Behind)>();
         foreach (var branch in Frontier.Compute(map, covered).DistinctBy(b => b.Target.ProbeId))
         {
             var distance = new BranchDistance(map, branch.Target.ProbeId, options.CallWeight);
@@ -67,14 +67,27 @@ public static class FrontierQuestions
                 .Where(c => c.Distance is not null)
                 .OrderBy(c => c.Distance).ThenBy(c => c.Input.Length).FirstOrDefault();
             if (best.Input is not null)
-                ranked.Add((branch, best.Input, best.Distance!.Value));
+                ranked.Add((branch, best.Input, best.Distance!.Value, UncoveredBehind(map, branch.Target, covered)));
         }
-        return ranked.OrderBy(r => r.Distance).Take(options.Max).Select(r =>
+        // Closest first; among equally close branches, the one that opens up the most uncovered code.
+        return ranked.OrderBy(r => r.Distance).ThenByDescending(r => r.Behind).Take(options.Max).Select(r =>
         {
             var (seed, base64) = Encode(r.Seed);
             return new FrontierQuestion(r.Branch.Target.ProbeId, r.Branch.From.Method,
-                slicer.Slice(map, r.Branch, options.TokenBudget, options.CallerDepth), seed, base64, r.Distance, Instruction);
+                slicer.Slice(map, r.Branch, options.TokenBudget, options.CallerDepth), seed, base64, r.Distance, Instruction, r.Behind);
         }).ToList();
+    }
+
+    /// <summary>Uncovered blocks reachable from <paramref name="target"/> (itself included) over CFG and call edges through uncovered blocks.</summary>
+    internal static int UncoveredBehind(BranchMap map, BranchBlock target, IReadOnlySet<int> covered)
+    {
+        var seen = new HashSet<int> { target.ProbeId };
+        var pending = new Stack<BranchBlock>([target]);
+        while (pending.TryPop(out var block))
+            foreach (var next in block.Successors.Concat(block.Callees))
+                if (!covered.Contains(next) && map.Find(next) is { } found && seen.Add(next))
+                    pending.Push(found);
+        return seen.Count;
     }
 
     private static (string Seed, bool Base64) Encode(byte[] input)
