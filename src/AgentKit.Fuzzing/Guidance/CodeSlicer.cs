@@ -72,13 +72,13 @@ public sealed class CodeSlicer
 
     private static int? MarkedLine(CSharpDecompiler decompiler, SyntaxTree tree, uint offset)
     {
-        // The statement the decompiler built from the branch instruction: an if/switch/loop carries the IL instruction
-        // (IfInstruction, SwitchInstruction, …) whose range is the branch itself.
+        // The statement the decompiler built from the branch instruction: the innermost node whose IL annotation holds
+        // it (an if/switch/loop, or one operand of a && chain inside a condition), then its nearest enclosing statement.
         bool Holds(AstNode node) => node.Annotations.OfType<ILInstruction>()
             .Any(i => i.ILRanges.Any(r => r.Start <= offset && offset < r.End));
-        var statements = tree.Descendants.OfType<Statement>().Where(Holds).ToList();
-        var deciding = statements.FirstOrDefault(s => s is IfElseStatement or SwitchStatement or WhileStatement or DoWhileStatement or ForStatement or ForeachStatement)
-                       ?? statements.LastOrDefault();
+        var deciding = tree.Descendants.Where(Holds).OrderByDescending(n => n.Ancestors.Count())
+            .Select(n => n.AncestorsAndSelf.OfType<Statement>().FirstOrDefault(s => s is not BlockStatement))
+            .FirstOrDefault(s => s is not null);
         if (deciding is not null && !deciding.StartLocation.IsEmpty)
             return deciding.StartLocation.Line;
         // Otherwise the sequence points of the method's own function (not a lambda's): the one whose IL span holds the

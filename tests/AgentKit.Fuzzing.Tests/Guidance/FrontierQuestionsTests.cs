@@ -47,6 +47,18 @@ public sealed class FrontierQuestionsTests(ToyBlockTargets toy) : IClassFixture<
     }
 
     [Fact]
+    public void A_branch_inside_a_compound_condition_marks_its_if()
+    {
+        // The lexer's throw is behind `c != ' ' && !IsAsciiLetterLower(c) && !IsAsciiDigit(c)`: never taken by this corpus.
+        var lexer = Assert.Single(Questions(), q => q.Method.Contains("CommandParser::Lex", StringComparison.Ordinal));
+        var marked = lexer.Slice.Split('\n').Single(l => l.Contains(CodeSlicer.Marker, StringComparison.Ordinal));
+
+        Assert.StartsWith("if (", marked.Trim(), StringComparison.Ordinal);
+        Assert.Contains("IsAsciiDigit", marked, StringComparison.Ordinal);
+        Assert.Equal(1, lexer.UncoveredBehind); // the throw block alone
+    }
+
+    [Fact]
     public void A_small_token_budget_keeps_the_marked_line_and_max_caps_the_count()
     {
         var questions = Questions(new FrontierQuestionOptions { TokenBudget = 50, CallerDepth = 0 });
