@@ -33,6 +33,7 @@ internal static class FuzzCommand
             target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, json,
         };
         command.Subcommands.Add(Replay());
+        command.Subcommands.Add(FuzzQuestionsCommand.Create());
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {

@@ -19,14 +19,20 @@ public static class BlockModeTarget
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(harness);
+        return ForCampaign(new TargetManifest(target.Directory, target.Assemblies, harness.Spec), directory);
+    }
+
+    /// <summary>The twin of the target a campaign's <c>target.json</c> names (see <see cref="Create"/>).</summary>
+    internal static string ForCampaign(TargetManifest campaign, string directory)
+    {
         var copy = Path.Combine(Path.GetFullPath(directory), "target");
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(target.Directory))
+        foreach (var file in Directory.GetFiles(campaign.Directory))
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
-        foreach (var assembly in target.Assemblies)
+        foreach (var assembly in campaign.Assemblies)
             ZeroPreviousLocation(Path.Combine(copy, assembly));
         var manifest = Path.Combine(Path.GetFullPath(directory), "target.json");
-        new TargetManifest(copy, target.Assemblies, harness.Spec).Save(manifest);
+        new TargetManifest(copy, campaign.Assemblies, campaign.Harness).Save(manifest);
         return manifest;
     }
 
