@@ -47,7 +47,7 @@ public sealed partial class RecordFromServedTeacherTests
                 _ = recording.StandardOutput.ReadToEndAsync();
                 var stderr = recording.StandardError.ReadToEndAsync();
                 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-                while (CompleteLines(output) < 1 && !recording.HasExited && DateTime.UtcNow < deadline)
+                while (JsonlFiles.CompleteLines(output) < 1 && !recording.HasExited && DateTime.UtcNow < deadline)
                     await Task.Delay(20);
                 if (recording.HasExited)
                     Assert.Fail("the recording stopped by itself: " + await stderr);
@@ -108,18 +108,6 @@ public sealed partial class RecordFromServedTeacherTests
                 return match.Groups[1].Value;
         }
         throw new InvalidOperationException("agentkit serve exited without serving.");
-    }
-
-    private static int CompleteLines(string path)
-    {
-        if (!File.Exists(path))
-            return 0;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var count = 0;
-        for (var b = stream.ReadByte(); b >= 0; b = stream.ReadByte())
-            if (b == '\n')
-                count++;
-        return count;
     }
 
     [GeneratedRegex(@"^Serving \S+ at (\S+) ")]

@@ -36,14 +36,14 @@ public sealed class RecorderKillTests
 
         // Kill -9 once a few runs are on disk, while the next ones are being recorded.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(150);
-        while (CompleteLines(output) < 3 && !process.HasExited && DateTime.UtcNow < deadline)
+        while (JsonlFiles.CompleteLines(output) < 3 && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         // (Awaiting stderr for the message would wait for the process to end: only read it once it has.)
         if (process.HasExited)
             Assert.Fail("the recorder stopped by itself: " + await stderr);
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
-        var linesAtKill = CompleteLines(output);
+        var linesAtKill = JsonlFiles.CompleteLines(output);
         Assert.True(linesAtKill >= 3, $"only {linesAtKill} runs recorded before the deadline");
 
         var read = JsonlTrajectoryReader.Read(output);
@@ -73,13 +73,13 @@ public sealed class RecorderKillTests
         var stderr = process.StandardError.ReadToEndAsync();
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(150);
-        while (CompleteLines(trajectory) < 2 && !process.HasExited && DateTime.UtcNow < deadline)
+        while (JsonlFiles.CompleteLines(trajectory) < 2 && !process.HasExited && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         if (process.HasExited)
             Assert.Fail("the run stopped by itself: " + await stderr);
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
-        var linesAtKill = CompleteLines(trajectory);
+        var linesAtKill = JsonlFiles.CompleteLines(trajectory);
         Assert.True(linesAtKill >= 2, $"only {linesAtKill} steps recorded before the deadline");
 
         var read = JsonlTrajectoryReader.Read(trajectory);
@@ -90,17 +90,5 @@ public sealed class RecorderKillTests
         Assert.True(read.Warnings.Count <= 1, string.Join("\n", read.Warnings)); // at most the step being written
         // The steps the terminal showed before the kill are the steps on disk (the printer runs before the write returns).
         Assert.True((await stdout).Split("── step ").Length - 1 >= linesAtKill);
-    }
-
-    private static int CompleteLines(string path)
-    {
-        if (!File.Exists(path))
-            return 0;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var count = 0;
-        for (var b = stream.ReadByte(); b >= 0; b = stream.ReadByte())
-            if (b == '\n')
-                count++;
-        return count;
     }
 }
