@@ -30,6 +30,10 @@ public sealed class AtlasCascadeCommandTests : IDisposable
         (exit, _, stderr) = await AgentCli.RunAsync("atlas", "cascade", "--agent", AtlasAgent, "--out", _dir, "--shares", "0.5,1");
         Assert.Equal(2, exit);
         Assert.Contains("--shares takes comma-separated shares strictly between 0 and 1", stderr);
+
+        (exit, _, stderr) = await AgentCli.RunAsync("atlas", "cascade", "--agent", AtlasAgent, "--out", _dir, "--rules", "total,p90");
+        Assert.Equal(2, exit);
+        Assert.Contains("--rules: unknown rule 'p90'", stderr);
     }
 
     [Fact]

@@ -17,10 +17,10 @@ public sealed record CascadeSweepOptions
     public required string TeacherModel { get; init; }
 
     /// <summary>
-    /// Rules to compare, as <see cref="DeferralRuleSpec"/> without the threshold: <c>total</c>, <c>min</c>, <c>p10</c>, …,
-    /// or <c>logistic:FILE</c> (default: the sequence total and the 10th token percentile).
+    /// Rules to compare (default: the sequence total and the 10th token percentile); <see cref="DeferralRuleSpec.ParseRule"/>
+    /// reads them by name. Each names its passes and points (<see cref="IDeferralRule.Name"/>), so names must differ.
     /// </summary>
-    public IReadOnlyList<string> Rules { get; init; } = ["total", "p10"];
+    public IReadOnlyList<IDeferralRule> Rules { get; init; } = [new SequenceTotalRule(), new TokenQuantileRule(TokenStatistic.P10)];
 
     /// <summary>Target shares of steps deferred, each in (0, 1) (default 0.1, 0.2, 0.3, 0.5).</summary>
     public IReadOnlyList<double> Shares { get; init; } = [0.1, 0.2, 0.3, 0.5];
@@ -35,17 +35,8 @@ public sealed record CascadeSweepOptions
             throw new ArgumentException($"the teacher needs an absolute endpoint URL and a model name, got '{TeacherEndpoint}' and '{TeacherModel}'.");
         if (Rules.Count == 0)
             throw new ArgumentException("at least one rule is needed.");
-        foreach (var rule in Rules)
-        {
-            try
-            {
-                DeferralRuleSpec.Parse($"{rule}:0");
-            }
-            catch (FormatException)
-            {
-                throw new ArgumentException($"unknown rule '{rule}'; known: total, min, p10, p25, p50, mean, logistic:FILE.");
-            }
-        }
+        if (Rules.Select(r => r.Name).Distinct().Count() != Rules.Count)
+            throw new ArgumentException($"rules must have distinct names, got {string.Join(", ", Rules.Select(r => r.Name))}.");
         if (Shares.Count == 0 || Shares.Any(s => !(s is > 0 and < 1)))
             throw new ArgumentException($"shares must lie strictly between 0 and 1, got {string.Join(", ", Shares)}.");
         if (string.IsNullOrWhiteSpace(OutputFolder))
@@ -97,9 +88,8 @@ public static class CascadeSweep
         if (steps.Count == 0)
             throw new InvalidOperationException("The calibration pass recorded no action step with token statistics.");
         points.Add(Point("student", 0, null, calibration));
-        foreach (var ruleName in options.Rules)
+        foreach (var rule in options.Rules)
         {
-            var rule = DeferralRuleSpec.Parse($"{ruleName}:0").Rule;
             var scores = steps.Select(rule.Uncertainty).Order().ToList();
             foreach (var share in options.Shares)
             {

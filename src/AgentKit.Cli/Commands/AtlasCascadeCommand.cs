@@ -6,6 +6,7 @@ using AgentKit.Atlas.Evaluation;
 using AgentKit.Atlas.Questions;
 using AgentKit.Atlas.Teacher;
 using AgentKit.Cli.Hosting;
+using AgentKit.Core.Cascade;
 using AgentKit.Server;
 using ScottPlot;
 using Spectre.Console;
@@ -44,10 +45,10 @@ internal static class AtlasCascadeCommand
             if (pr.GetValue(limit) is < 1)
                 throw new CliUsageException($"--limit must be at least 1, got {pr.GetValue(limit)}.");
             var shareList = ParseShares(pr.GetValue(shares)!);
+            var ruleList = ParseRules(pr.GetValue(rules)!);
             var questionsPath = pr.GetValue(questions)!;
             var selected = CliUsageException.Check(() => QuestionFile.Select(questionsPath, limit: pr.GetValue(limit)));
             var settings = agentOptions.Read(pr);
-            var ruleList = pr.GetValue(rules)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
             await using var served = endpoint is null
                 ? new OpenAICompatibleServer(new TeacherCandidateGenerator(selected, takeOver: true), new ServerOptions { Port = 0, ModelName = "atlas-teacher" })
@@ -63,13 +64,12 @@ internal static class AtlasCascadeCommand
                 ? await CascadeSweep.RunAsync(settings, questionsPath, selected, options, null, ct)
                 : await SpectreConsoles.For(pr.InvocationConfiguration.Error).Progress().StartAsync(ctx =>
                 {
-                    var bars = new Dictionary<string, ProgressTask>();
+                    ProgressTask? bar = null;
                     var pass = 0;
                     return CascadeSweep.RunAsync(settings, questionsPath, selected, options, new SyncProgress<AtlasEvalProgress>(p =>
                     {
-                        if (p.Done == 0)
-                            bars[$"{pass++}"] = ctx.AddTask($"pass {pass}", maxValue: p.Total);
-                        var bar = bars[$"{pass - 1}"];
+                        if (p.Done == 0 || bar is null) // each pass reports its start with nothing done
+                            bar = ctx.AddTask($"pass {++pass}", maxValue: p.Total);
                         bar.Value = p.Done;
                         bar.Description = $"pass {pass} ({p.Correct} correct)";
                     }), ct);
@@ -90,6 +90,27 @@ internal static class AtlasCascadeCommand
             return CliApp.Success;
         });
         return command;
+    }
+
+    private static List<IDeferralRule> ParseRules(string text)
+    {
+        var list = new List<IDeferralRule>();
+        foreach (var name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                list.Add(DeferralRuleSpec.ParseRule(name));
+            }
+            catch (FormatException)
+            {
+                throw new CliUsageException($"--rules: unknown rule '{name}'; known: total, min, p10, p25, p50, mean, logistic:FILE.");
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+            {
+                throw new CliUsageException($"--rules: {ex.Message}");
+            }
+        }
+        return list.Count > 0 ? list : throw new CliUsageException("--rules needs at least one rule.");
     }
 
     private static List<double> ParseShares(string text)

@@ -19,17 +19,28 @@ public static class DeferralRuleSpec
         var colon = spec.LastIndexOf(':');
         if (colon <= 0 || !double.TryParse(spec[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) || double.IsNaN(threshold))
             throw Malformed(spec);
-        var head = spec[..colon];
-        if (head.StartsWith("logistic:", StringComparison.OrdinalIgnoreCase))
+        return new CascadeOptions(ParseRule(spec[..colon], spec), threshold);
+    }
+
+    /// <summary>The rule a spec names without its threshold: <c>total</c>, <c>min</c>, <c>p10</c>, …, or <c>logistic:FILE</c>.</summary>
+    /// <exception cref="FormatException">No rule has that name.</exception>
+    /// <exception cref="FileNotFoundException">A logistic rule file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A logistic rule file is unusable.</exception>
+    public static IDeferralRule ParseRule(string rule) => ParseRule(rule, rule);
+
+    private static IDeferralRule ParseRule(string rule, string spec)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.StartsWith("logistic:", StringComparison.OrdinalIgnoreCase))
         {
-            var path = head["logistic:".Length..];
+            var path = rule["logistic:".Length..];
             if (path.Length == 0)
                 throw Malformed(spec);
             if (!File.Exists(path))
                 throw new FileNotFoundException($"deferral rule file not found: {path}", path);
-            return new CascadeOptions(LogisticDeferralRule.Load(path), threshold);
+            return LogisticDeferralRule.Load(path);
         }
-        IDeferralRule rule = head.ToLowerInvariant() switch
+        return rule.ToLowerInvariant() switch
         {
             "total" => new SequenceTotalRule(),
             "min" => new TokenQuantileRule(TokenStatistic.Min),
@@ -39,7 +50,6 @@ public static class DeferralRuleSpec
             "mean" => new TokenQuantileRule(TokenStatistic.Mean),
             _ => throw Malformed(spec),
         };
-        return new CascadeOptions(rule, threshold);
     }
 
     private static FormatException Malformed(string spec) => new(

@@ -38,6 +38,15 @@ public class DeferralRuleTests
         Assert.Equal(threshold, options.Threshold);
     }
 
+    [Fact]
+    public void A_rule_reads_without_its_threshold()
+    {
+        Assert.Equal("p25", DeferralRuleSpec.ParseRule("p25").Name);
+        Assert.IsType<SequenceTotalRule>(DeferralRuleSpec.ParseRule("TOTAL"));
+        Assert.Throws<FormatException>(() => DeferralRuleSpec.ParseRule("p90"));
+        Assert.Throws<FileNotFoundException>(() => DeferralRuleSpec.ParseRule("logistic:/nonexistent/rule.json"));
+    }
+
     [Theory]
     [InlineData("total")]
     [InlineData("p90:1")]
