@@ -158,7 +158,7 @@ internal sealed class CampaignRun : ILmHost
         threads.ForEach(t => t.Join());
         // The model call is cancelled at once, but building questions (the decompiler's first use on a busy machine) is
         // not: past this wait the report goes out with the counts so far, and the round cleans up after itself.
-        lmRounds.Wait(LmStopWait);
+        _ = lmRounds.Wait(LmStopWait);
         if (_fatal is not null)
             throw new InvalidOperationException(_fatal.Message, _fatal);
         Sample(force: true);

@@ -45,7 +45,7 @@ public sealed class FuzzLmCommandTests
         var target = typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;
         var dir = Path.Combine(Path.GetTempPath(), "agentkit-cli-fuzz-lm-" + Guid.NewGuid().ToString("N")[..8]);
         var (exit, stdout, stderr) = await RunAsync("fuzz", "--target", target, "--harness", "AgentKit.Fuzzing.ToyParser.CommandParser.Parse",
-            "--expect", "System.FormatException", "--out", dir, "--seconds", "25", "--workers", "1", "--timeout-ms", "500",
+            "--expect", "System.FormatException", "--out", dir, "--seconds", "30", "--workers", "1", "--timeout-ms", "500",
             "--lm", TinyModels.RandomLlamaPath(), "--lm-every", "1", "--lm-questions", "1", "--json");
 
         Assert.True(exit == 0, stderr);

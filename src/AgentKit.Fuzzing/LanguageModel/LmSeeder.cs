@@ -12,7 +12,7 @@ namespace AgentKit.Fuzzing.LanguageModel;
 /// campaign's workers (<see cref="ILmHost.Offer"/>) and, once they ran, checks on the block-mode twin which frontier
 /// targets the ones that added coverage opened. A model that throws, hangs or writes junk is counted, never fatal.
 /// </summary>
-internal sealed class LmSeeder : IDisposable
+internal sealed class LmSeeder
 {
     private readonly LmSeedingOptions _options;
     private readonly ILmHost _host;
@@ -72,6 +72,10 @@ internal sealed class LmSeeder : IDisposable
         catch (Exception ex)
         {
             Broken(ex);
+        }
+        finally
+        {
+            _questioner?.Dispose();
         }
     }
 
@@ -177,6 +181,4 @@ internal sealed class LmSeeder : IDisposable
         foreach (var input in kept)
             Tally.Opened(_questioner.Blocks(input).Where(_frontier.Contains), _host.Elapsed);
     }
-
-    public void Dispose() => _questioner?.Dispose();
 }
