@@ -2,6 +2,7 @@ using System.Globalization;
 using AgentKit.Fuzzing.Engine;
 using AgentKit.Fuzzing.Execution;
 using AgentKit.Fuzzing.Instrumentation;
+using AgentKit.Fuzzing.LanguageModel;
 using AgentKit.Fuzzing.Shared;
 
 namespace AgentKit.Fuzzing;
@@ -47,9 +48,10 @@ public static class FuzzCampaign
 }
 
 /// <summary>One session of a campaign: shared state behind a lock, one thread per worker.</summary>
-internal sealed class CampaignRun
+internal sealed class CampaignRun : ILmHost
 {
     private const int MaxSavedHangs = 100;
+    private static readonly TimeSpan LmStopWait = TimeSpan.FromSeconds(10);
     private readonly Lock _gate = new();
     private readonly InstrumentedTarget _target;
     private readonly FuzzCampaignOptions _options;
@@ -76,6 +78,12 @@ internal sealed class CampaignRun
     private double? _firstCrash;
     private volatile bool _stop;
     private Exception? _fatal;
+    private long _execsAtLastGain;
+    // Model-written inputs queued and not yet run (by hash), and those that added coverage, for the LM round to check.
+    private readonly HashSet<string> _lmQueued = new(StringComparer.Ordinal);
+    private volatile int _lmOutstanding;
+    private readonly List<byte[]> _lmKept = [];
+    private readonly LmSeeder? _lm;
 
     public CampaignRun(InstrumentedTarget target, FuzzHarness harness, FuzzCampaignOptions options, IProgress<FuzzProgress>? progress)
     {
@@ -118,6 +126,8 @@ internal sealed class CampaignRun
         foreach (var crash in _directory.ReadCrashes())
             _crashes.TryAdd(crash.Signature, new FuzzCrash(crash.Id, crash.Kind, Path.Combine(_directory.CrashesDir, crash.Id), crash.Signature));
         _hangs = _directory.CountHangs();
+        if (options.LanguageModel is { } lm)
+            _lm = new LmSeeder(lm, this, _directory.ManifestPath, options);
     }
 
     private double Elapsed => _time.GetElapsedTime(_start).TotalSeconds;
@@ -130,6 +140,9 @@ internal sealed class CampaignRun
             .Select(i => new Thread(() => WorkerLoop(seed + i * 7919)) { IsBackground = true, Name = $"fuzz-worker-{i}" })
             .ToList();
         threads.ForEach(t => t.Start());
+        using var lmStop = new CancellationTokenSource();
+        var lmRounds = _lm is null ? Task.CompletedTask : Task.Factory.StartNew(() => _lm.RunAsync(lmStop.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
         var end = _options.Duration;
         while (!_stop)
@@ -141,7 +154,11 @@ internal sealed class CampaignRun
             if (_sync is not null && _time.GetElapsedTime(_lastSync) >= _options.SyncInterval)
                 ImportFromOthers();
         }
+        lmStop.Cancel();
         threads.ForEach(t => t.Join());
+        // The model call is cancelled at once, but building questions (the decompiler's first use on a busy machine) is
+        // not: past this wait the report goes out with the counts so far, and the round cleans up after itself.
+        _ = lmRounds.Wait(LmStopWait);
         if (_fatal is not null)
             throw new InvalidOperationException(_fatal.Message, _fatal);
         Sample(force: true);
@@ -230,16 +247,18 @@ internal sealed class CampaignRun
 
     private WorkerProcess Handle(WorkerProcess worker, byte[] input, ExecResult result)
     {
+        // The hash is only worth computing while model-written inputs wait to run.
+        var fromLm = _lmOutstanding > 0 && TakeLmInput(input);
         switch (result.Kind)
         {
             case ExecKind.Ok:
                 lock (_gate)
-                    Keep(input, result);
+                    KeepCounted(input, result, fromLm);
                 return worker;
             case ExecKind.Crash:
             {
                 lock (_gate)
-                    Keep(input, result);
+                    KeepCounted(input, result, fromLm);
                 var signature = CrashSignature.ForException(result.ExceptionType!, result.StackTrace ?? "");
                 if (IsKnown(signature))
                     return worker;
@@ -249,6 +268,8 @@ internal sealed class CampaignRun
             }
             case ExecKind.Died:
             {
+                if (fromLm)
+                    _lm!.Tally.Tried(addedCoverage: false);
                 var (kind, signature) = CrashSignature.ForDeath(result.ExitCode, result.Stderr ?? "");
                 if (!IsKnown(signature))
                     Record(input, input, kind, signature, result);
@@ -257,6 +278,8 @@ internal sealed class CampaignRun
             }
             default: // hang
             {
+                if (fromLm)
+                    _lm!.Tally.Tried(addedCoverage: false);
                 var hash = CampaignDirectory.Hash(input);
                 lock (_gate)
                 {
@@ -272,9 +295,23 @@ internal sealed class CampaignRun
         }
     }
 
-    private void Keep(byte[] input, ExecResult result)
+    /// <summary><see cref="Keep"/>, counting a model-written input's outcome. Called under the lock.</summary>
+    private void KeepCounted(byte[] input, ExecResult result, bool fromLm)
+    {
+        var added = Keep(input, result);
+        if (!fromLm)
+            return;
+        _lm!.Tally.Tried(added);
+        if (added)
+            _lmKept.Add(input);
+    }
+
+    /// <summary>Merges the input's coverage and keeps it when it added some; returns whether it did. Called under the lock.</summary>
+    private bool Keep(byte[] input, ExecResult result)
     {
         var added = _coverage.Merge(result.Hits);
+        if (added > 0)
+            _execsAtLastGain = Interlocked.Read(ref _execs);
         // A resumed corpus entry stays even when its edges were already covered by an entry replayed before it:
         // replay order is not discovery order, and resuming must not shrink the corpus.
         // The set empties as the saved entries come back, so mutants stop paying for the hash soon after a resume.
@@ -285,6 +322,60 @@ internal sealed class CampaignRun
             // Inputs that came from the other instances are theirs already: only our own finds go back.
             if (_sync is not null && !_fromOthers.Contains(CampaignDirectory.Hash(input)))
                 _sync.Export(input, Elapsed);
+        }
+        return added > 0;
+    }
+
+    private bool TakeLmInput(byte[] input)
+    {
+        lock (_gate)
+        {
+            if (!_lmQueued.Remove(CampaignDirectory.Hash(input)))
+                return false;
+            _lmOutstanding = _lmQueued.Count;
+            return true;
+        }
+    }
+
+    double ILmHost.Elapsed => Elapsed;
+
+    long ILmHost.Execs => Interlocked.Read(ref _execs);
+
+    long ILmHost.ExecsAtLastGain
+    {
+        get
+        {
+            lock (_gate)
+                return _execsAtLastGain;
+        }
+    }
+
+    int ILmHost.LmOutstanding => _lmOutstanding;
+
+    List<byte[]> ILmHost.CorpusSnapshot()
+    {
+        lock (_gate)
+            return _corpus.Entries.Select(e => e.Data).ToList();
+    }
+
+    void ILmHost.Offer(IReadOnlyList<byte[]> inputs)
+    {
+        lock (_gate)
+        {
+            foreach (var input in inputs)
+                if (_lmQueued.Add(CampaignDirectory.Hash(input)))
+                    _pending.Enqueue(input);
+            _lmOutstanding = _lmQueued.Count;
+        }
+    }
+
+    List<byte[]> ILmHost.TakeLmKept()
+    {
+        lock (_gate)
+        {
+            var kept = _lmKept.ToList();
+            _lmKept.Clear();
+            return kept;
         }
     }
 
@@ -410,6 +501,7 @@ internal sealed class CampaignRun
             PlotFile = plot,
             SyncImported = _sync is null ? null : _syncImported,
             SyncExported = _sync?.Exported,
+            Lm = _lm?.Tally.Report(_options.LanguageModel!.ModelName ?? _options.LanguageModel.Generator.Model.Name, elapsed),
         };
         File.WriteAllText(_directory.StatsPath, System.Text.Json.JsonSerializer.Serialize(report, CampaignDirectory.Json));
         _ = CultureInfo.InvariantCulture;

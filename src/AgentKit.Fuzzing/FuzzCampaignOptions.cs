@@ -61,6 +61,12 @@ public sealed record FuzzCampaignOptions
     /// <summary>How often the other instances' queues are read (also once at the start). Default 5 s.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Model-written inputs (builtin engine only): a generator asked about the campaign's frontier every so often, whose
+    /// answers run like seeds. Null (default): mutation only.
+    /// </summary>
+    public LanguageModel.LmSeedingOptions? LanguageModel { get; init; }
+
     /// <summary>Clock for durations and deadlines.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -65,6 +65,9 @@ public sealed record FuzzReport
     /// <summary>With a sync directory: inputs in this instance's queue for the others (this and earlier sessions).</summary>
     public int? SyncExported { get; init; }
 
+    /// <summary>With model-written inputs (<see cref="FuzzCampaignOptions.LanguageModel"/>): what they cost and brought; null otherwise.</summary>
+    public LanguageModel.LmReport? Lm { get; init; }
+
     /// <summary>afl only: crash files afl saved that ran clean (or hung) when replayed through our runner, so have no signature.</summary>
     public int? UnreproducedCrashes { get; init; }
 }

@@ -1,4 +1,5 @@
 // agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
+//               [--lm MODEL.gguf|CHECKPOINT_DIR | --lm-endpoint URL --lm-model NAME] [--lm-every SECONDS] [--lm-questions N]
 // agentkit fuzz replay DIR/crashes/ID
 using System.CommandLine;
 using System.Globalization;
@@ -28,10 +29,13 @@ internal static class FuzzCommand
         var syncDir = new Option<string?>("--sync-dir") { Description = "AFL++ sync directory (the -o shared by afl-fuzz -M/-S instances) to join: export finds in afl's queue layout, import the others'." };
         var instance = new Option<string>("--instance") { Description = "This campaign's instance name in --sync-dir (afl: the -M name; further workers are NAME-wN).", DefaultValueFactory = _ => "agentkit" };
         var json = CommonOptions.Json();
+        var lm = new FuzzLmOptions();
         var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
         {
             target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, json,
         };
+        foreach (var option in lm.All)
+            command.Options.Add(option);
         command.Subcommands.Add(Replay());
         command.Subcommands.Add(FuzzQuestionsCommand.Create());
 
@@ -53,15 +57,21 @@ internal static class FuzzCommand
                 BatchSize = pr.GetValue(batch), SyncDirectory = pr.GetValue(syncDir), InstanceName = pr.GetValue(instance)!,
             }.Validate());
 
+            var useAfl = pr.GetValue(engine) == "afl";
+            var lmBackend = lm.Backend(pr, useAfl);
+
             var asJson = pr.GetValue(json);
             var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);
             var fuzzTarget = await ResolveTargetAsync(pr.GetValue(target)!, fuzzHarness, ct);
             if (!asJson)
                 err.MarkupLine($"[grey]Instrumenting {Markup.Escape(fuzzTarget.Description)} ({fuzzTarget.Assemblies.Count} assembl{(fuzzTarget.Assemblies.Count == 1 ? "y" : "ies")})…[/]");
             var instrumented = FuzzCampaign.Prepare(fuzzTarget, fuzzHarness, outDir, FuzzTarget.DefaultCacheDirectory);
-            var useAfl = pr.GetValue(engine) == "afl";
             if (useAfl && AflCampaign.FindAflFuzz() is null)
                 throw new CliUsageException("--engine afl needs afl-fuzz on PATH: install the Debian package afl++ (apt-get install afl++).");
+            var generator = lmBackend is null ? null : FuzzLmOptions.Open(lmBackend);
+            using var ownsGenerator = generator as IDisposable;
+            if (generator is not null)
+                options = options with { LanguageModel = lm.Seeding(pr, generator) };
             Task<FuzzReport> Run(IProgress<FuzzProgress>? live) => useAfl
                 ? AflCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct)
                 : FuzzCampaign.RunAsync(instrumented, fuzzHarness, options, live, ct);
@@ -117,6 +127,15 @@ internal static class FuzzCommand
         table.AddRow("first crash after", report.FirstCrashSeconds is { } s ? $"{s:F1} s" : "-");
         if (report.SyncImported is { } imported)
             table.AddRow("sync: imported / exported", $"{imported} / {report.SyncExported}");
+        if (report.Lm is { } lm)
+        {
+            table.AddRow("lm: model", Markup.Escape(lm.Model));
+            table.AddRow("lm: rounds / questions", $"{lm.Rounds} / {lm.Questions}");
+            table.AddRow("lm: inputs tried / added coverage", $"{lm.InputsTried} / {lm.InputsAddedCoverage}");
+            table.AddRow("lm: frontier branches opened", lm.BranchesOpened.Count == 0 ? "0" : $"{lm.BranchesOpened.Count} ({string.Join(", ", lm.BranchesOpened.Take(8))}{(lm.BranchesOpened.Count > 8 ? ", …" : "")})");
+            table.AddRow("lm: model time", $"{lm.ModelSeconds:F1} s ({lm.ModelShare:P1} of the campaign)");
+            table.AddRow("lm: model errors / unusable answers", $"{lm.ModelErrors} / {lm.UnusableAnswers}");
+        }
         if (report.UnreproducedCrashes is { } unreproduced)
             table.AddRow("afl crashes not reproduced", unreproduced.ToString(CultureInfo.InvariantCulture));
         console.Write(table);

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using AgentKit.Abstractions.Models;
+using AgentKit.Fuzzing.LanguageModel;
+using AgentKit.Training.Generation;
+
+namespace AgentKit.Cli.Commands;
+
+/// <summary>
+/// The <c>agentkit fuzz</c> flags of model-written inputs (<c>--lm MODEL | --lm-endpoint URL [--lm-model NAME]</c>,
+/// <c>--lm-every</c>, <c>--lm-questions</c>): checked before any work, then turned into a generator
+/// (<see cref="ModelBackend.Open"/>) and <see cref="LmSeedingOptions"/>.
+/// </summary>
+internal sealed class FuzzLmOptions
+{
+    private readonly Option<string?> _model = new("--lm") { Description = "A model that writes inputs for the branches the campaign has not reached: a GGUF file or a training checkpoint directory." };
+    private readonly Option<string?> _endpoint = new("--lm-endpoint") { Description = "Base URL of an OpenAI-compatible server whose model writes inputs (instead of --lm), e.g. http://127.0.0.1:8080/v1." };
+    private readonly Option<string?> _modelName = new("--lm-model") { Description = "Model name to request from --lm-endpoint.", };
+    private readonly Option<int> _every = new("--lm-every") { Description = "Seconds between two rounds of questions to the model.", DefaultValueFactory = _ => 30 };
+    private readonly Option<int> _questions = new("--lm-questions") { Description = "Frontier questions per round (1-64).", DefaultValueFactory = _ => 4 };
+
+    /// <summary>The flags, to add to the command.</summary>
+    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions];
+
+    /// <summary>
+    /// The backend the flags name, or null without <c>--lm</c>/<c>--lm-endpoint</c>; throws <see cref="CliUsageException"/>
+    /// naming the flag for a bad combination, a missing model or an out-of-range number.
+    /// </summary>
+    public ModelBackendOptions? Backend(ParseResult pr, bool afl)
+    {
+        var model = pr.GetValue(_model);
+        var endpoint = pr.GetValue(_endpoint);
+        if (model is null && endpoint is null)
+        {
+            foreach (var option in new Option[] { _modelName, _every, _questions })
+                if (pr.GetResult(option) is { Implicit: false })
+                    throw new CliUsageException($"{option.Name} needs --lm MODEL or --lm-endpoint URL.");
+            return null;
+        }
+        if (model is not null && endpoint is not null)
+            throw new CliUsageException("give one of --lm MODEL or --lm-endpoint URL, not both.");
+        if (afl)
+            throw new CliUsageException("--lm and --lm-endpoint work with --engine builtin (the default); with afl, run a builtin campaign with --lm in the same --sync-dir.");
+        if (model is not null && !File.Exists(model) && !Directory.Exists(model))
+            throw new CliUsageException($"--lm: model file not found: {model}");
+        if (endpoint is not null && string.IsNullOrWhiteSpace(pr.GetValue(_modelName)))
+            throw new CliUsageException("--lm-endpoint needs --lm-model (the model to request from the server).");
+        if (model is not null && pr.GetValue(_modelName) is not null)
+            throw new CliUsageException("--lm-model only applies to --lm-endpoint; a --lm file is named by its path.");
+        if (pr.GetValue(_every) < 1)
+            throw new CliUsageException($"--lm-every must be at least 1 second, got {pr.GetValue(_every)}.");
+        var questions = pr.GetValue(_questions);
+        if (questions is < 1 or > 64)
+            throw new CliUsageException($"--lm-questions must be between 1 and 64, got {questions}.");
+        return CliUsageException.Check(() => new ModelBackendOptions
+        {
+            ModelPath = model, Endpoint = endpoint, ModelName = pr.GetValue(_modelName),
+            // Never OPENAI_API_KEY, so a key is not sent to a server by accident.
+            ApiKey = Environment.GetEnvironmentVariable("AGENTKIT_API_KEY") is { Length: > 0 } key ? key : null,
+        }.Validate(), message => Rename(message, endpoint is null ? "--lm" : "--lm-endpoint"));
+    }
+
+    /// <summary>Opens the model; a file or checkpoint that cannot be loaded is a usage error naming <c>--lm</c>.</summary>
+    public static ICandidateGenerator Open(ModelBackendOptions backend)
+    {
+        try
+        {
+            return ModelBackend.Open(backend);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUsageException($"--lm: {ex.Message}");
+        }
+    }
+
+    /// <summary>The seeding settings for <paramref name="generator"/>.</summary>
+    public LmSeedingOptions Seeding(ParseResult pr, ICandidateGenerator generator) => new()
+    {
+        // A file's name, not generator.Model: that would hash the whole GGUF just to print its name.
+        ModelName = pr.GetValue(_model) is { } path ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)) : pr.GetValue(_modelName),
+        Generator = generator, Interval = TimeSpan.FromSeconds(pr.GetValue(_every)), Questions = pr.GetValue(_questions),
+    };
+
+    // ModelBackendOptions names the generate/serve flags; here they are spelled --lm, --lm-endpoint, --lm-model.
+    // A message that names no flag (a directory that is not a checkpoint) is prefixed with the one the user gave.
+    private static string Rename(string message, string flag)
+    {
+        var renamed = message.Replace("--model-name", "--lm-model", StringComparison.Ordinal)
+            .Replace("--endpoint", "--lm-endpoint", StringComparison.Ordinal).Replace("--model", "--lm", StringComparison.Ordinal);
+        return renamed.Contains("--lm", StringComparison.Ordinal) ? renamed : $"{flag}: {renamed}";
+    }
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using AgentKit.Abstractions.Models;
+using AgentKit.Fuzzing.Engine;
+using AgentKit.Fuzzing.Guidance;
+
+namespace AgentKit.Fuzzing.LanguageModel;
+
+/// <summary>
+/// The builtin engine's model-written inputs: every <see cref="LmSeedingOptions.Interval"/> (or when the mutator
+/// stalls) one round builds frontier questions for the current corpus, asks the model with
+/// <see cref="FrontierPrompt.Messages"/>, reads inputs with <see cref="FrontierPrompt.ExtractInput"/>, hands them to the
+/// campaign's workers (<see cref="ILmHost.Offer"/>) and, once they ran, checks on the block-mode twin which frontier
+/// targets the ones that added coverage opened. A model that throws, hangs or writes junk is counted, never fatal.
+/// </summary>
+internal sealed class LmSeeder
+{
+    private readonly LmSeedingOptions _options;
+    private readonly ILmHost _host;
+    private readonly string _manifestPath;
+    private readonly FuzzCampaignOptions _campaign;
+    private readonly TimeProvider _time;
+    private FrontierQuestioner? _questioner;
+    private HashSet<int> _frontier = [];
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private bool _broken;
+    private int _round;
+
+    public LmSeeder(LmSeedingOptions options, ILmHost host, string manifestPath, FuzzCampaignOptions campaign)
+    {
+        _options = options;
+        _host = host;
+        _manifestPath = manifestPath;
+        _campaign = campaign;
+        _time = campaign.TimeProvider;
+    }
+
+    public LmTally Tally { get; } = new();
+
+    /// <summary>Runs rounds until <paramref name="stop"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var last = _time.GetTimestamp();
+        var execsAtLast = 0L;
+        try
+        {
+            // The twin, its worker and the decompiler get ready while the workers run the seeds, not in the first round.
+            Prepare();
+            while (!stop.IsCancellationRequested && !_broken)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, stop).ConfigureAwait(false);
+                var stalled = _options.StallExecs is { } stall && _host.Execs - Math.Max(_host.ExecsAtLastGain, execsAtLast) >= stall;
+                if (!stalled && _time.GetElapsedTime(last) < _options.Interval)
+                    continue;
+                await RoundAsync(stop).ConfigureAwait(false);
+                last = _time.GetTimestamp();
+                execsAtLast = _host.Execs;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Broken(ex); // nothing the model side does may end the campaign
+        }
+        try
+        {
+            // Inputs of the last round that ran after it stopped waiting still count.
+            if (!_broken)
+                CheckOpened();
+        }
+        catch (Exception ex)
+        {
+            Broken(ex);
+        }
+        finally
+        {
+            _questioner?.Dispose();
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken stop)
+    {
+        List<FrontierQuestion> questions;
+        var corpus = _host.CorpusSnapshot();
+        try
+        {
+            (questions, _frontier) = _questioner!.Next(corpus, _options.Questions, stop);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Broken(ex);
+            return;
+        }
+        if (questions.Count == 0)
+            return; // no frontier yet (the seeds are still running): not a round
+        _seen.UnionWith(corpus.Select(c => CampaignDirectory.Hash(c)));
+        var inputs = new List<byte[]>();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        budget.CancelAfter(_options.RoundBudget);
+        for (var i = 0; i < questions.Count && !budget.IsCancellationRequested; i++)
+            foreach (var input in await AskAsync(questions[i], i, budget.Token, stop).ConfigureAwait(false))
+                if (_seen.Add(CampaignDirectory.Hash(input))) // the corpus, and what the model wrote before, run once
+                    inputs.Add(input);
+        _round++;
+        _host.Offer(inputs);
+        while (_host.LmOutstanding > 0 && !stop.IsCancellationRequested)
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, stop).ConfigureAwait(false);
+        CheckOpened();
+        Tally.Round();
+    }
+
+    private void Prepare()
+    {
+        try
+        {
+            _questioner = new FrontierQuestioner(_manifestPath, _options.QuestionOptions, _campaign.MemoryLimitMb, _campaign.RunnerPath);
+        }
+        catch (Exception ex)
+        {
+            Broken(ex);
+        }
+    }
+
+    /// <summary>No twin, no map, no decompiler: the campaign goes on without the model.</summary>
+    private void Broken(Exception ex)
+    {
+        Tally.Error($"model inputs stopped: {ex.GetType().Name}: {ex.Message}", TimeSpan.Zero);
+        _broken = true;
+    }
+
+    /// <summary>The inputs the model writes for one question; errors and junk are counted, not thrown.</summary>
+    private async Task<List<byte[]>> AskAsync(FrontierQuestion question, int index, CancellationToken budget, CancellationToken stop)
+    {
+        var request = new CandidateRequest
+        {
+            Messages = FrontierPrompt.Messages(question), N = _options.Candidates, Temperature = _options.Temperature,
+            MaxTokens = _options.MaxTokens, Seed = _campaign.Seed is { } seed ? seed + _round * 1009 + index : null,
+        }.Validate();
+        var clock = Stopwatch.StartNew();
+        CandidateResult result;
+        try
+        {
+            // WaitAsync: a generator that ignores its token still cannot hold the round past its budget.
+            result = await _options.Generator.GenerateAsync(request, budget).WaitAsync(budget).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Tally.Asked(0, clock.Elapsed);
+            return [];
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            Tally.Error($"the model ran past the round budget of {_options.RoundBudget.TotalSeconds:F1} s", clock.Elapsed);
+            return [];
+        }
+        catch (Exception ex)
+        {
+            Tally.Error($"{ex.GetType().Name}: {ex.Message}", clock.Elapsed);
+            return [];
+        }
+        Tally.Asked(result.Candidates.Count, clock.Elapsed);
+        var inputs = new List<byte[]>();
+        foreach (var completion in result.Candidates)
+        {
+            var input = FrontierPrompt.ExtractInput(completion.Text ?? "", question.SeedIsBase64);
+            if (input.Length == 0 || input.Length > _campaign.MaxInputBytes)
+                Tally.Unusable();
+            else
+                inputs.Add(input);
+        }
+        return inputs;
+    }
+
+    /// <summary>Frontier targets (as of the round's start) covered by LM inputs that added coverage.</summary>
+    private void CheckOpened()
+    {
+        var kept = _host.TakeLmKept();
+        if (_questioner is null || kept.Count == 0)
+            return;
+        foreach (var input in kept)
+            Tally.Opened(_questioner.Blocks(input).Where(_frontier.Contains), _host.Elapsed);
+    }
+}

@@ -1,0 +1,75 @@
+using AgentKit.Abstractions.Models;
+using AgentKit.Fuzzing.Guidance;
+
+namespace AgentKit.Fuzzing.LanguageModel;
+
+/// <summary>
+/// Model-written inputs in a builtin campaign (<c>agentkit fuzz --lm</c>): how often the engine asks
+/// <see cref="Generator"/> about its frontier and how much it asks. Every setting is checked when it is set.
+/// </summary>
+public sealed record LmSeedingOptions
+{
+    private readonly ICandidateGenerator _generator = null!;
+    private readonly TimeSpan _interval = TimeSpan.FromSeconds(30);
+    private readonly long? _stallExecs;
+    private readonly int _questions = 4;
+    private readonly int _candidates = 4;
+    private readonly float _temperature = 0.8f;
+    private readonly int _maxTokens = 256;
+    private readonly TimeSpan _roundBudget = TimeSpan.FromSeconds(120);
+    private readonly FrontierQuestionOptions _questionOptions = new() { TokenBudget = 600 };
+
+    /// <summary>The model that writes inputs (a GGUF, an endpoint, a checkpoint: the caller opens and disposes it).</summary>
+    public required ICandidateGenerator Generator { get => _generator; init => _generator = value ?? throw new ArgumentNullException(nameof(Generator)); }
+
+    /// <summary>The model's name in the report; default <see cref="ModelIdentity.Name"/> of <see cref="Generator"/> (which hashes a GGUF file to build).</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Time from the end of one round to the start of the next (the first starts this long after the campaign). Default 30 s; at least 100 ms.</summary>
+    public TimeSpan Interval { get => _interval; init => _interval = AtLeast(value, TimeSpan.FromMilliseconds(100)); }
+
+    /// <summary>
+    /// Also start a round early once this many execs have run since the last new coverage (and since the last round):
+    /// the mutator is stuck. Null (default): by <see cref="Interval"/> only.
+    /// </summary>
+    public long? StallExecs
+    {
+        get => _stallExecs;
+        init => _stallExecs = value is < 1 ? throw new ArgumentOutOfRangeException(nameof(StallExecs), value, "StallExecs must be at least 1 (or null).") : value;
+    }
+
+    /// <summary>Frontier questions asked per round (1-64, default 4); branches asked about least often go first.</summary>
+    public int Questions { get => _questions; init => _questions = Between(value, 1, 64); }
+
+    /// <summary>Completions sampled per question (1-64, <see cref="CandidateRequest.N"/>; default 4).</summary>
+    public int Candidates { get => _candidates; init => _candidates = Between(value, 1, 64); }
+
+    /// <summary>Sampling temperature (default 0.8: several different inputs per question).</summary>
+    public float Temperature
+    {
+        get => _temperature;
+        init => _temperature = value >= 0 && !float.IsNaN(value) ? value : throw new ArgumentOutOfRangeException(nameof(Temperature), value, "Temperature must be >= 0.");
+    }
+
+    /// <summary>Tokens generated per completion at most (default 256).</summary>
+    public int MaxTokens { get => _maxTokens; init => _maxTokens = Between(value, 1, 32768); }
+
+    /// <summary>Model time one round may take (default 120 s); a round past it stops asking, and the call in flight counts as a model error.</summary>
+    public TimeSpan RoundBudget { get => _roundBudget; init => _roundBudget = AtLeast(value, TimeSpan.FromMilliseconds(100)); }
+
+    /// <summary>How questions are built (slice token budget, callers, timeout of a corpus input on the block-mode twin). Default: 600-token slices.</summary>
+    public FrontierQuestionOptions QuestionOptions { get => _questionOptions; init => _questionOptions = value ?? throw new ArgumentNullException(nameof(QuestionOptions)); }
+
+    private static int Between(int value, int min, int max, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, min, name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, max, name);
+        return value;
+    }
+
+    private static TimeSpan AtLeast(TimeSpan value, TimeSpan min, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, min, name);
+        return value;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using AgentKit.TestUtils;
+using static AgentKit.Cli.Tests.CliRun;
+
+namespace AgentKit.Cli.Tests;
+
+/// <summary><c>agentkit fuzz --lm | --lm-endpoint</c>: flag checks, and one short campaign with a tiny GGUF writing inputs.</summary>
+public sealed class FuzzLmCommandTests
+{
+    private static string[] Fuzz(params string[] extra) =>
+        ["fuzz", "--target", "Not.A.Package@1.0.0", "--harness", "json", "--out", Path.GetTempPath(), "--seconds", "1", .. extra];
+
+    [Theory]
+    [InlineData("not both", "--lm", "model.gguf", "--lm-endpoint", "http://127.0.0.1:1/v1")]
+    [InlineData("--lm: model file not found", "--lm", "no-such-model.gguf")]
+    [InlineData("--lm-endpoint needs --lm-model", "--lm-endpoint", "http://127.0.0.1:1/v1")]
+    [InlineData("--lm-endpoint must be an absolute URL", "--lm-endpoint", "not a url", "--lm-model", "m")]
+    [InlineData("--lm-every must be at least 1", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-every", "0")]
+    [InlineData("--lm-questions must be between 1 and 64", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-questions", "65")]
+    [InlineData("--lm-every needs --lm MODEL or --lm-endpoint URL", "--lm-every", "5")]
+    [InlineData("--lm-model needs --lm MODEL or --lm-endpoint URL", "--lm-model", "m")]
+    [InlineData("--lm and --lm-endpoint work with --engine builtin", "--engine", "afl", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m")]
+    public async Task Bad_lm_flags_are_usage_errors_naming_the_flag_before_any_work(string expected, params string[] flags)
+    {
+        var (exit, _, stderr) = await RunAsync(Fuzz(flags));
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task A_directory_that_is_not_a_checkpoint_is_named_as_the_lm_flag()
+    {
+        var empty = Directory.CreateTempSubdirectory("agentkit-lm-").FullName;
+        var (exit, _, stderr) = await RunAsync(Fuzz("--lm", empty));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--lm: ", stderr);
+        Assert.Contains("not a training checkpoint", stderr);
+    }
+
+    [Fact]
+    public async Task A_campaign_with_a_gguf_model_reports_its_lm_section()
+    {
+        var target = typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;
+        var dir = Path.Combine(Path.GetTempPath(), "agentkit-cli-fuzz-lm-" + Guid.NewGuid().ToString("N")[..8]);
+        var (exit, stdout, stderr) = await RunAsync("fuzz", "--target", target, "--harness", "AgentKit.Fuzzing.ToyParser.CommandParser.Parse",
+            "--expect", "System.FormatException", "--out", dir, "--seconds", "30", "--workers", "1", "--timeout-ms", "500",
+            "--lm", TinyModels.RandomLlamaPath(), "--lm-every", "1", "--lm-questions", "1", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        var lm = report.RootElement.GetProperty("lm");
+        Assert.Contains("tiny-llama", lm.GetProperty("model").GetString());
+        // The random model writes nonsense: what matters is that it was asked, answered, and the campaign still finished.
+        Assert.True(lm.GetProperty("questions").GetInt32() >= 1, stdout);
+        Assert.True(lm.GetProperty("completions").GetInt32() >= 1, stdout);
+        Assert.Equal(0, lm.GetProperty("model_errors").GetInt32());
+        Assert.True(lm.GetProperty("model_seconds").GetDouble() > 0, stdout);
+        Assert.True(report.RootElement.GetProperty("execs").GetInt64() > 0, stdout);
+        Assert.True(File.Exists(Path.Combine(dir, "stats.json")));
+    }
+}

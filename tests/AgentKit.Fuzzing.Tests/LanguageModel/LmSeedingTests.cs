@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using AgentKit.Fuzzing.LanguageModel;
+using AgentKit.Fuzzing.Tests.Guidance;
+using Xunit.Abstractions;
+
+namespace AgentKit.Fuzzing.Tests.LanguageModel;
+
+/// <summary>Model-written inputs in a real builtin campaign on the toy command parser (<c>unlock</c> + <c>code % 97 == 42</c>).</summary>
+public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output) : IClassFixture<ToyBlockTargets>
+{
+    // Campaigns stop as soon as what the test waits for happened; this is only the ceiling (a busy machine's first
+    // round includes the decompiler's warm-up).
+    private const double MaxSeconds = 120;
+
+    private static readonly FuzzHarness Commands = FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]);
+
+    /// <summary>The block of Interpret behind <c>code % 97 != 42</c> (the one that calls Unlock).</summary>
+    private int ChecksumTarget()
+    {
+        var unlock = toy.Entry("CommandParser::Unlock").ProbeId;
+        return toy.Map.InMethod("CommandParser::Interpret").Single(b => b.Callees.Contains(unlock)).ProbeId;
+    }
+
+    private static (AgentKit.Fuzzing.Instrumentation.InstrumentedTarget Target, FuzzCampaignOptions Options) Prepare(string name, double seconds, LmSeedingOptions? lm)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var seeds = dir + "-seeds";
+        Directory.CreateDirectory(seeds);
+        // A command that reaches the checksum test; what is left is the arithmetic.
+        File.WriteAllText(Path.Combine(seeds, "unlock"), "unlock 5");
+        var target = FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"), Commands, dir, ToyTarget.Cache);
+        return (target, ToyTarget.Options(dir, seconds, seeds) with { LanguageModel = lm });
+    }
+
+    private bool CorpusCovers(string dir, int block, HashSet<string>? checkedFiles = null) =>
+        Directory.EnumerateFiles(Path.Combine(dir, "corpus")).Where(f => checkedFiles?.Add(f) ?? true)
+            .Any(f => toy.Commands.Run(File.ReadAllBytes(f)).Blocks.Contains(block));
+
+    /// <summary>Cancels <paramref name="stop"/> once <paramref name="done"/> holds (polled), so a campaign runs only as long as it must.</summary>
+    private static async Task StopWhen(Func<bool> done, CancellationTokenSource stop)
+    {
+        while (!stop.IsCancellationRequested && !done())
+            await Task.Delay(250);
+        await stop.CancelAsync();
+    }
+
+    [Fact]
+    public async Task A_generator_that_reads_the_slice_opens_the_checksum_branch_that_mutation_alone_does_not()
+    {
+        var generator = new SliceReadingGenerator();
+        var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromSeconds(1), Questions = 4, Candidates = 1 };
+        var withLm = Prepare("lm-slice", MaxSeconds, lm);
+        var checksum = ChecksumTarget();
+
+        using var stop = new CancellationTokenSource();
+        var seen = new HashSet<string>();
+        var campaign = FuzzCampaign.RunAsync(withLm.Target, Commands, withLm.Options, cancellationToken: stop.Token);
+        var watcher = StopWhen(() => campaign.IsCompleted || CorpusCovers(withLm.Options.OutputDirectory, checksum, seen), stop);
+        var report = await campaign;
+        await watcher;
+        // The same seed, workers and time without the model.
+        var alone = Prepare("lm-none", Math.Max(5, report.Seconds), null);
+        var baseline = await FuzzCampaign.RunAsync(alone.Target, Commands, alone.Options);
+
+        var stats = Assert.IsType<LmReport>(report.Lm);
+        output.WriteLine($"with the model: checksum opened after {report.Seconds} s (LM first opened at {stats.FirstOpenedSeconds} s, "
+            + $"targets {string.Join(',', stats.BranchesOpened)}); {stats.Rounds} rounds, {stats.Questions} questions, {stats.InputsTried} tried, "
+            + $"{stats.InputsAddedCoverage} added, model {stats.ModelSeconds} s; {report.Execs} execs, {report.Edges} edges");
+        output.WriteLine($"mutation alone, {baseline.Seconds} s: {baseline.Execs} execs, {baseline.Edges} edges, "
+            + $"checksum opened: {CorpusCovers(alone.Options.OutputDirectory, checksum)}");
+        Assert.True(stats.Rounds >= 1, $"rounds {stats.Rounds}");
+        Assert.True(stats.InputsTried > 0, $"tried {stats.InputsTried}");
+        Assert.True(stats.InputsAddedCoverage >= 1, $"added {stats.InputsAddedCoverage}");
+        Assert.Contains(checksum, stats.BranchesOpened);
+        Assert.Equal(0, stats.ModelErrors);
+        Assert.Equal("slice-reader", stats.Model);
+        Assert.InRange(stats.ModelShare, 0, 1);
+        Assert.True(report.Seconds < MaxSeconds - 1, "the campaign ran to its ceiling: the checksum was never covered");
+        Assert.Null(baseline.Lm);
+        Assert.False(CorpusCovers(alone.Options.OutputDirectory, checksum), "mutation alone opened the checksum branch");
+        // The report on disk carries the section.
+        var json = File.ReadAllText(Path.Combine(withLm.Options.OutputDirectory, "stats.json"));
+        Assert.Contains("\"lm\":", json, StringComparison.Ordinal);
+        Assert.Contains("\"branches_opened\":", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_that_throws_hangs_or_writes_junk_is_counted_and_the_campaign_finishes()
+    {
+        // By turns: junk, a call that never returns, a throw, junk, a call that never returns…
+        var generator = new BadGenerator(BadGenerator.Failure.Throw, BadGenerator.Failure.Junk, BadGenerator.Failure.Hang);
+        var lm = new LmSeedingOptions
+        {
+            Generator = generator, Interval = TimeSpan.FromMilliseconds(300), Questions = 2, Candidates = 3,
+            RoundBudget = TimeSpan.FromMilliseconds(500),
+        };
+        var campaign = Prepare("lm-bad", MaxSeconds, lm);
+
+        using var stop = new CancellationTokenSource();
+        var run = FuzzCampaign.RunAsync(campaign.Target, Commands, campaign.Options, cancellationToken: stop.Token);
+        // Five calls: two rounds done and the third hung in its model call when the campaign is stopped.
+        var watcher = StopWhen(() => run.IsCompleted || generator.Calls >= 5, stop);
+        await watcher;
+        var clock = Stopwatch.StartNew();
+        var report = await run;
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed}: the hung model call held the campaign");
+        Assert.True(report.Seconds < MaxSeconds - 1, "the generator was never called five times");
+        Assert.True(report.Execs > 100, $"execs {report.Execs}");
+        var stats = Assert.IsType<LmReport>(report.Lm);
+        Assert.True(stats.Rounds >= 2, $"rounds {stats.Rounds}");
+        Assert.True(stats.ModelErrors >= 2, $"errors {stats.ModelErrors}"); // a hang past the budget and a throw
+        Assert.True(stats.UnusableAnswers >= 4, $"unusable {stats.UnusableAnswers}"); // "" and an empty fence, twice
+        Assert.Equal(1, stats.InputsTried); // the garbage line is a fair input, run once however often it comes back
+        Assert.NotNull(stats.LastError);
+        Assert.DoesNotContain(ChecksumTarget(), stats.BranchesOpened);
+    }
+
+    [Fact]
+    public void Options_are_checked_when_set()
+    {
+        var generator = new SliceReadingGenerator();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Questions = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Candidates = 65 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Interval = TimeSpan.Zero });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, StallExecs = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Temperature = -1 });
+        Assert.Throws<ArgumentNullException>(() => new LmSeedingOptions { Generator = null! });
+        Assert.Equal(4, new LmSeedingOptions { Generator = generator }.Questions);
+    }
+}
