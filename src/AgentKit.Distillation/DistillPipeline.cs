@@ -98,6 +98,9 @@ public sealed class DistillPipeline : IDisposable
         _stages = stages;
     }
 
+    /// <summary>The stages' names in the order they run.</summary>
+    internal IReadOnlyList<string> StageNames => [.. _stages.Select(s => s.Stage.Name)];
+
     /// <summary>Runs (or skips) every stage and copies the GGUF to <paramref name="exportPath"/>.</summary>
     /// <exception cref="DistillConfigurationException">The work folder or its recorded settings do not fit the recipe; nothing ran.</exception>
     /// <exception cref="DistillStageException">A stage failed; earlier outputs are kept.</exception>

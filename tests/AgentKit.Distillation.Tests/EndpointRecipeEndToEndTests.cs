@@ -13,8 +13,8 @@ namespace AgentKit.Distillation.Tests;
 /// The paper's recipe shape at tiny scale, run once for the class: the atlas programmatic teacher served by a real
 /// in-process OpenAI-compatible server (take-over mode) is the endpoint teacher over two task files; a tiny Qwen2
 /// checkpoint in HF layout is the student, fine-tuned with LoRA on all linear layers; then GGUF, HF export and a
-/// two-question benchmark evaluation. The first run is stopped after two teacher runs; the second resumes the teacher
-/// and runs everything else; the third skips every stage.
+/// one-question benchmark evaluation. The first run is stopped after the first teacher run; the second resumes the
+/// teacher and runs everything else; the third skips every stage.
 /// </summary>
 public sealed class EndpointDistilledStudent : IAsyncLifetime
 {
@@ -60,7 +60,7 @@ public sealed class EndpointDistilledStudent : IAsyncLifetime
             TinyDistillAgent.WriteRecipe(Folder, Recipe(url, StudentFolder), RecipeFile);
 
             using var stop = new CancellationTokenSource();
-            var stopping = new RecordingDistillProgress { AfterTeacherRun = runs => { if (runs == 2) stop.Cancel(); } };
+            var stopping = new RecordingDistillProgress { AfterTeacherRun = runs => { if (runs == 1) stop.Cancel(); } };
             try
             {
                 await TinyDistillAgent.RunAsync(RecipePath, Work, stopping, cancellationToken: stop.Token);
@@ -82,15 +82,15 @@ public sealed class EndpointDistilledStudent : IAsyncLifetime
         }
     }
 
-    /// <summary>The six atlas questions as two task files: JSONL, and the paper's JSON <c>{"examples": […]}</c> numbered 1, 2, 3 (no ids).</summary>
+    /// <summary>Four atlas questions as two task files: JSONL, and the paper's JSON <c>{"examples": […]}</c> numbered 1, 2 (no ids); two more as a benchmark set.</summary>
     private void WriteTaskFiles(IReadOnlyList<AtlasQuestion> questions)
     {
         Directory.CreateDirectory(Path.Combine(Folder, "tasks"));
         File.WriteAllLines(Path.Combine(Folder, "tasks", "set_a.jsonl"),
-            questions.Take(3).Select(q => new JsonObject { ["id"] = q.Id, ["question"] = q.Question, ["answer"] = q.Answer }.ToJsonString()));
-        var examples = new JsonArray([.. questions.Skip(3).Select(q => (JsonNode)new JsonObject { ["question"] = q.Question, ["answer"] = q.Answer })]);
+            questions.Take(2).Select(q => new JsonObject { ["id"] = q.Id, ["question"] = q.Question, ["answer"] = q.Answer }.ToJsonString()));
+        var examples = new JsonArray([.. questions.Skip(2).Take(2).Select(q => (JsonNode)new JsonObject { ["question"] = q.Question, ["answer"] = q.Answer })]);
         File.WriteAllText(Path.Combine(Folder, "tasks", "set_b.json"), new JsonObject { ["examples"] = examples }.ToJsonString());
-        var bench = new JsonArray([.. questions.Take(2).Select((q, i) => (JsonNode)new JsonObject { ["id"] = $"b{i}", ["question"] = q.Question, ["answer"] = q.Answer })]);
+        var bench = new JsonArray([.. questions.Skip(4).Select((q, i) => (JsonNode)new JsonObject { ["id"] = $"b{i}", ["question"] = q.Question, ["answer"] = q.Answer })]);
         File.WriteAllText(Path.Combine(Folder, "tasks", "atlas_test.json"),
             new JsonObject { ["metadata"] = new JsonObject { ["dataset_info"] = new JsonObject { ["name"] = "atlas" } }, ["examples"] = bench }.ToJsonString());
     }
@@ -111,7 +111,7 @@ public sealed class EndpointDistilledStudent : IAsyncLifetime
             ["eval_every"] = 2, ["save_every"] = 1, ["seed"] = 7, ["lora_rank"] = 4, ["lora_alpha"] = 8, ["lora_targets"] = "all-linear", ["device"] = "cpu",
         },
         ["export"] = new JsonObject { ["type"] = "f16", ["out"] = "student.gguf", ["hf"] = new JsonObject { ["out"] = "student-hf", ["merge"] = false } },
-        ["eval"] = new JsonObject { ["benchmarks"] = new JsonArray("tasks/atlas_test.json"), ["kind"] = "qa", ["mode"] = "agent", ["n"] = new JsonArray(1), ["context"] = 2048 },
+        ["eval"] = new JsonObject { ["benchmarks"] = new JsonArray("tasks/atlas_test.json"), ["kind"] = "qa", ["mode"] = "agent", ["n"] = new JsonArray(1), ["limit"] = 1, ["context"] = 2048 },
     };
 
     /// <summary>Fails the calling test with the runs' error, if they had one.</summary>
@@ -134,13 +134,13 @@ public sealed class EndpointRecipeEndToEndTests(EndpointDistilledStudent tiny) :
         tiny.AssertRan();
         Assert.True(tiny.FirstRunWasCancelled);
         Assert.Equal(["started teacher"], tiny.Stopped.Events);
-        Assert.InRange(tiny.LinesAtStop, 1, 5);
+        Assert.InRange(tiny.LinesAtStop, 1, 3);
 
         Assert.Equal(Stages.SelectMany(s => new[] { $"started {s}", $"finished {s}" }), tiny.Resumed.Events);
         var report = tiny.Report!;
         Assert.Equal(["resumed", "ran", "ran", "ran", "ran", "ran"], report.Stages.Select(s => s.Status));
         Assert.Equal(Stages, report.Stages.Select(s => s.Stage));
-        Assert.Equal((6, 6, 6 - tiny.LinesAtStop), (report.Teacher.Questions, report.Teacher.Runs, report.Teacher.NewRuns));
+        Assert.Equal((4, 4, 4 - tiny.LinesAtStop), (report.Teacher.Questions, report.Teacher.Runs, report.Teacher.NewRuns));
         Assert.Null(report.Tokenizer);
         Assert.DoesNotContain("\"tokenizer\"", tiny.ReportJson);
     }
@@ -152,12 +152,12 @@ public sealed class EndpointRecipeEndToEndTests(EndpointDistilledStudent tiny) :
         var read = JsonlTrajectoryReader.Read(Path.Combine(tiny.Work, WorkFiles.Teacher));
         Assert.Empty(read.Warnings);
         var ids = read.Records.Select(r => r.Task.Id).ToList();
-        Assert.Equal(6, ids.Distinct().Count());
-        Assert.Equal(3, ids.Count(id => id.StartsWith("set_a/", StringComparison.Ordinal)));
-        Assert.Equal(["set_b/1", "set_b/2", "set_b/3"], ids.Where(id => id.StartsWith("set_b/", StringComparison.Ordinal)).Order());
+        Assert.Equal(4, ids.Distinct().Count());
+        Assert.Equal(2, ids.Count(id => id.StartsWith("set_a/", StringComparison.Ordinal)));
+        Assert.Equal(["set_b/1", "set_b/2"], ids.Where(id => id.StartsWith("set_b/", StringComparison.Ordinal)).Order());
         Assert.All(read.Records, r => Assert.Equal("atlas-teacher", r.Model.Name));
-        Assert.Equal(6, tiny.Report!.Teacher.Correct); // the programmatic teacher answers every question, through HTTP too
-        Assert.Equal(6, tiny.Report.SftData.Examples);
+        Assert.Equal(4, tiny.Report!.Teacher.Correct); // the programmatic teacher answers every question, through HTTP too
+        Assert.Equal(4, tiny.Report.SftData.Examples);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class EndpointRecipeEndToEndTests(EndpointDistilledStudent tiny) :
         var results = BenchmarkReportFile.Load(eval.Results);
         Assert.Equal(BenchmarkMode.Agent, results.Mode);
         var set = Assert.Single(results.Sets);
-        Assert.Equal(("atlas", 1, 2), (set.Name, set.N, set.Questions));
+        Assert.Equal(("atlas", 1, 1), (set.Name, set.N, set.Questions)); // eval.limit 1 of the set's 2
         Assert.Equal(set.Accuracy, Assert.Single(eval.Sets).Accuracy);
         Assert.Equal(1, Assert.Single(eval.Averages).N);
     }
