@@ -28,7 +28,11 @@ public sealed class RecordingDistillProgress : IDistillProgress
     }
 
     public Task<T> TrackTeacherAsync<T>(int total, Func<IProgress<bool>?, Task<T>> body) =>
-        body(new Counter<bool>(() => AfterTeacherRun?.Invoke(++TeacherRuns)));
+        body(new Counter<bool>(() =>
+        {
+            var runs = ++TeacherRuns; // counted whether or not a callback is set ('?.' would skip evaluating its argument)
+            AfterTeacherRun?.Invoke(runs);
+        }));
 
     public Task<T> TrackSftAsync<T>(Func<IProgress<SftProgress>?, Task<T>> body) =>
         body(new Counter<SftProgress>(() => SftSteps++));
