@@ -26,7 +26,7 @@ try
 
     Console.WriteLine();
     Console.WriteLine($"model: {report.Model} ({report.Gguf.Bytes} bytes, {report.Gguf.Parameters} parameters, {report.Gguf.Type})");
-    Console.WriteLine($"teacher: {report.Teacher.Correct}/{report.Teacher.Runs} correct; SFT examples: {report.SftData.Examples}; tokenizer: {report.Tokenizer.VocabSize} tokens");
+    Console.WriteLine($"teacher: {report.Teacher.Correct}/{report.Teacher.Runs} correct; SFT examples: {report.SftData.Examples}; tokenizer: {(report.Tokenizer is { } tokenizer ? $"{tokenizer.VocabSize} tokens" : "the checkpoint's")}");
     Console.WriteLine($"sft: {report.Sft.Steps} steps, train loss {report.Sft.FirstTrainLoss:F3} -> {report.Sft.FinalTrainLoss:F3}");
     Console.WriteLine($"stages: {string.Join(", ", report.Stages.Select(s => $"{s.Stage} {s.Status}"))}; {report.Seconds:F1} s");
     return 0;

@@ -39,6 +39,12 @@ public static class WorkFiles
     /// <summary>The exported model.</summary>
     public const string Gguf = "model.gguf";
 
+    /// <summary>The Hugging Face export (optional stage <c>hf</c>).</summary>
+    public const string Hf = "hf";
+
+    /// <summary>The benchmark results (optional stage <c>eval</c>).</summary>
+    public const string Eval = "eval.json";
+
     /// <summary>The final report.</summary>
     public const string Report = "distill-report.json";
 }

@@ -48,3 +48,29 @@ public sealed record GgufFigures(string Path, string Type, long Bytes, long Para
 /// <param name="Passages">Corpus passages about them.</param>
 /// <param name="Questions">Training questions about them.</param>
 public sealed record SyntheticFigures(int Countries, int Passages, int Questions);
+
+/// <summary>The Hugging Face export stage's figures.</summary>
+/// <param name="Path">The exported folder in the work folder.</param>
+/// <param name="Adapter">Its PEFT adapter folder (null when merged or trained without LoRA).</param>
+/// <param name="Type">Tensor type.</param>
+/// <param name="Shards">Weight files.</param>
+/// <param name="Bytes">Bytes of all files written.</param>
+/// <param name="Parameters">Parameters of the base model.</param>
+public sealed record HfFigures(string Path, string? Adapter, string Type, int Shards, long Bytes, long Parameters);
+
+/// <summary>The eval stage's figures (the per-question results are in <paramref name="Results"/>).</summary>
+/// <param name="Results">The benchmark results file (<c>eval.json</c> in the work folder).</param>
+/// <param name="Mode"><c>agent</c> or <c>cot</c>.</param>
+/// <param name="Averages">Accuracy averaged over the sets, per N (the paper's figure).</param>
+/// <param name="Sets">Per set and N.</param>
+public sealed record EvalFigures(string Results, string Mode, IReadOnlyList<AgentKit.Hosting.Evaluation.BenchmarkAverage> Averages, IReadOnlyList<EvalSetFigures> Sets);
+
+/// <summary>One benchmark set at one N.</summary>
+/// <param name="Name">The set.</param>
+/// <param name="N">Candidate actions per step (or chain-of-thought samples).</param>
+/// <param name="Questions">Questions run.</param>
+/// <param name="Accuracy">Share scored correct.</param>
+/// <param name="F1">Mean token F1 (factual sets only).</param>
+/// <param name="JudgeAccuracy">Share the judge called correct (null without a judge).</param>
+/// <param name="Errors">Runs that failed.</param>
+public sealed record EvalSetFigures(string Name, int N, int Questions, double Accuracy, double? F1, double? JudgeAccuracy, int Errors);

@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 namespace AgentKit.Distillation;
 
 /// <summary>
-/// Runs the stages of a recipe in order in one work folder: teacher → [synthetic → teacher-synthetic] → SFT data
-/// → tokenizer → SFT → GGUF, then copies the GGUF to the export path and writes <c>distill-report.json</c>.
+/// Runs the stages of a recipe in order in one work folder: teacher (atlas, recorded file, or endpoint) →
+/// [synthetic → teacher-synthetic] → SFT data → tokenizer (students from scratch only) → SFT → GGUF → [hf] → [eval],
+/// then copies the GGUF (and the HF folder) to the export paths and writes <c>distill-report.json</c>.
 /// <para>
 /// Resumable: a stage whose output is complete is skipped, a partial one is continued (teachers, SFT). The
 /// ledger (<c>stages.json</c>) ties every output to the settings it was made with; when they differ from the
@@ -58,12 +59,16 @@ public sealed class DistillPipeline : IDisposable
     {
         _context = context;
         var stages = new List<PlannedStage>();
-        ITeacherStage teacher = context.Recipe.Recipe.Teacher.Kind == TeacherRecipe.Atlas
-            ? AtlasTeacherStage.ForRecipe(context)
-            : new RecordedTeacherStage(context);
+        var recipe = context.Recipe.Recipe;
+        ITeacherStage teacher = recipe.Teacher.Kind switch
+        {
+            TeacherRecipe.Atlas => AtlasTeacherStage.ForRecipe(context),
+            TeacherRecipe.Endpoint => new EndpointTeacherStage(context),
+            _ => new RecordedTeacherStage(context),
+        };
         stages.Add(new PlannedStage(teacher, []));
         List<ITeacherStage> teachers = [teacher];
-        if (context.Recipe.Recipe.Synthetic is { } synthetic)
+        if (recipe.Synthetic is { } synthetic)
         {
             var world = new SyntheticAtlasStage(context, synthetic);
             var syntheticTeacher = AtlasTeacherStage.ForSyntheticAgent(context);
@@ -72,14 +77,29 @@ public sealed class DistillPipeline : IDisposable
             teachers.Add(syntheticTeacher);
         }
         var sftData = new SftDataStage(context, teachers);
-        var tokenizer = new TokenizerStage(context);
         var sft = new SftStage(context);
         stages.Add(new PlannedStage(sftData, [.. teachers.Select(t => t.Name)]));
-        stages.Add(new PlannedStage(tokenizer, [sftData.Name]));
-        stages.Add(new PlannedStage(sft, [sftData.Name, tokenizer.Name]));
-        stages.Add(new PlannedStage(new GgufStage(context), [sft.Name]));
+        if (recipe.Student is null)
+        {
+            var tokenizer = new TokenizerStage(context);
+            stages.Add(new PlannedStage(tokenizer, [sftData.Name]));
+            stages.Add(new PlannedStage(sft, [sftData.Name, tokenizer.Name]));
+        }
+        else
+        {
+            stages.Add(new PlannedStage(sft, [sftData.Name])); // the checkpoint's tokenizer
+        }
+        var gguf = new GgufStage(context);
+        stages.Add(new PlannedStage(gguf, [sft.Name]));
+        if (recipe.Export.Hf is { } hf)
+            stages.Add(new PlannedStage(new HfStage(context, hf), [sft.Name]));
+        if (recipe.Eval is { } eval)
+            stages.Add(new PlannedStage(new EvalStage(context, eval), [gguf.Name]));
         _stages = stages;
     }
+
+    /// <summary>The stages' names in the order they run.</summary>
+    internal IReadOnlyList<string> StageNames => [.. _stages.Select(s => s.Stage.Name)];
 
     /// <summary>Runs (or skips) every stage and copies the GGUF to <paramref name="exportPath"/>.</summary>
     /// <exception cref="DistillConfigurationException">The work folder or its recorded settings do not fit the recipe; nothing ran.</exception>
@@ -137,12 +157,22 @@ public sealed class DistillPipeline : IDisposable
 
         var gguf = StageFiles.FromNode<GgufFigures>(results["gguf"]);
         CopyModel(gguf.Path, exportPath);
+        var hf = results.TryGetValue("hf", out var hfNode) ? StageFiles.FromNode<HfFigures>(hfNode) : null;
+        var hfModel = hf is null ? null : Path.GetFullPath(_context.Recipe.Recipe.Export.Hf!.Out, _context.Recipe.AgentFolder);
+        if (hf is not null)
+            CopyFolder(hf.Path, hfModel!);
         var report = new DistillReport(_context.Recipe.Path, _context.WorkFolder, Path.GetFullPath(exportPath),
             Math.Round(_context.Time.GetElapsedTime(started).TotalSeconds, 2), timings,
             StageFiles.FromNode<TeacherFigures>(results["teacher"]), StageFiles.FromNode<SftDataFigures>(results["sft-data"]),
-            StageFiles.FromNode<TokenizerFigures>(results["tokenizer"]), StageFiles.FromNode<SftFigures>(results["sft"]), gguf,
+            results.TryGetValue("tokenizer", out var tokenizer) ? StageFiles.FromNode<TokenizerFigures>(tokenizer) : null,
+            StageFiles.FromNode<SftFigures>(results["sft"]), gguf,
             results.TryGetValue("synthetic", out var synthetic) ? StageFiles.FromNode<SyntheticFigures>(synthetic) : null,
-            results.TryGetValue("teacher-synthetic", out var syntheticTeacher) ? StageFiles.FromNode<TeacherFigures>(syntheticTeacher) : null);
+            results.TryGetValue("teacher-synthetic", out var syntheticTeacher) ? StageFiles.FromNode<TeacherFigures>(syntheticTeacher) : null)
+        {
+            Hf = hf,
+            HfModel = hfModel,
+            Eval = results.TryGetValue("eval", out var eval) ? StageFiles.FromNode<EvalFigures>(eval) : null,
+        };
         File.WriteAllText(_context.Work(WorkFiles.Report), JsonSerializer.Serialize(report, s_report));
         return report;
     }
@@ -194,6 +224,16 @@ public sealed class DistillPipeline : IDisposable
         var staging = full + ".tmp";
         File.Copy(source, staging, overwrite: true);
         File.Move(staging, full, overwrite: true);
+    }
+
+    // Files are copied over those of the same name; other files in the destination are left alone (it may be a user's folder).
+    private static void CopyFolder(string source, string destination)
+    {
+        var full = Path.GetFullPath(destination);
+        if (string.Equals(full, Path.GetFullPath(source), StringComparison.Ordinal))
+            return;
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            CopyModel(file, Path.Combine(full, Path.GetRelativePath(source, file)));
     }
 
     /// <summary>Closes what the stages opened (the teachers' tool indexes).</summary>

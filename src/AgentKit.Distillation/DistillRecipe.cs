@@ -24,17 +24,26 @@ public sealed record DistillRecipe
     /// <summary>Train only on runs the scorer marked correct (default true).</summary>
     public bool OnlyCorrect { get; init; } = true;
 
-    /// <summary>The byte-level BPE tokenizer trained on the SFT data.</summary>
-    public required TokenizerRecipe Tokenizer { get; init; }
+    /// <summary>The byte-level BPE tokenizer trained on the SFT data (a student from scratch only; absent with <see cref="Student"/>).</summary>
+    public TokenizerRecipe? Tokenizer { get; init; }
 
-    /// <summary>The student's shape (a Hugging Face <c>config.json</c> object).</summary>
-    public required LlamaConfig Model { get; init; }
+    /// <summary>The shape of a student trained from scratch (a Hugging Face <c>config.json</c> object; absent with <see cref="Student"/>).</summary>
+    public LlamaConfig? Model { get; init; }
+
+    /// <summary>
+    /// A student fine-tuned from a Hugging Face checkpoint instead of trained from scratch: its tokenizer and shape are
+    /// the checkpoint's, so the recipe then has no <see cref="Tokenizer"/> and no <see cref="Model"/>.
+    /// </summary>
+    public StudentRecipe? Student { get; init; }
 
     /// <summary>Supervised fine-tuning settings.</summary>
     public required SftRecipe Sft { get; init; }
 
-    /// <summary>The GGUF export.</summary>
+    /// <summary>The GGUF export (and optionally a Hugging Face one).</summary>
     public required ExportRecipe Export { get; init; }
+
+    /// <summary>The benchmark evaluation of the exported student (optional).</summary>
+    public EvalRecipe? Eval { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public DistillRecipe Validate()
@@ -43,16 +52,26 @@ public sealed record DistillRecipe
             throw new ArgumentException("\"agent\" must be a folder path when set.");
         // "key": null satisfies `required` in System.Text.Json: name the missing section instead of failing on it later.
         Section(Teacher, "teacher");
-        Section(Tokenizer, "tokenizer");
-        Section(Model, "model");
         Section(Sft, "sft");
         Section(Export, "export");
         Teacher.Validate();
         Synthetic?.Validate();
-        Tokenizer.Validate();
+        if (Student is not null)
+        {
+            if (Tokenizer is not null || Model is not null)
+                throw new ArgumentException("\"student\" starts from a checkpoint, whose tokenizer and config.json are used: remove \"tokenizer\" and \"model\", or remove \"student\" to train from scratch.");
+            Student.Validate();
+        }
+        else if (Tokenizer is null || Model is null)
+        {
+            throw new ArgumentException(
+                $"missing {(Tokenizer is null && Model is null ? "\"tokenizer\" and \"model\"" : Tokenizer is null ? "\"tokenizer\"" : "\"model\"")}: a student trained from scratch needs both; " +
+                "or give \"student\": {\"init\": CHECKPOINT} to fine-tune a Hugging Face checkpoint.");
+        }
+        Tokenizer?.Validate();
         try
         {
-            Model.Validate();
+            Model?.Validate();
         }
         catch (ArgumentException ex)
         {
@@ -60,9 +79,10 @@ public sealed record DistillRecipe
         }
         Sft.Validate();
         Export.Validate();
-        if (Tokenizer.VocabSize > Model.VocabSize)
+        Eval?.Validate();
+        if (Tokenizer is not null && Model is not null && Tokenizer.VocabSize > Model.VocabSize)
             throw new ArgumentException($"tokenizer.vocab_size {Tokenizer.VocabSize} exceeds model.vocab_size {Model.VocabSize}: every token needs an embedding row.");
-        if (Sft.SeqLen > Model.MaxPositionEmbeddings)
+        if (Model is not null && Sft.SeqLen > Model.MaxPositionEmbeddings)
             throw new ArgumentException($"sft.seq_len {Sft.SeqLen} exceeds model.max_position_embeddings {Model.MaxPositionEmbeddings}.");
         return this;
     }
@@ -71,67 +91,6 @@ public sealed record DistillRecipe
     {
         if (value is null)
             throw new ArgumentException($"\"{name}\" must be an object, not null.");
-    }
-}
-
-/// <summary>
-/// The teacher: <c>{"kind": "atlas", "questions": …, "parallel": 2, "timeout_ms": 20000}</c> runs the atlas
-/// programmatic teacher over a question file; <c>{"kind": "trajectories", "file": …}</c> uses runs recorded
-/// elsewhere (for example by <c>agentkit record</c> with a large teacher model).
-/// </summary>
-public sealed record TeacherRecipe
-{
-    /// <summary>Kind of teacher that runs the atlas programmatic teacher.</summary>
-    public const string Atlas = "atlas";
-
-    /// <summary>Kind of teacher that reads recorded trajectories.</summary>
-    public const string Trajectories = "trajectories";
-
-    /// <summary><c>atlas</c> or <c>trajectories</c>.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>Question JSONL (atlas only).</summary>
-    public string? Questions { get; init; }
-
-    /// <summary>Questions run at once, one sandbox worker each (atlas only; default 2). Does not change the result.</summary>
-    public int? Parallel { get; init; }
-
-    /// <summary>Wall-clock limit per code snippet in milliseconds (atlas only; default 20000).</summary>
-    public int? TimeoutMs { get; init; }
-
-    /// <summary>Trajectory JSONL (trajectories only).</summary>
-    public string? File { get; init; }
-
-    /// <summary>Questions run at once.</summary>
-    public int ResolvedParallel => Parallel ?? 2;
-
-    /// <summary>Per-snippet limit in milliseconds.</summary>
-    public int ResolvedTimeoutMs => TimeoutMs ?? 20_000;
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
-    {
-        switch (Kind)
-        {
-            case Atlas:
-                if (string.IsNullOrWhiteSpace(Questions))
-                    throw new ArgumentException("teacher.questions is required for kind \"atlas\" (a question JSONL written by 'agentkit atlas questions').");
-                if (File is not null)
-                    throw new ArgumentException("teacher.file belongs to kind \"trajectories\"; kind \"atlas\" reads teacher.questions.");
-                if (ResolvedParallel is < 1 or > 64)
-                    throw new ArgumentException($"teacher.parallel must be between 1 and 64, got {ResolvedParallel}.");
-                if (ResolvedTimeoutMs is < 100 or > 600_000)
-                    throw new ArgumentException($"teacher.timeout_ms must be between 100 and 600000, got {ResolvedTimeoutMs}.");
-                break;
-            case Trajectories:
-                if (string.IsNullOrWhiteSpace(File))
-                    throw new ArgumentException("teacher.file is required for kind \"trajectories\" (a trajectory JSONL, e.g. from 'agentkit record').");
-                if (Questions is not null || Parallel is not null || TimeoutMs is not null)
-                    throw new ArgumentException("teacher.questions, teacher.parallel and teacher.timeout_ms belong to kind \"atlas\"; kind \"trajectories\" reads teacher.file only.");
-                break;
-            default:
-                throw new ArgumentException($"teacher.kind must be \"{Atlas}\" or \"{Trajectories}\", got \"{Kind}\".");
-        }
     }
 }
 
@@ -225,9 +184,38 @@ public sealed record SftRecipe
     /// <summary>Seed of initialisation, data order and dropout (default 1234).</summary>
     public long Seed { get; init; } = 1234;
 
+    /// <summary>Train LoRA adapters of this rank instead of all weights (default: all weights).</summary>
+    public int? LoraRank { get; init; }
+
+    /// <summary>LoRA alpha: the update is scaled by alpha / rank (default 16, with <see cref="LoraRank"/>).</summary>
+    public double? LoraAlpha { get; init; }
+
+    /// <summary>Dropout on the LoRA input (default 0, with <see cref="LoraRank"/>).</summary>
+    public double? LoraDropout { get; init; }
+
+    /// <summary>Comma-separated projections to adapt, or <c>all-linear</c> for all seven (default q/k/v/o, with <see cref="LoraRank"/>).</summary>
+    public string? LoraTargets { get; init; }
+
+    /// <summary>Where to train: <c>cpu</c> (default) or <c>cuda</c>.</summary>
+    public string? Device { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting (checked by the trainer's own options).</summary>
     public void Validate()
     {
+        if (LoraRank is null && (LoraAlpha is not null || LoraDropout is not null || LoraTargets is not null))
+            throw new ArgumentException("sft.lora_alpha, sft.lora_dropout and sft.lora_targets need sft.lora_rank.");
+        if (LoraRank is < 1)
+            throw new ArgumentException($"sft.lora_rank must be >= 1, got {LoraRank}.");
+        try
+        {
+            ToLora()?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"sft.lora_*: {ex.Message}", ex);
+        }
+        if (Device is not null && Device.Trim().ToLowerInvariant() is not ("cpu" or "cuda"))
+            throw new ArgumentException($"sft.device must be \"cpu\" or \"cuda\", got \"{Device}\".");
         try
         {
             ToOptions("sft.jsonl", "sft", threads: null);
@@ -244,10 +232,22 @@ public sealed record SftRecipe
         DataPath = dataPath, OutputDirectory = outputDirectory, ValidationFraction = ValFraction, Epochs = Epochs, MaxSteps = MaxSteps,
         LearningRate = Lr, WarmupSteps = Warmup, BatchSize = BatchSize, GradientAccumulationSteps = GradAccum, SequenceLength = SeqLen,
         WeightDecay = WeightDecay, MaxGradNorm = MaxGradNorm, EvalEvery = EvalEvery, SaveEvery = SaveEvery, Seed = Seed, Threads = threads,
+        Lora = ToLora(), Device = Device is null ? AgentKit.Training.ComputeDevice.Cpu : AgentKit.Training.ComputeDevices.Parse(Device),
     }.Validate();
+
+    /// <summary>The LoRA settings, as <c>agentkit train sft --lora-rank --lora-alpha --lora-dropout --lora-targets</c> reads them; null without a rank.</summary>
+    public LoraSettings? ToLora() => LoraRank is { } rank
+        ? new LoraSettings
+        {
+            Rank = rank, Alpha = LoraAlpha ?? 16, Dropout = LoraDropout ?? 0,
+            TargetModules = LoraTargets is null ? new LoraSettings().TargetModules
+                : LoraTargets.Trim() == "all-linear" ? LoraSettings.AllLinear
+                : LoraTargets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        }
+        : null;
 }
 
-/// <summary>The GGUF export.</summary>
+/// <summary>The GGUF export, and the optional Hugging Face export.</summary>
 public sealed record ExportRecipe
 {
     /// <summary>Tensor type: <c>f32</c>, <c>f16</c> or <c>q8_0</c> (default f16).</summary>
@@ -256,6 +256,9 @@ public sealed record ExportRecipe
     /// <summary>Where the GGUF is copied, relative to the agent folder (default model.gguf).</summary>
     public string Out { get; init; } = "model.gguf";
 
+    /// <summary>A Hugging Face export beside the GGUF, as <c>agentkit export hf</c> writes it (optional).</summary>
+    public HfExportRecipe? Hf { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -263,5 +266,6 @@ public sealed record ExportRecipe
             throw new ArgumentException($"export.type must be \"f32\", \"f16\" or \"q8_0\", got \"{Type}\".");
         if (string.IsNullOrWhiteSpace(Out))
             throw new ArgumentException("export.out must be a file path.");
+        Hf?.Validate();
     }
 }

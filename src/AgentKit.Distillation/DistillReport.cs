@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AgentKit.Distillation;
 
 /// <summary>How one stage went in this invocation.</summary>
@@ -14,11 +16,25 @@ public sealed record StageTiming(string Stage, string Status, object Seconds);
 /// <param name="Stages">Per stage: ran, resumed or skipped, and seconds.</param>
 /// <param name="Teacher">Teacher runs and correct runs.</param>
 /// <param name="SftData">SFT examples.</param>
-/// <param name="Tokenizer">Tokenizer size.</param>
+/// <param name="Tokenizer">Tokenizer size (null for a student from a checkpoint, which keeps its own).</param>
 /// <param name="Sft">Training figures.</param>
 /// <param name="Gguf">The exported file.</param>
 /// <param name="Synthetic">The invented atlas (null when the recipe has none).</param>
 /// <param name="SyntheticTeacher">Teacher runs and correct runs over the invented atlas (null when the recipe has none).</param>
 public sealed record DistillReport(string Recipe, string Work, string Model, double Seconds, IReadOnlyList<StageTiming> Stages,
-    TeacherFigures Teacher, SftDataFigures SftData, TokenizerFigures Tokenizer, SftFigures Sft, GgufFigures Gguf,
-    SyntheticFigures? Synthetic = null, TeacherFigures? SyntheticTeacher = null);
+    TeacherFigures Teacher, SftDataFigures SftData,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TokenizerFigures? Tokenizer, SftFigures Sft, GgufFigures Gguf,
+    SyntheticFigures? Synthetic = null, TeacherFigures? SyntheticTeacher = null)
+{
+    /// <summary>The Hugging Face export (null when the recipe has no <c>export.hf</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HfFigures? Hf { get; init; }
+
+    /// <summary>Where the Hugging Face export was copied (null without <c>export.hf</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HfModel { get; init; }
+
+    /// <summary>The benchmark evaluation (null when the recipe has no <c>eval</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EvalFigures? Eval { get; init; }
+}

@@ -10,9 +10,11 @@ using AgentKit.Training.Tokenization;
 namespace AgentKit.Distillation;
 
 /// <summary>
-/// Writes <c>model-config.json</c> and trains a fresh student on the SFT data with <see cref="SftTrainer"/> into
-/// <c>sft/</c>. Resumable through the trainer's own <c>checkpoint-last</c>: the data order, dropout and schedule
-/// depend only on the seed and the step, so a resumed run continues the same loss curve.
+/// Writes <c>model-config.json</c> and trains the student on the SFT data with <see cref="SftTrainer"/> into <c>sft/</c>:
+/// a fresh model of the recipe's <c>model</c> shape with the trained tokenizer, or, with <c>student.init</c>, the
+/// checkpoint's weights, shape and tokenizer (full or LoRA fine-tuning, as <c>agentkit train sft --init</c>).
+/// Resumable through the trainer's own <c>checkpoint-last</c>: the data order, dropout and schedule depend only on
+/// the seed and the step, so a resumed run continues the same loss curve.
 /// </summary>
 internal sealed class SftStage(DistillContext context) : IDistillStage
 {
@@ -33,10 +35,27 @@ internal sealed class SftStage(DistillContext context) : IDistillStage
         get
         {
             var parameters = JsonSerializer.SerializeToNode(_recipe.Sft, s_json)!.AsObject();
-            parameters["model"] = JsonSerializer.SerializeToNode(_recipe.Model, s_json);
+            if (_recipe.Student is { } student)
+            {
+                // Hashing gigabytes of weights on every run would cost minutes: the path and the config name the checkpoint.
+                parameters["init"] = student.Init;
+                parameters["init_config_sha256"] = File.Exists(InitConfig) ? StageFiles.Sha256(InitConfig) : null;
+            }
+            else
+            {
+                parameters["model"] = JsonSerializer.SerializeToNode(_recipe.Model, s_json);
+            }
             return parameters;
         }
     }
+
+    /// <summary>The checkpoint of <c>student.init</c> (absolute), or null for a student from scratch.</summary>
+    private string? InitFolder => _recipe.Student is { } student ? context.Recipe.FromRecipe(student.Init) : null;
+
+    private string InitConfig => Path.Combine(InitFolder ?? "", CheckpointFiles.Config);
+
+    /// <summary>The tokenizer the student trains with: the checkpoint's, or the one stage <c>tokenizer</c> trained.</summary>
+    private string TokenizerPath => InitFolder is { } init ? Path.Combine(init, TokenizerLoader.FileName) : context.Work(WorkFiles.Tokenizer);
 
     // Trained weights are the output worth protecting; a config written by a run that failed before its first checkpoint is not.
     public bool HasOutput => CheckpointIO.IsCheckpoint(FinalFolder) || File.Exists(LastState);
@@ -60,6 +79,23 @@ internal sealed class SftStage(DistillContext context) : IDistillStage
 
     public void Preflight()
     {
+        if (InitFolder is not { } init)
+            return;
+        if (!CheckpointIO.IsCheckpoint(init))
+            throw new DistillConfigurationException($"student.init: {init} is not a checkpoint folder (config.json and safetensors).");
+        if (!File.Exists(TokenizerPath))
+            throw new DistillConfigurationException($"student.init: {init} has no {TokenizerLoader.FileName}; the student trains with the checkpoint's tokenizer.");
+        LlamaConfig config;
+        try
+        {
+            config = LlamaConfig.Load(InitConfig);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or InvalidDataException)
+        {
+            throw new DistillConfigurationException($"student.init: {InitConfig}: {ex.Message}", ex);
+        }
+        if (_recipe.Sft.SeqLen > config.MaxPositionEmbeddings)
+            throw new DistillConfigurationException($"sft.seq_len {_recipe.Sft.SeqLen} exceeds max_position_embeddings {config.MaxPositionEmbeddings} of student.init's config.json.");
     }
 
     public void Reset()
@@ -72,15 +108,18 @@ internal sealed class SftStage(DistillContext context) : IDistillStage
     {
         if (!resume)
             Reset();
-        _recipe.Model.Save(ConfigPath);
-        var tokenizerPath = context.Work(WorkFiles.Tokenizer);
+        if (InitFolder is null)
+            _recipe.Model!.Save(ConfigPath);
+        else
+            File.Copy(InitConfig, ConfigPath, overwrite: true);
+        var tokenizerPath = TokenizerPath;
         var options = _recipe.Sft.ToOptions(context.Work(WorkFiles.SftData), OutputFolder, context.Threads);
         var tokenizer = TokenizerLoader.Load(tokenizerPath);
         var trainer = new SftTrainer(options, tokenizer, tokenizerPath, context.Time);
         // Packed once more than the trainer needs: the report states the epoch's size, which the trainer does not return.
         var (rows, _) = trainer.LoadRows();
-        using var model = new LlamaForCausalLM(LlamaConfig.Load(ConfigPath), options.Seed);
-        var result = await context.Progress.TrackSftAsync(progress => Task.Run(() => trainer.Train(model, null, progress, cancellationToken), cancellationToken))
+        using var model = InitFolder is { } init ? CheckpointIO.Load(init) : new LlamaForCausalLM(LlamaConfig.Load(ConfigPath), options.Seed);
+        var result = await context.Progress.TrackSftAsync(progress => Task.Run(() => trainer.Train(model, InitFolder, progress, cancellationToken), cancellationToken))
             .ConfigureAwait(false);
 
         var history = ReadMetrics(Path.Combine(OutputFolder, "metrics.csv"));

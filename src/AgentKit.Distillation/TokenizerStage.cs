@@ -7,7 +7,7 @@ namespace AgentKit.Distillation;
 /// <summary>Trains the byte-level BPE tokenizer on the SFT conversations, rendered exactly as the trainer sees them (ChatML).</summary>
 internal sealed class TokenizerStage(DistillContext context) : IDistillStage
 {
-    private readonly int _vocabSize = context.Recipe.Recipe.Tokenizer.VocabSize;
+    private readonly int _vocabSize = context.Recipe.Recipe.Tokenizer!.VocabSize; // the stage exists only for a student from scratch
 
     public string Name => "tokenizer";
 

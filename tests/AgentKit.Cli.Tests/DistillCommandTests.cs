@@ -41,6 +41,23 @@ public sealed class DistillCommandTests
     }
 
     [Fact]
+    public async Task An_endpoint_teacher_with_a_missing_task_file_exits_2_naming_the_key_before_anything_runs()
+    {
+        var recipe = Recipe("runs.jsonl");
+        recipe["teacher"] = new JsonObject { ["kind"] = "endpoint", ["endpoint"] = "http://127.0.0.1:9/v1", ["model"] = "teacher", ["tasks"] = new JsonArray("nowhere.json") };
+        var path = Write(recipe, out var folder);
+        File.Copy(Path.Combine(AgentCli.RepoRoot(), "agents", "paper", "agent.json"), Path.Combine(folder, "agent.json"));
+        File.Copy(Path.Combine(AgentCli.RepoRoot(), "agents", "paper", "prompt.md"), Path.Combine(folder, "prompt.md"));
+        var work = Path.Combine(folder, "work");
+
+        var (exit, _, stderr) = await RunAsync("distill", "--recipe", path, "--work", work);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("teacher.tasks: Task file not found", stderr);
+        Assert.False(Directory.Exists(work));
+    }
+
+    [Fact]
     public async Task A_failing_stage_exits_1_naming_it_and_says_how_to_continue()
     {
         var path = Write(Recipe("runs.jsonl"), out var folder);

@@ -17,8 +17,11 @@ public sealed class DistillRecipeTests
         Assert.Equal(Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "questions", "train.jsonl"), loaded.FromRecipe(recipe.Teacher.Questions!));
         Assert.Equal((2, 20000), (recipe.Teacher.ResolvedParallel, recipe.Teacher.ResolvedTimeoutMs));
         Assert.True(recipe.OnlyCorrect);
-        Assert.Equal(2048, recipe.Tokenizer.VocabSize);
-        Assert.Equal((2048, 192, 512, 4, 6, 2, 1024), (recipe.Model.VocabSize, recipe.Model.HiddenSize, recipe.Model.IntermediateSize,
+        Assert.Null(recipe.Student);
+        Assert.Null(recipe.Eval);
+        Assert.Null(recipe.Export.Hf);
+        Assert.Equal(2048, recipe.Tokenizer!.VocabSize);
+        Assert.Equal((2048, 192, 512, 4, 6, 2, 1024), (recipe.Model!.VocabSize, recipe.Model.HiddenSize, recipe.Model.IntermediateSize,
             recipe.Model.NumHiddenLayers, recipe.Model.NumAttentionHeads, recipe.Model.NumKeyValueHeads, recipe.Model.MaxPositionEmbeddings));
         var sft = recipe.Sft;
         Assert.Equal((400, 600, 11), (recipe.Synthetic!.Countries, recipe.Synthetic.PerFamily, recipe.Synthetic.Seed));
@@ -32,7 +35,7 @@ public sealed class DistillRecipeTests
     [Theory]
     [InlineData("{", "invalid JSON")]
     [InlineData("[]", "invalid JSON")]
-    [InlineData("""{"teacher": {"kind": "atlas", "questions": "q.jsonl"}}""", "missing required key(s) 'tokenizer', 'model', 'sft', 'export'")]
+    [InlineData("""{"teacher": {"kind": "atlas", "questions": "q.jsonl"}}""", "missing required key(s) 'sft', 'export'")]
     public void Malformed_recipes_are_named(string json, string expected)
     {
         var ex = Assert.Throws<DistillConfigurationException>(() => DistillRecipeLoader.Parse(json, "r.json"));
@@ -57,7 +60,7 @@ public sealed class DistillRecipeTests
 
     public static TheoryData<string, JsonNode?, string> InvalidValues => new()
     {
-        { "teacher.kind", "teacher-model", "teacher.kind must be \"atlas\" or \"trajectories\"" },
+        { "teacher.kind", "teacher-model", "teacher.kind must be \"atlas\", \"trajectories\" or \"endpoint\"" },
         { "teacher.questions", null, "teacher.questions is required for kind \"atlas\"" },
         { "teacher.parallel", 0, "teacher.parallel must be between 1 and 64" },
         { "teacher.timeout_ms", 10, "teacher.timeout_ms must be between 100 and 600000" },

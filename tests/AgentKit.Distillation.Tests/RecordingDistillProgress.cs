@@ -13,6 +13,9 @@ public sealed class RecordingDistillProgress : IDistillProgress
 
     public int SftSteps { get; private set; }
 
+    /// <summary>Called after each teacher run is counted, with the count so far (a test stops a run part-way through this).</summary>
+    public Action<int>? AfterTeacherRun { get; init; }
+
     public void StageStarted(string stage, string detail) => Add($"started {stage}");
 
     public void StageSkipped(string stage, string reason) => Add($"skipped {stage}");
@@ -25,7 +28,11 @@ public sealed class RecordingDistillProgress : IDistillProgress
     }
 
     public Task<T> TrackTeacherAsync<T>(int total, Func<IProgress<bool>?, Task<T>> body) =>
-        body(new Counter<bool>(() => TeacherRuns++));
+        body(new Counter<bool>(() =>
+        {
+            var runs = ++TeacherRuns; // counted whether or not a callback is set ('?.' would skip evaluating its argument)
+            AfterTeacherRun?.Invoke(runs);
+        }));
 
     public Task<T> TrackSftAsync<T>(Func<IProgress<SftProgress>?, Task<T>> body) =>
         body(new Counter<SftProgress>(() => SftSteps++));

@@ -22,8 +22,9 @@ internal static class TinyDistillAgent
     }
 
     /// <summary>Loads the recipe at <paramref name="path"/> and runs it into <paramref name="work"/> on two threads.</summary>
-    public static Task<DistillReport> RunAsync(string path, string work, IDistillProgress? progress = null, string? export = null) =>
-        DistillPipeline.RunAsync(DistillRecipeLoader.Load(path), new DistillRunOptions { WorkFolder = work, ExportPath = export, Threads = 2 }, progress);
+    public static Task<DistillReport> RunAsync(string path, string work, IDistillProgress? progress = null, string? export = null,
+        CancellationToken cancellationToken = default) =>
+        DistillPipeline.RunAsync(DistillRecipeLoader.Load(path), new DistillRunOptions { WorkFolder = work, ExportPath = export, Threads = 2 }, progress, cancellationToken);
 
     public static string Create()
     {

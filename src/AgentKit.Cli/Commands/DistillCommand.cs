@@ -9,7 +9,8 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// <c>agentkit distill</c>: binds the flags to <see cref="DistillPipeline.RunAsync(LoadedRecipe, DistillRunOptions, IDistillProgress?, CancellationToken)"/>
-/// (teacher → [invented atlas → its teacher] → SFT data → tokenizer → SFT → GGUF, resumable, ending with <c>distill-report.json</c>)
+/// (teacher → [invented atlas → its teacher] → SFT data → [tokenizer] → SFT → GGUF → [HF export] → [benchmark eval], resumable,
+/// ending with <c>distill-report.json</c>)
 /// and renders its report; a recipe it cannot use exits 2, a failed stage exits 1.
 /// </summary>
 internal static class DistillCommand
@@ -23,7 +24,7 @@ internal static class DistillCommand
         var output = new Option<string?>("--out", "-o") { Description = "Where to copy the GGUF (default: the recipe's export.out, relative to the agent folder)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("distill", "Reproduce a distilled model from its recipe: teacher → SFT data → tokenizer → SFT → GGUF (resumable).")
+        var command = new Command("distill", "Reproduce a distilled model from its recipe: teacher (atlas, recorded file or endpoint) → SFT data → [tokenizer] → SFT (from scratch or LoRA on a checkpoint) → GGUF → [HF export] → [benchmark eval] (resumable).")
             { recipe, work, output, threads, json };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -74,6 +75,15 @@ internal static class DistillCommand
         table.AddRow("tokens/s", report.Sft.TokensPerSecond.ToString("F0", c));
         table.AddRow("parameters", report.Sft.Parameters.ToString("N0", c));
         table.AddRow("GGUF", Markup.Escape($"{report.Model} ({report.Gguf.Type}, {report.Gguf.Bytes / 1048576.0:F2} MiB)"));
+        if (report.Hf is { } hf)
+            table.AddRow("HF export", Markup.Escape($"{report.HfModel} ({hf.Type}{(hf.Adapter is null ? "" : " + PEFT adapter")}, {hf.Bytes / 1048576.0:F2} MiB)"));
+        if (report.Eval is { } eval)
+        {
+            foreach (var average in eval.Averages)
+                table.AddRow($"eval accuracy N={average.N}", string.Create(c, $"{average.Accuracy:P1} over {average.Sets} set(s)") +
+                    (average.JudgeAccuracy is { } judged ? string.Create(c, $", judge {judged:P1}") : ""));
+            table.AddRow("eval results", Markup.Escape(eval.Results));
+        }
         table.AddRow("metrics / plot", Markup.Escape($"{report.Sft.MetricsCsv}, {report.Sft.LossPlot}"));
         table.AddRow("report", Markup.Escape(Path.Combine(report.Work, WorkFiles.Report)));
         console.Write(table);
