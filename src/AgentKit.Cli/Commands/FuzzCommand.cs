@@ -34,6 +34,7 @@ internal static class FuzzCommand
         };
         command.Subcommands.Add(Replay());
         command.Subcommands.Add(FuzzQuestionsCommand.Create());
+        command.Subcommands.Add(FuzzHindsightCommand.Create());
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {

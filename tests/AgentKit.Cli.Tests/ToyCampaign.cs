@@ -1,0 +1,23 @@
+using AgentKit.Fuzzing;
+using AgentKit.TestUtils;
+
+namespace AgentKit.Cli.Tests;
+
+/// <summary>A campaign folder of the toy command parser with a given corpus (as the engine would have found it, in name order).</summary>
+internal static class ToyCampaign
+{
+    public const string Harness = "AgentKit.Fuzzing.ToyParser.CommandParser.Parse";
+
+    public static string ParserPath => typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;
+
+    public static string Create(params string[] corpus)
+    {
+        var dir = TinyModels.TempPath("toy-campaign");
+        FuzzCampaign.Prepare(new FuzzTarget([ParserPath], [], "toy"), FuzzHarness.Static(Harness, ["System.FormatException"]), dir,
+            FuzzTarget.DefaultCacheDirectory);
+        Directory.CreateDirectory(Path.Combine(dir, "corpus"));
+        for (var i = 0; i < corpus.Length; i++)
+            File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), corpus[i]);
+        return dir;
+    }
+}
