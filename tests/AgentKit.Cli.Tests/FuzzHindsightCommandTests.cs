@@ -12,7 +12,7 @@ public sealed class FuzzHindsightCommandTests
     [Fact]
     public async Task A_toy_campaign_gives_sft_pairs_their_questions_and_the_corpus_warm_start()
     {
-        var campaign = ToyCampaign.Create("x", "open 5", "unlock 5", "unlock 139");
+        var campaign = await ToyCampaign.CreateAsync("x", "open 5", "unlock 5", "unlock 139");
         var dir = TinyModels.TempPath("hindsight");
         Directory.CreateDirectory(dir);
         string Out(string name) => Path.Combine(dir, name);
@@ -51,7 +51,7 @@ public sealed class FuzzHindsightCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("--max must be at least 1", stderr);
 
-        var campaign = ToyCampaign.Create("x");
+        var campaign = await ToyCampaign.CreateAsync("x");
         (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", "p.jsonl", "--questions-out", Path.Combine(empty, "no", "q.jsonl"));
         Assert.Equal(2, exit);
         Assert.Contains("--questions-out: folder", stderr);

@@ -10,11 +10,13 @@ internal static class ToyCampaign
 
     public static string ParserPath => typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;
 
-    public static string Create(params string[] corpus)
+    /// <summary>Prepared as <c>agentkit fuzz --target PARSER.dll</c> does, so other commands given the same --target instrument the same copy.</summary>
+    public static async Task<string> CreateAsync(params string[] corpus)
     {
         var dir = TinyModels.TempPath("toy-campaign");
-        FuzzCampaign.Prepare(new FuzzTarget([ParserPath], [], "toy"), FuzzHarness.Static(Harness, ["System.FormatException"]), dir,
-            FuzzTarget.DefaultCacheDirectory);
+        var harness = FuzzHarness.Static(Harness, ["System.FormatException"]);
+        var target = await FuzzTarget.ResolveAsync(ParserPath, harness, FuzzTarget.DefaultCacheDirectory);
+        FuzzCampaign.Prepare(target, harness, dir, FuzzTarget.DefaultCacheDirectory);
         Directory.CreateDirectory(Path.Combine(dir, "corpus"));
         for (var i = 0; i < corpus.Length; i++)
             File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), corpus[i]);

@@ -9,7 +9,7 @@ public sealed class TrainGrpoFuzzDistanceTests
 {
     private static async Task<string> Questions()
     {
-        var campaign = ToyCampaign.Create("x", "open 5", "unlock 5", "unlock 139");
+        var campaign = await ToyCampaign.CreateAsync("x", "open 5", "unlock 5", "unlock 139");
         var dir = TinyModels.TempPath("fuzz-questions");
         Directory.CreateDirectory(dir);
         var questions = Path.Combine(dir, "q.jsonl");

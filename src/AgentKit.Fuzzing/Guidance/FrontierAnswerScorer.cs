@@ -58,7 +58,8 @@ public sealed class FrontierAnswerScorer : IDisposable
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"question about {question.Method}: {e.Message} (questions of another target?)", nameof(questions), e);
+                var reason = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+                throw new ArgumentException($"question about {question.Method}: {reason} (questions of another target?)", nameof(questions), e);
             }
         }
         _runner = new BlockCoverageRunner(blockManifest, _options.ExecTimeout, _options.MemoryLimitMb, _options.RunnerPath);
