@@ -5,7 +5,7 @@ using AgentKit.Fuzzing.Shared;
 namespace AgentKit.Fuzzing.Guidance;
 
 /// <summary>
-/// A campaign folder's corpus, in file-name order (the order the engine found it), with the probe blocks each input
+/// A campaign folder's corpus, in the order the engine found it (<see cref="ReadCorpus"/>), with the probe blocks each input
 /// covers, measured by re-running it on a block-mode twin of the campaign's target (in a temporary folder).
 /// </summary>
 internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> Corpus)
@@ -33,12 +33,16 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
         }
     }
 
-    /// <summary>The inputs of <c>corpus/</c> in <paramref name="campaignDirectory"/>, in file-name order (empty when it has none).</summary>
+    /// <summary>
+    /// The inputs of <c>corpus/</c> in <paramref name="campaignDirectory"/> in the order they were found: the engine writes
+    /// each input when it adds it under its content hash, so by modification time, then name (empty when it has none).
+    /// </summary>
     public static List<byte[]> ReadCorpus(string campaignDirectory)
     {
         var corpusDir = Path.Combine(campaignDirectory, "corpus");
         return Directory.Exists(corpusDir)
-            ? Directory.EnumerateFiles(corpusDir).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList()
+            ? new DirectoryInfo(corpusDir).EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
+                .Select(f => File.ReadAllBytes(f.FullName)).ToList()
             : [];
     }
 }

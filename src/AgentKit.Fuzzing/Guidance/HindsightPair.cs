@@ -8,7 +8,7 @@ namespace AgentKit.Fuzzing.Guidance;
 /// </summary>
 /// <param name="Question">The question about the target, built from the corpus as it was before <paramref name="Input"/>.</param>
 /// <param name="Input">The corpus input that first covered the target.</param>
-/// <param name="CorpusIndex">The input's place in the corpus (file-name order, 0-based).</param>
+/// <param name="CorpusIndex">The input's place in the corpus (the order it was found, 0-based).</param>
 public sealed record HindsightPair(FrontierQuestion Question, byte[] Input, int CorpusIndex)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);

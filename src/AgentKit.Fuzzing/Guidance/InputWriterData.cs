@@ -29,7 +29,7 @@ public static class InputWriterData
         return lines.Count;
     }
 
-    /// <summary>The corpus of the campaign in <paramref name="campaignDirectory"/> (<c>corpus/</c>), in file-name order: the order it was found.</summary>
+    /// <summary>The corpus of the campaign in <paramref name="campaignDirectory"/> (<c>corpus/</c>) in the order it was found (modification time, then name).</summary>
     public static IReadOnlyList<byte[]> CampaignCorpus(string campaignDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(campaignDirectory);
