@@ -38,6 +38,7 @@ internal static class FuzzCommand
             command.Options.Add(option);
         command.Subcommands.Add(Replay());
         command.Subcommands.Add(FuzzQuestionsCommand.Create());
+        command.Subcommands.Add(FuzzHindsightCommand.Create());
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {

@@ -1,8 +1,6 @@
 using System.Text;
 using AgentKit.Fuzzing.Engine;
-using AgentKit.Fuzzing.Execution;
 using AgentKit.Fuzzing.Instrumentation;
-using AgentKit.Fuzzing.Shared;
 
 namespace AgentKit.Fuzzing.Guidance;
 
@@ -26,27 +24,9 @@ public static class FrontierQuestions
     /// <exception cref="FileNotFoundException">The folder has no <c>target.json</c>.</exception>
     public static List<FrontierQuestion> FromCampaign(string campaignDirectory, FrontierQuestionOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(campaignDirectory);
         options ??= new FrontierQuestionOptions();
-        var root = Path.GetFullPath(campaignDirectory);
-        var manifest = TargetManifest.Load(Path.Combine(root, "target.json"));
-        var corpusDir = Path.Combine(root, "corpus");
-        var corpus = Directory.Exists(corpusDir)
-            ? Directory.EnumerateFiles(corpusDir).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList()
-            : [];
-        var mapPath = Path.Combine(manifest.Directory, BranchMap.FileName);
-        var map = File.Exists(mapPath) ? BranchMap.Load(mapPath) : BranchMap.Build(manifest.Directory, manifest.Assemblies);
-        var twin = Path.Combine(Path.GetTempPath(), "agentkit-questions-" + Guid.NewGuid().ToString("N")[..8]);
-        try
-        {
-            using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifest, twin), options.ExecTimeout);
-            var covered = corpus.Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
-            return Build(map, new CodeSlicer(manifest.Directory), covered, options);
-        }
-        finally
-        {
-            try { Directory.Delete(twin, recursive: true); } catch (IOException) { } // a worker may still hold a file
-        }
+        var campaign = CampaignBlocks.Load(campaignDirectory, options.ExecTimeout);
+        return Build(campaign.Map, new CodeSlicer(campaign.Manifest.Directory), campaign.Corpus, options);
     }
 
     /// <summary>Questions for <paramref name="map"/> given each corpus input with the probe blocks it covers.</summary>
@@ -58,24 +38,33 @@ public static class FrontierQuestions
         ArgumentNullException.ThrowIfNull(corpus);
         options ??= new FrontierQuestionOptions();
         var covered = corpus.SelectMany(c => c.Blocks).ToHashSet();
-        var ranked = new List<(FrontierBranch Branch, byte[] Seed, int Distance, int Behind)>();
-        foreach (var branch in Frontier.Compute(map, covered).DistinctBy(b => b.Target.ProbeId))
-        {
-            var distance = new BranchDistance(map, branch.Target.ProbeId, options.CallWeight);
-            // Closest input; on a tie the shorter one (less to read, less to change).
-            var best = corpus.Select(c => (c.Input, Distance: distance.Nearest(c.Blocks)))
-                .Where(c => c.Distance is not null)
-                .OrderBy(c => c.Distance).ThenBy(c => c.Input.Length).FirstOrDefault();
-            if (best.Input is not null)
-                ranked.Add((branch, best.Input, best.Distance!.Value, UncoveredBehind(map, branch.Target, covered)));
-        }
+        var ranked = Frontier.Compute(map, covered).DistinctBy(b => b.Target.ProbeId)
+            .Select(branch => Rank(map, branch, corpus, covered, options)).OfType<Candidate>();
         // Closest first; among equally close branches, the one that opens up the most uncovered code.
-        return ranked.OrderBy(r => r.Distance).ThenByDescending(r => r.Behind).Take(options.Max).Select(r =>
-        {
-            var (seed, base64) = Encode(r.Seed);
-            return new FrontierQuestion(r.Branch.Target.ProbeId, r.Branch.From.Method,
-                slicer.Slice(map, r.Branch, options.TokenBudget, options.CallerDepth), seed, base64, r.Distance, Instruction, r.Behind);
-        }).ToList();
+        return ranked.OrderBy(r => r.Distance).ThenByDescending(r => r.Behind).Take(options.Max).Select(r => Ask(map, slicer, r, options)).ToList();
+    }
+
+    /// <summary>A frontier branch with its seed (closest corpus input), the seed's distance and what the branch opens up.</summary>
+    internal sealed record Candidate(FrontierBranch Branch, byte[] Seed, int Distance, int Behind);
+
+    /// <summary>The seed of <paramref name="branch"/> among <paramref name="corpus"/> (null when no input reaches it), given the <paramref name="covered"/> set.</summary>
+    internal static Candidate? Rank(BranchMap map, FrontierBranch branch, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> corpus,
+        IReadOnlySet<int> covered, FrontierQuestionOptions options)
+    {
+        var distance = new BranchDistance(map, branch.Target.ProbeId, options.CallWeight);
+        // Closest input; on a tie the shorter one (less to read, less to change).
+        var best = corpus.Select(c => (c.Input, Distance: distance.Nearest(c.Blocks)))
+            .Where(c => c.Distance is not null)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Input.Length).FirstOrDefault();
+        return best.Input is null ? null : new Candidate(branch, best.Input, best.Distance!.Value, UncoveredBehind(map, branch.Target, covered));
+    }
+
+    /// <summary>The question about a ranked branch: its slice, seed and the instruction.</summary>
+    internal static FrontierQuestion Ask(BranchMap map, CodeSlicer slicer, Candidate candidate, FrontierQuestionOptions options)
+    {
+        var (seed, base64) = Encode(candidate.Seed);
+        return new FrontierQuestion(candidate.Branch.Target.ProbeId, candidate.Branch.From.Method,
+            slicer.Slice(map, candidate.Branch, options.TokenBudget, options.CallerDepth), seed, base64, candidate.Distance, Instruction, candidate.Behind);
     }
 
     /// <summary>Uncovered blocks reachable from <paramref name="target"/> (itself included) over CFG and call edges through uncovered blocks.</summary>

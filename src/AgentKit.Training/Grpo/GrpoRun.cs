@@ -79,7 +79,7 @@ public sealed class GrpoRun : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ComputeDevices.Resolve(options.Trainer.Device);
-        var read = TaskFileReader.Read(options.TasksPath);
+        var read = options.Tasks is { } given ? new TaskReadResult(given, [], options.TasksPath, IsJsonl: true) : TaskFileReader.Read(options.TasksPath);
         var (functions, weights) = GrpoRewardCatalog.Build(options.Rewards, options.CustomRewards);
         RequireAnswers(read.Tasks, functions);
         var output = options.Trainer.OutputDirectory;

@@ -21,6 +21,12 @@ public sealed record GrpoRunOptions
     /// <summary>Task file: JSONL (or a JSON document) of tasks with <c>id</c>, <c>question</c> and <c>answer</c>, read by Core's <c>TaskFileReader</c>.</summary>
     public required string TasksPath { get; init; }
 
+    /// <summary>
+    /// Tasks built by the caller (e.g. from a question file of another format), used instead of reading
+    /// <see cref="TasksPath"/>, which then only names them in messages. Null: read <see cref="TasksPath"/>.
+    /// </summary>
+    public IReadOnlyList<TrajectoryTask>? Tasks { get; init; }
+
     /// <summary>The starting model: a checkpoint directory (with its <c>tokenizer.json</c>) or a <c>.gguf</c> file, imported into <c>OUT/init</c> first.</summary>
     public required string Init { get; init; }
 
@@ -52,6 +58,10 @@ public sealed record GrpoRunOptions
             throw new ArgumentException("TasksPath is required.");
         if (string.IsNullOrWhiteSpace(Init))
             throw new ArgumentException("Init is required (a checkpoint directory or a .gguf file).");
+        if (Tasks is { Count: 0 })
+            throw new ArgumentException("Tasks is empty: give at least one task.");
+        if (Tasks?.GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new ArgumentException($"Tasks repeat the id '{repeated.Key}'.");
         ArgumentNullException.ThrowIfNull(Trainer);
         Trainer.Validate();
         if (Trainer.RewardWeights is not null)

@@ -47,6 +47,26 @@ public sealed class GrpoRunTests
     };
 
     [Fact]
+    public void Tasks_given_directly_replace_the_task_file_and_must_be_distinct()
+    {
+        var dir = TinyFixtures.TempDir();
+        var given = ToyTask.Tasks.Take(3).ToList();
+        var options = Options(dir, WriteCheckpoint(dir), Path.Combine(dir, "run"), steps: 1) with
+        {
+            TasksPath = "questions.jsonl", Tasks = given, Rewards = "band", // no answers: a reward that needs none
+        };
+
+        using (var run = GrpoRun.Open(options))
+        {
+            Assert.Equal(3, run.Tasks);
+            Assert.Empty(run.TaskWarnings);
+        }
+        Assert.Throws<ArgumentException>(() => (options with { Tasks = [] }).Validate());
+        var repeated = Assert.Throws<ArgumentException>(() => (options with { Tasks = [given[0], given[0]] }).Validate());
+        Assert.Contains(given[0].Id, repeated.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_run_writes_its_files_and_reports_figures_that_match_them()
     {
         var dir = TinyFixtures.TempDir();

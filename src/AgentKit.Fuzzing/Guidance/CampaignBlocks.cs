@@ -1,0 +1,48 @@
+using AgentKit.Fuzzing.Execution;
+using AgentKit.Fuzzing.Instrumentation;
+using AgentKit.Fuzzing.Shared;
+
+namespace AgentKit.Fuzzing.Guidance;
+
+/// <summary>
+/// A campaign folder's corpus, in the order the engine found it (<see cref="ReadCorpus"/>), with the probe blocks each input
+/// covers, measured by re-running it on a block-mode twin of the campaign's target (in a temporary folder).
+/// </summary>
+internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> Corpus)
+{
+    /// <summary>Reads <c>target.json</c>, the branch map and <c>corpus/</c> of <paramref name="campaignDirectory"/> and replays the corpus.</summary>
+    /// <exception cref="FileNotFoundException">The folder has no <c>target.json</c>.</exception>
+    public static CampaignBlocks Load(string campaignDirectory, TimeSpan execTimeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(campaignDirectory);
+        var root = Path.GetFullPath(campaignDirectory);
+        var manifest = TargetManifest.Load(Path.Combine(root, "target.json"));
+        var corpus = ReadCorpus(root);
+        var mapPath = Path.Combine(manifest.Directory, BranchMap.FileName);
+        var map = File.Exists(mapPath) ? BranchMap.Load(mapPath) : BranchMap.Build(manifest.Directory, manifest.Assemblies);
+        var twin = Path.Combine(Path.GetTempPath(), "agentkit-questions-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifest, twin), execTimeout);
+            var covered = corpus.Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
+            return new CampaignBlocks(manifest, map, covered);
+        }
+        finally
+        {
+            try { Directory.Delete(twin, recursive: true); } catch (IOException) { } // a worker may still hold a file
+        }
+    }
+
+    /// <summary>
+    /// The inputs of <c>corpus/</c> in <paramref name="campaignDirectory"/> in the order they were found: the engine writes
+    /// each input when it adds it under its content hash, so by modification time, then name (empty when it has none).
+    /// </summary>
+    public static List<byte[]> ReadCorpus(string campaignDirectory)
+    {
+        var corpusDir = Path.Combine(campaignDirectory, "corpus");
+        return Directory.Exists(corpusDir)
+            ? new DirectoryInfo(corpusDir).EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
+                .Select(f => File.ReadAllBytes(f.FullName)).ToList()
+            : [];
+    }
+}

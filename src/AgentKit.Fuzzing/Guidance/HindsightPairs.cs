@@ -1,0 +1,55 @@
+using AgentKit.Fuzzing.Instrumentation;
+
+namespace AgentKit.Fuzzing.Guidance;
+
+/// <summary>
+/// Hindsight pairs mined from a campaign's corpus: walking the inputs in the order they were found, an input that first
+/// covered block b answers the question about b, when b was a frontier target just before it (a covered block had b as
+/// an uncovered successor). The question is the one <see cref="FrontierQuestions"/> would have built from the earlier
+/// inputs: same branch (first frontier edge into b in IL order), slice, closest earlier input as seed, its distance.
+/// </summary>
+public static class HindsightPairs
+{
+    /// <summary>
+    /// Pairs of the campaign in <paramref name="campaignDirectory"/> (its <c>target.json</c> and <c>corpus/</c>, replayed in a
+    /// block-mode twin), in corpus order, at most <see cref="FrontierQuestionOptions.Max"/>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder has no <c>target.json</c>.</exception>
+    public static List<HindsightPair> FromCampaign(string campaignDirectory, FrontierQuestionOptions? options = null)
+    {
+        options ??= new FrontierQuestionOptions();
+        var campaign = CampaignBlocks.Load(campaignDirectory, options.ExecTimeout);
+        return Build(campaign.Map, new CodeSlicer(campaign.Manifest.Directory), campaign.Corpus, options);
+    }
+
+    /// <summary>Pairs for <paramref name="map"/> given the corpus in the order it was found, each input with the probe blocks it covers.</summary>
+    public static List<HindsightPair> Build(BranchMap map, CodeSlicer slicer, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> corpus,
+        FrontierQuestionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(slicer);
+        ArgumentNullException.ThrowIfNull(corpus);
+        options ??= new FrontierQuestionOptions();
+        var pairs = new List<HindsightPair>();
+        var covered = new HashSet<int>();
+        for (var i = 0; i < corpus.Count && pairs.Count < options.Max; i++)
+        {
+            var (input, blocks) = corpus[i];
+            var fresh = blocks.Where(b => !covered.Contains(b)).ToHashSet();
+            if (fresh.Count > 0 && covered.Count > 0)
+            {
+                var earlier = corpus.Take(i).ToList();
+                foreach (var branch in Frontier.Compute(map, covered).Where(b => fresh.Contains(b.Target.ProbeId)).DistinctBy(b => b.Target.ProbeId))
+                {
+                    if (FrontierQuestions.Rank(map, branch, earlier, covered, options) is not { } candidate)
+                        continue;
+                    pairs.Add(new HindsightPair(FrontierQuestions.Ask(map, slicer, candidate, options), input, i));
+                    if (pairs.Count == options.Max)
+                        break;
+                }
+            }
+            covered.UnionWith(blocks);
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using AgentKit.Fuzzing.Guidance;
+using AgentKit.TestUtils;
+using AgentKit.Training.Sft;
+using static AgentKit.Cli.Tests.CliRun;
+
+namespace AgentKit.Cli.Tests;
+
+/// <summary><c>agentkit fuzz hindsight</c> on a toy campaign: the SFT pairs, their questions, the corpus warm start, and the refusals.</summary>
+public sealed class FuzzHindsightCommandTests
+{
+    [Fact]
+    public async Task A_toy_campaign_gives_sft_pairs_their_questions_and_the_corpus_warm_start()
+    {
+        var campaign = await ToyCampaign.CreateAsync("x", "open 5", "unlock 5", "unlock 139");
+        var dir = TinyModels.TempPath("hindsight");
+        Directory.CreateDirectory(dir);
+        string Out(string name) => Path.Combine(dir, name);
+
+        var (exit, stdout, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("pairs.jsonl"),
+            "--questions-out", Out("q.jsonl"), "--corpus-text", Out("corpus.txt"), "--corpus-sft", Out("corpus.jsonl"), "--json");
+
+        Assert.True(exit == 0, stderr);
+        var summary = JsonNode.Parse(stdout)!;
+        var pairs = summary["pairs"]!.GetValue<int>();
+        Assert.True(pairs >= 3, stdout);
+        var examples = SftDataReader.Read(Out("pairs.jsonl"));
+        var questions = FrontierQuestionFile.Read(Out("q.jsonl"));
+        Assert.Equal(pairs, examples.Count);
+        Assert.Equal(pairs, questions.Count);
+        // The last pair: "unlock 139" answers the checksum question asked with the seed "unlock 5".
+        Assert.Equal("unlock 5", questions[^1].Seed);
+        Assert.Equal(FrontierPrompt.UserText(questions[^1]), examples[^1].Messages[1].Content);
+        Assert.Equal("```\nunlock 139\n```", examples[^1].Messages[2].Content);
+        Assert.Equal("x\n\nopen 5\n\nunlock 5\n\nunlock 139\n", File.ReadAllText(Out("corpus.txt")));
+        Assert.Equal(4, SftDataReader.Read(Out("corpus.jsonl")).Count);
+        Assert.Equal(4, summary["corpus_inputs"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_folder_without_a_campaign_and_bad_numbers_are_usage_errors_naming_the_flag()
+    {
+        var empty = Directory.CreateTempSubdirectory("agentkit-hindsight-").FullName;
+
+        var (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", empty, "--out", Path.Combine(empty, "p.jsonl"));
+        Assert.Equal(2, exit);
+        Assert.Contains("--campaign", stderr);
+        Assert.Contains("no target.json", stderr);
+
+        (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", empty, "--out", "p.jsonl", "--max", "0");
+        Assert.Equal(2, exit);
+        Assert.Contains("--max must be at least 1", stderr);
+
+        var campaign = await ToyCampaign.CreateAsync("x");
+        (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", "p.jsonl", "--questions-out", Path.Combine(empty, "no", "q.jsonl"));
+        Assert.Equal(2, exit);
+        Assert.Contains("--questions-out: folder", stderr);
+    }
+}

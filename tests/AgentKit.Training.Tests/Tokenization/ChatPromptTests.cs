@@ -1,0 +1,56 @@
+using AgentKit.Training.Tokenization;
+
+namespace AgentKit.Training.Tests.Tokenization;
+
+public sealed class ChatPromptTests
+{
+    private static readonly (string Role, string Content)[] Turns = [("system", "Write inputs."), ("user", "Open the lock.")];
+
+    private static string Checkpoint(string? jinja = null, string? tokenizerConfig = null)
+    {
+        var dir = TinyFixtures.TempDir();
+        Directory.CreateDirectory(dir);
+        if (jinja is not null)
+            File.WriteAllText(Path.Combine(dir, ChatTemplateFile.Jinja), jinja);
+        if (tokenizerConfig is not null)
+            File.WriteAllText(Path.Combine(dir, ChatTemplateFile.TokenizerConfig), tokenizerConfig);
+        return dir;
+    }
+
+    [Fact]
+    public void A_checkpoint_without_a_template_or_with_chatml_gets_chatml_with_its_system_turn()
+    {
+        var expected = "<|im_start|>system\nWrite inputs.<|im_end|>\n<|im_start|>user\nOpen the lock.<|im_end|>\n<|im_start|>assistant\n";
+
+        Assert.Equal(expected, ChatPrompt.For(Checkpoint())(Turns));
+        var config = new System.Text.Json.Nodes.JsonObject { ["chat_template"] = ChatFormat.JinjaTemplate }.ToJsonString();
+        Assert.Equal(expected, ChatPrompt.For(Checkpoint(tokenizerConfig: config))(Turns));
+    }
+
+    [Fact]
+    public void Another_template_llama_cpp_knows_renders_the_turns_in_that_format()
+    {
+        const string Llama3 =
+            "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}"
+            + "{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+        var warnings = new List<string>();
+
+        var prompt = ChatPrompt.For(Checkpoint(jinja: Llama3), warnings.Add)(Turns);
+
+        Assert.Empty(warnings);
+        Assert.Contains("<|start_header_id|>system<|end_header_id|>\n\nWrite inputs.<|eot_id|>", prompt, StringComparison.Ordinal);
+        Assert.Contains("<|start_header_id|>user<|end_header_id|>\n\nOpen the lock.<|eot_id|>", prompt, StringComparison.Ordinal);
+        Assert.EndsWith("<|start_header_id|>assistant<|end_header_id|>\n\n", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_template_llama_cpp_does_not_know_falls_back_to_chatml_with_a_warning()
+    {
+        var warnings = new List<string>();
+
+        var prompt = ChatPrompt.For(Checkpoint(jinja: "{{ messages | tojson }}"), warnings.Add)(Turns);
+
+        Assert.Equal(ChatPrompt.ChatMl(Turns), prompt);
+        Assert.Contains("prompts are rendered as ChatML", Assert.Single(warnings), StringComparison.Ordinal);
+    }
+}
