@@ -9,7 +9,8 @@ namespace AgentKit.Fuzzing;
 
 /// <summary>
 /// The builtin coverage-guided engine. One thread per worker process: pick a corpus entry by energy, derive mutants,
-/// run each in the worker, keep inputs that add coverage, save and deduplicate findings, replace dead workers.
+/// run each in the worker, keep inputs that add coverage, save and deduplicate findings, replace dead workers. In
+/// <see cref="FuzzMode.InProcess"/> the worker runs that loop itself and the thread collects its finds.
 /// </summary>
 public static class FuzzCampaign
 {
@@ -60,6 +61,8 @@ internal sealed class CampaignRun : ILmHost
     private readonly CoverageMap _coverage = new();
     private readonly Corpus _corpus = new();
     private readonly Queue<byte[]> _pending = new();
+    // In-process mode: every corpus entry with its hits, in the order kept; each worker is sent the ones it has not seen.
+    private readonly List<(byte[] Data, (ushort Index, byte Count)[] Hits)> _shared = [];
     private readonly HashSet<string> _savedCorpus = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FuzzCrash> _crashes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hangHashes = new(StringComparer.Ordinal);
@@ -170,6 +173,7 @@ internal sealed class CampaignRun : ILmHost
         var random = new Random(seed);
         var mutator = new Mutator(random, _dictionary, _options.MaxInputBytes);
         WorkerProcess? worker = null;
+        var feed = _options.Mode == FuzzMode.InProcess ? new WorkerFeed(new InFlightInput(_options.MaxInputBytes)) : null;
         try
         {
             worker = new WorkerProcess(_launch, _time);
@@ -191,6 +195,12 @@ internal sealed class CampaignRun : ILmHost
                 if (parent is null)
                 {
                     Thread.Sleep(5); // other workers are still running the seeds
+                    continue;
+                }
+
+                if (feed is not null)
+                {
+                    worker = RunSlice(worker, feed, random);
                     continue;
                 }
 
@@ -218,7 +228,49 @@ internal sealed class CampaignRun : ILmHost
         finally
         {
             worker?.Dispose();
+            feed?.InFlight.Dispose();
         }
+    }
+
+    /// <summary>The worker a thread last set up for in-process fuzzing, and how many shared corpus entries it has been sent.</summary>
+    private sealed class WorkerFeed(InFlightInput inFlight)
+    {
+        public InFlightInput InFlight { get; } = inFlight;
+        public WorkerProcess? Worker { get; set; }
+        public int Sent { get; set; }
+    }
+
+    /// <summary>One in-process slice: set a new worker up, send it the corpus entries it lacks, then handle what it found.</summary>
+    private WorkerProcess RunSlice(WorkerProcess worker, WorkerFeed feed, Random random)
+    {
+        if (!ReferenceEquals(worker, feed.Worker))
+        {
+            // A new seed for every worker process: a replacement must not replay the mutants that killed the last one.
+            worker.StartFuzzing(random.Next(), _options.MaxInputBytes, feed.InFlight, _dictionary);
+            (feed.Worker, feed.Sent) = (worker, 0);
+        }
+        List<(byte[], (ushort, byte)[])> entries;
+        lock (_gate)
+        {
+            entries = _shared.GetRange(feed.Sent, _shared.Count - feed.Sent);
+            feed.Sent = _shared.Count;
+        }
+        var slice = worker.FuzzSlice(_options.SliceLength, entries, _options.ExecTimeout, feed.InFlight);
+        Interlocked.Add(ref _execs, slice.Execs);
+        if (slice.Ended is { } ended)
+        {
+            // First the death or hang (which replaces the worker), then the finds, whose crashes are minimised in the new one.
+            if (slice.EndedInput is { } culprit)
+                worker = Handle(worker, culprit, ended);
+            else
+            {
+                worker.Dispose();
+                worker = new WorkerProcess(_launch, _time);
+            }
+        }
+        foreach (var (input, result) in slice.Found)
+            worker = Handle(worker, input, result);
+        return worker;
     }
 
     private WorkerProcess RunBatch(WorkerProcess worker, List<byte[]> batch, Random random)
@@ -319,6 +371,8 @@ internal sealed class CampaignRun : ILmHost
         if ((added > 0 || resumed) && _corpus.Add(new CorpusEntry(input, result.Hits.Length, added, Elapsed)))
         {
             _directory.SaveCorpus(input);
+            if (_options.Mode == FuzzMode.InProcess)
+                _shared.Add((input, result.Hits));
             // Inputs that came from the other instances are theirs already: only our own finds go back.
             if (_sync is not null && !_fromOthers.Contains(CampaignDirectory.Hash(input)))
                 _sync.Export(input, Elapsed);

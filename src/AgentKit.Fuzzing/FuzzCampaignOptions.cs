@@ -42,6 +42,15 @@ public sealed record FuzzCampaignOptions
     /// </summary>
     public int BatchSize { get; init; } = 16;
 
+    /// <summary>
+    /// Where the fuzz loop runs: <see cref="FuzzMode.OutOfProcess"/> (default; the engine mutates and sends every input)
+    /// or <see cref="FuzzMode.InProcess"/> (each worker fuzzes on its own and sends only finds; <see cref="BatchSize"/> unused).
+    /// </summary>
+    public FuzzMode Mode { get; init; } = FuzzMode.OutOfProcess;
+
+    /// <summary>In-process mode: how long a worker fuzzes between two exchanges with the engine. Default 250 ms.</summary>
+    public TimeSpan SliceLength { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Path of <c>AgentKit.Tools.FuzzRunner.dll</c>; default: next to this assembly.</summary>
     public string? RunnerPath { get; init; }
 
@@ -89,6 +98,10 @@ public sealed record FuzzCampaignOptions
             throw new ArgumentException($"StopAfterCrashes must be at least 1, got {StopAfterCrashes}.", nameof(StopAfterCrashes));
         if (BatchSize is < 1 or > Shared.WorkerProtocol.MaxBatch)
             throw new ArgumentException($"BatchSize must be between 1 and {Shared.WorkerProtocol.MaxBatch}, got {BatchSize}.", nameof(BatchSize));
+        if (!Enum.IsDefined(Mode))
+            throw new ArgumentException($"Mode must be OutOfProcess or InProcess, got {(int)Mode}.", nameof(Mode));
+        if (SliceLength < TimeSpan.FromMilliseconds(10) || SliceLength > TimeSpan.FromSeconds(10))
+            throw new ArgumentException($"SliceLength must be between 10 ms and 10 s, got {SliceLength.TotalMilliseconds} ms.", nameof(SliceLength));
         if (MinimizeBudget < 0)
             throw new ArgumentException($"MinimizeBudget cannot be negative, got {MinimizeBudget}.", nameof(MinimizeBudget));
         if (SeedDirectory is not null && !Directory.Exists(SeedDirectory))

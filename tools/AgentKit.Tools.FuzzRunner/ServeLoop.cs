@@ -4,7 +4,10 @@ using SharpFuzz.Common;
 
 namespace AgentKit.Tools.FuzzRunner;
 
-/// <summary>The builtin-engine worker: reads inputs from stdin, runs each against a cleared coverage map, writes the hits.</summary>
+/// <summary>
+/// The builtin-engine worker: reads inputs from stdin, runs each against a cleared coverage map, writes the hits; in
+/// in-process mode it runs the fuzz loop itself (<see cref="FuzzLoop"/>) and answers only what the engine must see.
+/// </summary>
 internal static unsafe class ServeLoop
 {
     // Deep parsers recurse; give them a known stack so stack-overflow findings are reproducible across machines.
@@ -30,10 +33,12 @@ internal static unsafe class ServeLoop
     {
         using var reader = new BinaryReader(new BufferedStream(input, 1 << 16));
         using var writer = new BinaryWriter(new BufferedStream(output, 1 << 16));
+        WarmUp(harness);
         writer.Write(WorkerProtocol.Ready);
         writer.Flush();
         var map = Trace.SharedMem;
         var hits = new (ushort Index, byte Count)[WorkerProtocol.MapSize];
+        FuzzLoop? fuzz = null;
         while (true)
         {
             int length;
@@ -64,6 +69,15 @@ internal static unsafe class ServeLoop
                     writer.Flush(); // each answer as soon as it is known: the engine times and attributes every input
                 }
             }
+            else if (length == WorkerProtocol.FuzzSetup)
+            {
+                fuzz?.Dispose();
+                fuzz = FuzzLoop.Setup(harness, map, reader);
+            }
+            else if (length == WorkerProtocol.FuzzSlice)
+            {
+                (fuzz ?? throw new InvalidDataException("fuzz slice before fuzz setup")).RunSlice(reader, writer);
+            }
             else
             {
                 RunOne(harness, map, hits, reader.ReadBytes(length), writer);
@@ -72,33 +86,56 @@ internal static unsafe class ServeLoop
         }
     }
 
-    private static void RunOne(Harness harness, byte* map, (ushort Index, byte Count)[] hits, byte[] data, BinaryWriter writer)
+    /// <summary>
+    /// Runs the harness once on an empty input before the worker says it is ready, as the afl child does: the target's
+    /// static constructors and the JIT of its entry paths then count against the start-up timeout, not against the
+    /// first input's. Without it a large target (Jint: seconds of JIT on a busy machine) "hangs" on its first input,
+    /// the engine replaces the worker, and the replacement hangs on its first input too.
+    /// </summary>
+    private static void WarmUp(Harness harness)
     {
-        NativeMemory.Clear(map, WorkerProtocol.MapSize);
-        Trace.PrevLocation = 0;
-        Exception? crash = null;
         try
         {
-            harness.Run(data);
-        }
-        catch (Exception ex) when (!harness.IsExpected(ex))
-        {
-            crash = ex;
+            harness.Run([]);
         }
         catch (Exception)
         {
-            // documented rejection of bad input: a normal outcome
+            // any outcome will do: the point is the code it loaded and compiled
         }
+    }
 
+    private static void RunOne(Harness harness, byte* map, (ushort Index, byte Count)[] hits, byte[] data, BinaryWriter writer)
+    {
+        var crash = Execute(harness, map, data);
         var count = Scan(map, hits);
-        writer.Write((byte)(crash is null ? RunStatus.Ok : RunStatus.Crash));
-        writer.Write(count);
-        for (var i = 0; i < count; i++)
-        {
-            writer.Write(hits[i].Index);
-            writer.Write(hits[i].Count);
-        }
+        WriteResult(writer, hits.AsSpan(0, count), crash);
+    }
 
+    /// <summary>Runs one input on a cleared map; returns the unexpected exception it threw, if any.</summary>
+    internal static Exception? Execute(Harness harness, byte* map, byte[] data)
+    {
+        NativeMemory.Clear(map, WorkerProtocol.MapSize);
+        Trace.PrevLocation = 0;
+        try
+        {
+            harness.Run(data);
+            return null;
+        }
+        catch (Exception ex) when (!harness.IsExpected(ex))
+        {
+            return ex;
+        }
+        catch (Exception)
+        {
+            return null; // documented rejection of bad input: a normal outcome
+        }
+    }
+
+    /// <summary>One result in the wire format: status, hits, and for a crash the exception's type, message and stack.</summary>
+    internal static void WriteResult(BinaryWriter writer, ReadOnlySpan<(ushort Index, byte Count)> hits, Exception? crash)
+    {
+        writer.Write((byte)(crash is null ? RunStatus.Ok : RunStatus.Crash));
+        WorkerProtocol.WriteHits(writer, hits);
         if (crash is not null)
         {
             WorkerProtocol.WriteString(writer, crash.GetType().FullName ?? crash.GetType().Name);
@@ -108,7 +145,7 @@ internal static unsafe class ServeLoop
     }
 
     /// <summary>Collects the non-zero map cells, skipping zero words eight bytes at a time.</summary>
-    private static int Scan(byte* map, (ushort Index, byte Count)[] hits)
+    internal static int Scan(byte* map, (ushort Index, byte Count)[] hits)
     {
         var count = 0;
         var words = (ulong*)map;

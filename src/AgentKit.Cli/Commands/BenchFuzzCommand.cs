@@ -1,4 +1,4 @@
-// agentkit bench fuzz --target Markdig@0.31.0 --harness markdown [--seconds 300] [--workers K] [--until-crash] [--repeat R] [--out DIR] [--json]
+// agentkit bench fuzz --target Markdig@0.31.0 --harness markdown [--seconds 300] [--workers K] [--mode in-process|out-of-process] [--until-crash] [--repeat R] [--out DIR] [--json]
 using System.CommandLine;
 using System.Globalization;
 using AgentKit.Fuzzing;
@@ -25,10 +25,11 @@ internal static class BenchFuzzCommand
         var timeout = new Option<int>("--timeout-ms") { Description = "Time one input may take before it is a hang, for both engines.", DefaultValueFactory = _ => 1000 };
         var output = new Option<string?>("--out") { Description = "Folder for the runs' campaign directories (default: a new temp folder)." };
         var expected = new Option<string?>("--expect") { Description = "For a user harness: comma-separated full names of exception types that are normal rejections." };
+        var mode = FuzzCommand.ModeOption();
         var json = CommonOptions.Json();
         var command = new Command("fuzz", "Fuzzing engines head to head: builtin vs afl++ on the same target, time and cores.")
         {
-            target, harness, seconds, workers, untilCrash, repeat, timeout, output, expected, json,
+            target, harness, seconds, workers, untilCrash, repeat, timeout, output, expected, mode, json,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -39,6 +40,7 @@ internal static class BenchFuzzCommand
                 OutputDirectory = pr.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "agentkit-bench-fuzz-" + Guid.NewGuid().ToString("N")[..8]),
                 Duration = TimeSpan.FromSeconds(pr.GetValue(seconds)), Workers = pr.GetValue(workers), Repeat = pr.GetValue(repeat),
                 UntilCrash = pr.GetValue(untilCrash), ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)),
+                Mode = FuzzCommand.ParseMode(pr.GetValue(mode)),
             }.Validate());
             if (Fuzzing.Afl.AflCampaign.FindAflFuzz() is null)
                 throw new CliUsageException("bench fuzz needs afl-fuzz on PATH: install the Debian package afl++ (apt-get install afl++).");

@@ -1,4 +1,4 @@
-// agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
+// agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--mode in-process|out-of-process] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
 //               [--lm MODEL.gguf|CHECKPOINT_DIR | --lm-endpoint URL --lm-model NAME] [--lm-every SECONDS] [--lm-questions N]
 // agentkit fuzz replay DIR/crashes/ID
 using System.CommandLine;
@@ -12,6 +12,26 @@ namespace AgentKit.Cli.Commands;
 /// <summary><c>agentkit fuzz</c>: a coverage-guided campaign (builtin engine or afl++) against a .NET parser; <c>fuzz replay</c> re-runs one finding.</summary>
 internal static class FuzzCommand
 {
+    /// <summary>The <c>--mode</c> option of <c>fuzz</c> and <c>bench fuzz</c>: where the builtin engine's fuzz loop runs.</summary>
+    internal static Option<string> ModeOption()
+    {
+        var mode = new Option<string>("--mode")
+        {
+            Description = "builtin engine: out-of-process (default; the engine mutates and sends every input to a worker) or in-process (each worker fuzzes on its own and sends only finds; crash and hang isolation by worker restart as before).",
+            DefaultValueFactory = _ => "out-of-process",
+        };
+        mode.AcceptOnlyFromAmong("out-of-process", "in-process");
+        return mode;
+    }
+
+    /// <summary>The <see cref="FuzzMode"/> a <c>--mode</c> value names.</summary>
+    internal static FuzzMode ParseMode(string? value) => value switch
+    {
+        null or "out-of-process" => FuzzMode.OutOfProcess,
+        "in-process" => FuzzMode.InProcess,
+        _ => throw new CliUsageException($"--mode must be in-process or out-of-process, got '{value}'."),
+    };
+
     public static Command Create()
     {
         var target = new Option<string>("--target") { Description = "NuGet package Id@Version, or path(s) of local assemblies separated by ','.", Required = true };
@@ -28,11 +48,12 @@ internal static class FuzzCommand
         var expected = new Option<string?>("--expect") { Description = "For a user harness: comma-separated full names of exception types that are normal rejections, not crashes." };
         var syncDir = new Option<string?>("--sync-dir") { Description = "AFL++ sync directory (the -o shared by afl-fuzz -M/-S instances) to join: export finds in afl's queue layout, import the others'." };
         var instance = new Option<string>("--instance") { Description = "This campaign's instance name in --sync-dir (afl: the -M name; further workers are NAME-wN).", DefaultValueFactory = _ => "agentkit" };
+        var mode = ModeOption();
         var json = CommonOptions.Json();
         var lm = new FuzzLmOptions();
         var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
         {
-            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, json,
+            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, mode, json,
         };
         foreach (var option in lm.All)
             command.Options.Add(option);
@@ -56,6 +77,7 @@ internal static class FuzzCommand
                 OutputDirectory = outDir, Duration = TimeSpan.FromSeconds(duration), Workers = workerCount, SeedDirectory = pr.GetValue(seeds),
                 ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), StopAfterCrashes = pr.GetValue(stopAfter),
                 BatchSize = pr.GetValue(batch), SyncDirectory = pr.GetValue(syncDir), InstanceName = pr.GetValue(instance)!,
+                Mode = ParseMode(pr.GetValue(mode)),
             }.Validate());
 
             var useAfl = pr.GetValue(engine) == "afl";

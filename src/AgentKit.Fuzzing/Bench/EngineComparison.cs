@@ -33,7 +33,7 @@ public static class EngineComparison
                 var campaign = new FuzzCampaignOptions
                 {
                     OutputDirectory = directory, Duration = options.Duration, Workers = options.Workers, ExecTimeout = options.ExecTimeout,
-                    StopAfterCrashes = options.UntilCrash ? 1 : null,
+                    StopAfterCrashes = options.UntilCrash ? 1 : null, Mode = options.Mode,
                 };
                 progress?.Report($"{engine} run {repetition}/{options.Repeat}: {options.Duration.TotalSeconds:F0} s, {options.Workers} worker(s)");
                 var report = engine == "afl"

@@ -21,6 +21,9 @@ public sealed record FuzzBenchOptions
     /// <summary>Time one input may take, for both engines. Default 1 s.</summary>
     public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Where the builtin engine's fuzz loop runs (see <see cref="FuzzMode"/>). Default out of process.</summary>
+    public FuzzMode Mode { get; init; } = FuzzMode.OutOfProcess;
+
     /// <summary>Cache of restored packages and instrumented copies.</summary>
     public string CacheDirectory { get; init; } = FuzzTarget.DefaultCacheDirectory;
 
@@ -37,6 +40,8 @@ public sealed record FuzzBenchOptions
             throw new ArgumentException($"Repeat must be between 1 and 100, got {Repeat}.", nameof(Repeat));
         if (ExecTimeout < TimeSpan.FromMilliseconds(10))
             throw new ArgumentException($"ExecTimeout must be at least 10 ms, got {ExecTimeout.TotalMilliseconds} ms.", nameof(ExecTimeout));
+        if (!Enum.IsDefined(Mode))
+            throw new ArgumentException($"Mode must be OutOfProcess or InProcess, got {(int)Mode}.", nameof(Mode));
         return this;
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace AgentKit.Fuzzing.Engine;
@@ -29,7 +28,7 @@ internal sealed class CampaignDirectory
     public string PlotDataPath => Path.Combine(Root, "plot_data.csv");
     public string PlotPath => Path.Combine(Root, "edges.png");
 
-    public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA1.HashData(data))[..16];
+    public static string Hash(ReadOnlySpan<byte> data) => ContentHash.Of(data);
 
     public IEnumerable<byte[]> ReadCorpus() =>
         Directory.EnumerateFiles(CorpusDir).Order(StringComparer.Ordinal).Select(File.ReadAllBytes);

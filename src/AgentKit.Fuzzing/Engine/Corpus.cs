@@ -26,7 +26,7 @@ internal sealed class Corpus
     /// <summary>Adds an entry unless identical bytes are already kept.</summary>
     public bool Add(CorpusEntry entry)
     {
-        if (!_hashes.Add(CampaignDirectory.Hash(entry.Data)))
+        if (!_hashes.Add(ContentHash.Of(entry.Data)))
             return false;
         _entries.Add(entry);
         return true;

@@ -19,6 +19,8 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Thread _watchdog;
     private readonly TimeProvider _time;
     private long _deadline; // TimeProvider timestamp; 0 when idle
+    private volatile InFlightInput? _watched; // in-process slice running: the watchdog follows its input counter
+    private long _stallTicks;
     private volatile bool _timedOut;
     private volatile bool _disposed;
 
@@ -155,15 +157,85 @@ internal sealed class WorkerProcess : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// In-process mode: sets up the worker's own fuzz loop (mutator seed, longest mutant, dictionary) writing each input
+    /// to <paramref name="inFlight"/>. Once per worker process; a dead worker shows at the next <see cref="FuzzSlice"/>.
+    /// </summary>
+    public void StartFuzzing(int seed, int maxInputBytes, InFlightInput inFlight, IReadOnlyList<byte[]> dictionary)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        inFlight.Reset();
+        try
+        {
+            _writer.Write(WorkerProtocol.FuzzSetup);
+            _writer.Write(seed);
+            _writer.Write(maxInputBytes);
+            WorkerProtocol.WriteString(_writer, inFlight.Path);
+            _writer.Write(dictionary.Count);
+            foreach (var token in dictionary)
+                WorkerProtocol.WriteBytes(_writer, token);
+            _writer.Flush();
+        }
+        catch (IOException)
+        {
+            // dead already: the next slice reads end of stream and reports it
+        }
+    }
+
+    /// <summary>
+    /// In-process mode: gives the worker the corpus entries it has not seen (bytes and hits), lets it fuzz for
+    /// <paramref name="length"/>, and returns what it found. An input that runs past <paramref name="timeout"/>
+    /// (no new input started for that long) gets the worker killed; a dead or killed worker ends the slice with a
+    /// <see cref="ExecKind.Died"/> or <see cref="ExecKind.Hang"/> result for the input in flight, read from the
+    /// in-flight file, and must be replaced.
+    /// </summary>
+    public FuzzSliceResult FuzzSlice(TimeSpan length, IReadOnlyList<(byte[] Data, (ushort Index, byte Count)[] Hits)> entries, TimeSpan timeout, InFlightInput inFlight)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var found = new List<(byte[] Input, ExecResult Result)>();
+        var before = inFlight.Started;
+        try
+        {
+            _writer.Write(WorkerProtocol.FuzzSlice);
+            _writer.Write((int)Math.Max(1, length.TotalMilliseconds));
+            _writer.Write(entries.Count);
+            foreach (var (data, hits) in entries)
+            {
+                WorkerProtocol.WriteBytes(_writer, data);
+                WorkerProtocol.WriteHits(_writer, hits);
+            }
+            _writer.Flush();
+            _stallTicks = (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+            _watched = inFlight;
+            while (true)
+            {
+                var tag = _reader.ReadByte();
+                if (tag == WorkerProtocol.SliceEnd)
+                    return new FuzzSliceResult(found, _reader.ReadInt64(), null, null);
+                if (tag != WorkerProtocol.Found)
+                    throw new InvalidDataException($"worker sent event {tag} in a fuzz slice");
+                var input = WorkerProtocol.ReadBytes(_reader);
+                found.Add((input, ReadResult()));
+            }
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException)
+        {
+            _watched = null;
+            var dead = Dead();
+            var started = inFlight.Started;
+            // No input started since the setup: the worker died loading it, no input to blame.
+            return new FuzzSliceResult(found, Math.Max(0, started - before - found.Count), dead, started > 0 ? inFlight.Read() : null);
+        }
+        finally
+        {
+            _watched = null;
+        }
+    }
+
     private ExecResult ReadResult()
     {
         var status = (RunStatus)_reader.ReadByte();
-        var count = _reader.ReadInt32();
-        if (count is < 0 or > WorkerProtocol.MapSize)
-            throw new InvalidDataException($"worker sent {count} map cells");
-        var hits = new (ushort, byte)[count];
-        for (var i = 0; i < count; i++)
-            hits[i] = (_reader.ReadUInt16(), _reader.ReadByte());
+        var hits = WorkerProtocol.ReadHits(_reader);
         if (status == RunStatus.Ok)
             return new ExecResult(ExecKind.Ok, hits);
         var type = WorkerProtocol.ReadString(_reader);
@@ -174,9 +246,26 @@ internal sealed class WorkerProcess : IDisposable
 
     private void Watch()
     {
+        long lastStarted = -1, lastProgress = 0;
         while (!_disposed)
         {
             Thread.Sleep(10);
+            if (_watched is { } inFlight)
+            {
+                // In-process slice: no deadline per input, but the count of inputs started must keep moving.
+                var started = inFlight.Started;
+                var now = _time.GetTimestamp();
+                if (started != lastStarted)
+                    (lastStarted, lastProgress) = (started, now);
+                else if (now - lastProgress > _stallTicks && _watched is not null)
+                {
+                    _timedOut = true;
+                    Kill();
+                    return;
+                }
+                continue;
+            }
+            lastStarted = -1;
             var deadline = Interlocked.Read(ref _deadline);
             // Re-read after the clock: on a loaded machine this thread can be descheduled between the two reads, and a
             // deadline read before that may belong to an input that has since finished (killing would blame the next one).
@@ -242,6 +331,13 @@ internal sealed class WorkerProcess : IDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>
+/// What one in-process slice brought back: the inputs the worker reported (new coverage in the worker, or a crash on a
+/// new path), the inputs it ran, and, when the worker died or hung, that result and the input in flight (null when it
+/// died before running any).
+/// </summary>
+internal sealed record FuzzSliceResult(IReadOnlyList<(byte[] Input, ExecResult Result)> Found, long Execs, ExecResult? Ended, byte[]? EndedInput);
 
 /// <summary>How to start a worker.</summary>
 internal sealed record WorkerLaunch(string RunnerPath, string ManifestPath, int MemoryLimitMb, TimeSpan StartupTimeout);

@@ -92,7 +92,7 @@ public sealed class BranchMapTests
         Assert.Contains(map.Blocks, b => b.Callees.Count > 0);
 
         var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "json-blocks-" + Guid.NewGuid().ToString("N")[..8]);
-        using var runner = new Execution.BlockCoverageRunner(BlockModeTarget.Create(target, FuzzHarness.BuiltIn("json"), dir), TimeSpan.FromSeconds(5), 512);
+        using var runner = new Fuzzing.Execution.BlockCoverageRunner(BlockModeTarget.Create(target, FuzzHarness.BuiltIn("json"), dir), TimeSpan.FromSeconds(5), 512);
         var run = runner.Run("{\"a\": [1, 2.5, \"x\", null, true], \"b\": {\"c\": -3e2}}"u8);
         Assert.True(run.Blocks.Count > 100, $"{run.Blocks.Count} blocks");
         Assert.All(run.Blocks, id => Assert.NotNull(map.Find(id)));
