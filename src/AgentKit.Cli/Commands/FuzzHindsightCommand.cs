@@ -19,30 +19,21 @@ internal static class FuzzHindsightCommand
 
     public static Command Create()
     {
-        var campaign = new Option<string>("--campaign") { Description = "Campaign directory (its target.json and corpus/).", Required = true };
+        var flags = new FrontierQuestionFlags();
         var output = new Option<string>("--out") { Description = "SFT JSONL to write: one chat example (system, question, input as answer) a pair.", Required = true };
         var max = new Option<int>("--max") { Description = "Most pairs, in corpus order.", DefaultValueFactory = _ => 1000 };
         var questionsOut = new Option<string?>("--questions-out") { Description = "Also write the pairs' questions (JSONL, as fuzz questions writes) for train grpo --questions." };
         var corpusText = new Option<string?>("--corpus-text") { Description = "Also write the corpus's text inputs as plain text (train tokenizer --input)." };
         var corpusSft = new Option<string?>("--corpus-sft") { Description = "Also write one SFT example per text input of the corpus (system prompt, input as answer)." };
-        var tokens = new Option<int>("--tokens") { Description = "Budget of one code slice in tokens (about 4 characters each).", DefaultValueFactory = _ => 1200 };
-        var callerDepth = new Option<int>("--caller-depth") { Description = "Levels of callers added to a slice as context.", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json();
         var command = new Command("hindsight", "Mine hindsight pairs from a campaign: each input that first covered a frontier branch answers the question about it; written as SFT data.")
         {
-            campaign, output, max, questionsOut, corpusText, corpusSft, tokens, callerDepth, json,
+            flags.Campaign, output, max, questionsOut, corpusText, corpusSft, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var options = new FrontierQuestionOptions
-            {
-                Max = Check(pr.GetValue(max), 1, "--max"),
-                TokenBudget = Check(pr.GetValue(tokens), 50, "--tokens"),
-                CallerDepth = Check(pr.GetValue(callerDepth), 0, "--caller-depth"),
-            };
-            var dir = pr.GetValue(campaign)!;
-            if (!File.Exists(Path.Combine(dir, "target.json")))
-                throw new CliUsageException($"--campaign {dir} is not a campaign directory (no target.json): run agentkit fuzz --out {dir} first.");
+            var options = flags.Options(pr, max);
+            var dir = flags.CampaignDirectory(pr);
             var outPath = FileToWrite(pr.GetValue(output)!, "--out")!;
             var questionsPath = FileToWrite(pr.GetValue(questionsOut), "--questions-out");
             var textPath = FileToWrite(pr.GetValue(corpusText), "--corpus-text");
@@ -80,7 +71,4 @@ internal static class FuzzHindsightCommand
             throw new CliUsageException($"{flag}: folder {Path.GetDirectoryName(full)} does not exist.");
         return full;
     }
-
-    private static int Check(int value, int min, string flag) =>
-        value >= min ? value : throw new CliUsageException($"{flag} must be at least {min}, got {value}.");
 }

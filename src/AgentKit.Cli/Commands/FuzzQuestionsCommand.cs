@@ -13,27 +13,18 @@ internal static class FuzzQuestionsCommand
 
     public static Command Create()
     {
-        var campaign = new Option<string>("--campaign") { Description = "Campaign directory (its target.json and corpus/).", Required = true };
+        var flags = new FrontierQuestionFlags();
         var output = new Option<string>("--out") { Description = "JSONL file to write, one question a line.", Required = true };
         var max = new Option<int>("--max") { Description = "Most questions, closest branches first.", DefaultValueFactory = _ => 20 };
-        var tokens = new Option<int>("--tokens") { Description = "Budget of one code slice in tokens (about 4 characters each).", DefaultValueFactory = _ => 1200 };
-        var callerDepth = new Option<int>("--caller-depth") { Description = "Levels of callers added to a slice as context.", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json();
         var command = new Command("questions", "Export frontier branches as questions: the deciding C# (decompiled), the closest corpus input, and the instruction to take the branch.")
         {
-            campaign, output, max, tokens, callerDepth, json,
+            flags.Campaign, output, max, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
-            var options = new FrontierQuestionOptions
-            {
-                Max = Check(pr.GetValue(max), 1, "--max"),
-                TokenBudget = Check(pr.GetValue(tokens), 50, "--tokens"),
-                CallerDepth = Check(pr.GetValue(callerDepth), 0, "--caller-depth"),
-            };
-            var dir = pr.GetValue(campaign)!;
-            if (!File.Exists(Path.Combine(dir, "target.json")))
-                throw new CliUsageException($"--campaign {dir} is not a campaign directory (no target.json): run agentkit fuzz --out {dir} first.");
+            var options = flags.Options(pr, max);
+            var dir = flags.CampaignDirectory(pr);
             var outPath = pr.GetValue(output)!;
             var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
             if (!Directory.Exists(outDir))
@@ -52,7 +43,4 @@ internal static class FuzzQuestionsCommand
         });
         return command;
     }
-
-    private static int Check(int value, int min, string flag) =>
-        value >= min ? value : throw new CliUsageException($"{flag} must be at least {min}, got {value}.");
 }
