@@ -144,6 +144,10 @@ public static class AflCampaign
         start.Environment["AFL_NO_AFFINITY"] = "1";
         start.Environment["AFL_NO_CRASH_README"] = "1";
         start.Environment["AFL_IMPORT_FIRST"] = "1";
+        // The fork server is a .NET process that loads and JIT-compiles the target before its first input; on a busy
+        // machine that outlasts afl's default wait (ten exec timeouts), so allow a minute unless the user chose.
+        if (Environment.GetEnvironmentVariable("AFL_FORKSRV_INIT_TMOUT") is null)
+            start.Environment["AFL_FORKSRV_INIT_TMOUT"] = "60000";
         if (options.SyncDirectory is not null)
         {
             start.Environment["AFL_AUTORESUME"] = "1"; // an instance folder left by an earlier session resumes instead of failing
