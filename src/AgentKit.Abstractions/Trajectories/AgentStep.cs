@@ -81,14 +81,17 @@ public enum FinalAnswerSource
 
     /// <summary>The step limit was reached and the model was asked for a plain answer.</summary>
     StepLimit,
+
+    /// <summary>The run was one plain chain-of-thought request (CoT distillation data) and the answer was extracted from its reply.</summary>
+    ChainOfThought,
 }
 
 /// <summary>The run's answer.</summary>
 /// <param name="Answer">The answer text.</param>
 /// <param name="Source">How it was obtained.</param>
-/// <param name="Prompt">For <see cref="FinalAnswerSource.StepLimit"/>: the exact messages of the last request.</param>
-/// <param name="Text">For <see cref="FinalAnswerSource.StepLimit"/>: the model's raw reply.</param>
-/// <param name="Usage">For <see cref="FinalAnswerSource.StepLimit"/>: what the last request cost.</param>
+/// <param name="Prompt">For <see cref="FinalAnswerSource.StepLimit"/> and <see cref="FinalAnswerSource.ChainOfThought"/>: the exact messages of the last request.</param>
+/// <param name="Text">For <see cref="FinalAnswerSource.StepLimit"/> and <see cref="FinalAnswerSource.ChainOfThought"/>: the model's raw reply.</param>
+/// <param name="Usage">For <see cref="FinalAnswerSource.StepLimit"/> and <see cref="FinalAnswerSource.ChainOfThought"/>: what the last request cost.</param>
 public sealed record FinalAnswerStep(
     string Answer,
     FinalAnswerSource Source,

@@ -15,6 +15,7 @@ internal enum RecordedRequestKind
     Planning,
     Action,
     StepLimitAnswer,
+    ChainOfThoughtAnswer,
 }
 
 /// <summary>Lists the model requests recorded in a run, in order; the exporters build their rows from these.</summary>
@@ -34,6 +35,9 @@ internal static class RecordedRequests
                     break;
                 case FinalAnswerStep { Source: FinalAnswerSource.StepLimit, Prompt: { } prompt, Text: { } text }:
                     yield return new(RecordedRequestKind.StepLimitAnswer, 0, WithoutForcedPrefix(prompt), text.Trim());
+                    break;
+                case FinalAnswerStep { Source: FinalAnswerSource.ChainOfThought, Prompt: { } cotPrompt, Text: { } cotText }:
+                    yield return new(RecordedRequestKind.ChainOfThoughtAnswer, 0, cotPrompt, cotText.Trim());
                     break;
             }
         }

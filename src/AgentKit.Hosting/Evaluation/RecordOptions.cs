@@ -1,3 +1,5 @@
+using AgentKit.Core.Scoring.Benchmarks;
+
 namespace AgentKit.Hosting.Evaluation;
 
 /// <summary>How <see cref="TrajectoryRecording.RunAsync"/> and <see cref="TrajectoryRecorder"/> record. Checked by <see cref="Validate"/>.</summary>
@@ -8,6 +10,15 @@ public sealed record RecordOptions
     /// <see cref="RecordingLedger"/> lists as done) are not run again.
     /// </summary>
     public required string Out { get; init; }
+
+    /// <summary>Agent runs (default) or plain chain-of-thought answers (<see cref="RecordMode.Cot"/>).</summary>
+    public RecordMode Mode { get; init; } = RecordMode.Agent;
+
+    /// <summary>CoT mode: the answer form asked for and extracted (math: boxed, the default; factual: "Final answer:"), as in <c>eval --mode cot</c>.</summary>
+    public BenchmarkKind CotKind { get; init; } = BenchmarkKind.Math;
+
+    /// <summary>CoT mode: tokens the reply may take (default 1024, as eval's).</summary>
+    public int CotMaxTokens { get; init; } = 1024;
 
     /// <summary>Force the first paragraph of a chain-of-thought answer as the start of the first step.</summary>
     public bool FirstThought { get; init; }
@@ -31,6 +42,10 @@ public sealed record RecordOptions
             throw new ArgumentException("the trajectory output path must not be empty.");
         if (Concurrency is < 1 or > 64)
             throw new ArgumentException($"concurrency must be between 1 and 64, got {Concurrency}.");
+        if (CotMaxTokens < 1)
+            throw new ArgumentException($"the chain-of-thought token limit must be at least 1, got {CotMaxTokens}.");
+        if (FirstThought && Mode == RecordMode.Cot)
+            throw new ArgumentException("the first-thought prefix starts an agent run; it has no use in chain-of-thought mode.");
         return this;
     }
 }

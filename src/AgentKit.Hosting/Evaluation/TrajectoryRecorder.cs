@@ -134,15 +134,9 @@ public sealed class TrajectoryRecorder
         TrajectoryRecord record;
         try
         {
-            AgentRunSettings? runSettings = null;
-            if (_options.FirstThought)
-            {
-                var sampling = agent.Definition.Sampling;
-                var prefix = await FirstThought.GetAsync(teacher, task.Question, sampling.Temperature, sampling.Seed, sampling.MaxTokensPerStep, cancellationToken)
-                    .ConfigureAwait(false);
-                runSettings = new AgentRunSettings { FirstThoughtPrefix = prefix };
-            }
-            record = (await agent.RunAsync(task, runSettings, cancellationToken).ConfigureAwait(false)).Trajectory;
+            record = _options.Mode == RecordMode.Cot
+                ? await ChainOfThoughtRecord.RunAsync(teacher, agent.Definition, task, _options.CotKind, _options.CotMaxTokens, null, cancellationToken).ConfigureAwait(false)
+                : await RunAgentAsync(agent, teacher, task, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -156,5 +150,18 @@ public sealed class TrajectoryRecorder
         if (reason is null)
             await writer.WriteAsync(record, CancellationToken.None).ConfigureAwait(false); // finished: write it even if cancelled meanwhile
         return (TaskResult.From(record), new LedgerEntry(task.Id, reason is null ? LedgerEntry.Kept : LedgerEntry.Dropped, reason));
+    }
+
+    private async Task<TrajectoryRecord> RunAgentAsync(Agent agent, ICandidateGenerator teacher, TrajectoryTask task, CancellationToken cancellationToken)
+    {
+        AgentRunSettings? runSettings = null;
+        if (_options.FirstThought)
+        {
+            var sampling = agent.Definition.Sampling;
+            var prefix = await FirstThought.GetAsync(teacher, task.Question, sampling.Temperature, sampling.Seed, sampling.MaxTokensPerStep, cancellationToken)
+                .ConfigureAwait(false);
+            runSettings = new AgentRunSettings { FirstThoughtPrefix = prefix };
+        }
+        return (await agent.RunAsync(task, runSettings, cancellationToken).ConfigureAwait(false)).Trajectory;
     }
 }

@@ -29,6 +29,10 @@ public static class ChainOfThoughtAnswering
     /// <summary>The instructions for sets of <paramref name="kind"/>.</summary>
     public static string Instructions(BenchmarkKind kind) => kind == BenchmarkKind.Math ? MathInstructions : QaInstructions;
 
+    /// <summary>The exact messages of a chain-of-thought request for <paramref name="question"/>: what eval sends and what <c>record --mode cot</c> trains on.</summary>
+    public static IReadOnlyList<ChatMessage> Messages(string question, BenchmarkKind kind) =>
+        [new ChatMessage(ChatRole.System, Instructions(kind)), new ChatMessage(ChatRole.User, question)];
+
     /// <summary>Samples <paramref name="n"/> chain-of-thought replies to <paramref name="question"/> and returns the voted answer.</summary>
     /// <exception cref="ArgumentException">A sampling value is out of range.</exception>
     public static async Task<ChainOfThoughtAnswer> AnswerAsync(ICandidateGenerator generator, string question, BenchmarkKind kind, int n,
@@ -38,7 +42,7 @@ public static class ChainOfThoughtAnswering
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
         var request = new CandidateRequest
         {
-            Messages = [new ChatMessage(ChatRole.System, Instructions(kind)), new ChatMessage(ChatRole.User, question)],
+            Messages = [.. Messages(question, kind)],
             N = n,
             Temperature = temperature,
             Seed = seed,
