@@ -6,8 +6,6 @@
 using System.CommandLine;
 using System.Globalization;
 using AgentKit.Core.Display;
-using AgentKit.Fuzzing;
-using AgentKit.Fuzzing.Instrumentation;
 using AgentKit.Hosting;
 using AgentKit.Training;
 using AgentKit.Training.Grpo;
@@ -64,20 +62,17 @@ internal static class TrainGrpoCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the task order, sampling and LoRA initialisation.", DefaultValueFactory = _ => 1234 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out (without it, an --out that holds files is refused)." };
         var agent = new Option<string?>("--agent") { Description = "Agent folder whose whole runs, through the sandbox and its tools, are the rollouts (default: plain completions of the questions)." };
-        var questions = new Option<string?>("--questions") { Description = "With --reward fuzz-distance: frontier questions (JSONL from fuzz questions or fuzz hindsight --questions-out), one task each." };
-        var target = new Option<string?>("--target") { Description = "With --reward fuzz-distance: the questions' target, NuGet Id@Version or assembly path(s) separated by ','." };
-        var harness = new Option<string?>("--harness") { Description = $"With --reward fuzz-distance: built-in adapter ({string.Join(", ", FuzzHarness.BuiltInNames)}) or Namespace.Type.Method." };
-        var expected = new Option<string?>("--expect") { Description = "With --reward fuzz-distance and a user harness: exception types that are normal rejections, comma-separated." };
-        var firstStage = new Option<string?>("--first-stage") { Description = "With --reward fuzz-distance: (part of) the full name of the method an input must enter to pass the first stage; others score 0." };
-        var fuzzTimeout = new Option<int>("--fuzz-timeout") { Description = "With --reward fuzz-distance: milliseconds a candidate input may run before it is a hang.", DefaultValueFactory = _ => 1000 };
+        var fuzzFlags = new GrpoFuzzDistanceFlags();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
         var command = new Command("grpo", "Reinforcement learning on verifiable rewards (GRPO): sample groups of completions per task, reward them, train on the advantages.")
         {
             tasks, init, reward, group, steps, output, loraRank, loraAlpha, beta, loss, scale, lr, warmup, temperature, maxTokens, batchPrompts,
-            iterations, dynamic, saveEvery, seed, resume, agent, questions, target, harness, expected, firstStage, fuzzTimeout, threads, device, json,
+            iterations, dynamic, saveEvery, seed, resume, agent, threads, device, json,
         };
+        foreach (var option in fuzzFlags.All)
+            command.Options.Add(option);
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             if (pr.GetValue(agent) is { } agentPath && !Directory.Exists(agentPath))
@@ -85,18 +80,13 @@ internal static class TrainGrpoCommand
             var rewardSpec = pr.GetValue(reward)!;
             CliUsageException.Check(() => GrpoRewardCatalog.Parse(rewardSpec), message => $"--reward: {message}");
             var fuzz = FuzzDistanceGrpoReward.IsNamed(rewardSpec);
-            var tasksPath = fuzz
-                ? FuzzFlags(pr, tasks, questions, target, harness, agent)
-                : NoFuzzFlags(pr, [questions, target, harness, expected, firstStage]) ?? pr.GetValue(tasks)
-                  ?? throw new CliUsageException("--tasks is required (a task file; or --questions with --reward fuzz-distance).");
+            var tasksPath = fuzzFlags.TasksPath(pr, fuzz, tasks, agent);
             if (!File.Exists(tasksPath))
                 throw new CliUsageException($"{(fuzz ? "--questions: question" : "--tasks: task")} file not found: {tasksPath}");
             var initPath = pr.GetValue(init)!;
             if (!Directory.Exists(initPath) && !File.Exists(initPath))
                 throw new CliUsageException($"--init must be a checkpoint directory or a .gguf file; '{initPath}' does not exist.");
-            var fuzzHarness = fuzz ? CliUsageException.Check(() => FuzzHarness.Parse(pr.GetValue(harness)!, pr.GetValue(expected))) : null;
-            if (pr.GetValue(fuzzTimeout) < 1)
-                throw new CliUsageException($"--fuzz-timeout must be at least 1 ms, got {pr.GetValue(fuzzTimeout)}.");
+            var fuzzHarness = fuzzFlags.Harness(pr, fuzz);
             var trainer = CliUsageException.Check(() => new GrpoOptions
             {
                 OutputDirectory = pr.GetValue(output)!, MaxSteps = pr.GetValue(steps), GroupSize = pr.GetValue(group),
@@ -111,10 +101,7 @@ internal static class TrainGrpoCommand
 
             var stderr = pr.InvocationConfiguration.Error;
             // The target is resolved and instrumented once the cheap checks passed: a bad flag should not wait for a download.
-            using var fuzzReward = fuzz
-                ? FuzzDistanceGrpoReward.Open(tasksPath, await InstrumentAsync(pr.GetValue(target)!, fuzzHarness!, ct), fuzzHarness!,
-                    pr.GetValue(firstStage), TimeSpan.FromMilliseconds(pr.GetValue(fuzzTimeout)), trainer.OutputDirectory)
-                : null;
+            using var fuzzReward = fuzz ? await fuzzFlags.OpenRewardAsync(pr, tasksPath, fuzzHarness!, trainer.OutputDirectory, ct) : null;
             IReadOnlyList<IRewardFunction> customRewards = fuzzReward is not null ? [fuzzReward.Function] : AtlasGrpoReward.For(rewardSpec, tasksPath);
             CliUsageException.Check(() => GrpoRewardCatalog.Build(rewardSpec, customRewards), message => $"--reward: {message}");
 
@@ -150,34 +137,6 @@ internal static class TrainGrpoCommand
             return CliApp.Success;
         });
         return command;
-    }
-
-    // With fuzz-distance the tasks are the questions, about the target the reward runs inputs in.
-    private static string FuzzFlags(ParseResult pr, Option<string?> tasks, Option<string?> questions, Option<string?> target, Option<string?> harness,
-        Option<string?> agent)
-    {
-        const string Needs = "--reward fuzz-distance needs";
-        if (pr.GetValue(tasks) is not null)
-            throw new CliUsageException("--tasks: with --reward fuzz-distance the tasks are the questions of --questions; drop --tasks.");
-        if (pr.GetValue(agent) is not null)
-            throw new CliUsageException("--agent: --reward fuzz-distance scores plain completions, not agent runs.");
-        if (pr.GetValue(target) is null)
-            throw new CliUsageException($"{Needs} --target (NuGet Id@Version or assembly paths): the target the questions are about.");
-        if (pr.GetValue(harness) is null)
-            throw new CliUsageException($"{Needs} --harness (the harness the questions' campaign ran).");
-        return pr.GetValue(questions)
-               ?? throw new CliUsageException($"{Needs} --questions q.jsonl (from agentkit fuzz questions or fuzz hindsight --questions-out).");
-    }
-
-    private static string? NoFuzzFlags(ParseResult pr, IEnumerable<Option<string?>> fuzzOnly) =>
-        fuzzOnly.FirstOrDefault(o => pr.GetValue(o) is not null) is { } given
-            ? throw new CliUsageException($"{given.Name} is only used with --reward {FuzzDistanceGrpoReward.Name}.")
-            : null;
-
-    private static async Task<InstrumentedTarget> InstrumentAsync(string target, FuzzHarness harness, CancellationToken ct)
-    {
-        var resolved = await FuzzCommand.ResolveTargetAsync(target, harness, ct);
-        return AssemblyInstrumenter.Instrument(resolved.Assemblies, resolved.Dependencies, FuzzTarget.DefaultCacheDirectory);
     }
 
     /// <summary>One step on one line: the figures that say whether the run learns and what a step costs.</summary>
