@@ -49,11 +49,12 @@ internal static class FuzzCommand
         var syncDir = new Option<string?>("--sync-dir") { Description = "AFL++ sync directory (the -o shared by afl-fuzz -M/-S instances) to join: export finds in afl's queue layout, import the others'." };
         var instance = new Option<string>("--instance") { Description = "This campaign's instance name in --sync-dir (afl: the -M name; further workers are NAME-wN).", DefaultValueFactory = _ => "agentkit" };
         var mode = ModeOption();
+        var seed = new Option<int?>("--seed") { Description = "Random seed of the mutator (afl: -s, one more per instance; --lm: the model's sampling). Omitted: time-based." };
         var json = CommonOptions.Json();
         var lm = new FuzzLmOptions();
         var command = new Command("fuzz", "Fuzz a .NET parser with SharpFuzz instrumentation: coverage-guided, out-of-process, resumable.")
         {
-            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, mode, json,
+            target, harness, seconds, output, engine, workers, seeds, timeout, stopAfter, batch, expected, syncDir, instance, mode, seed, json,
         };
         foreach (var option in lm.All)
             command.Options.Add(option);
@@ -77,7 +78,7 @@ internal static class FuzzCommand
                 OutputDirectory = outDir, Duration = TimeSpan.FromSeconds(duration), Workers = workerCount, SeedDirectory = pr.GetValue(seeds),
                 ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(timeout)), StopAfterCrashes = pr.GetValue(stopAfter),
                 BatchSize = pr.GetValue(batch), SyncDirectory = pr.GetValue(syncDir), InstanceName = pr.GetValue(instance)!,
-                Mode = ParseMode(pr.GetValue(mode)),
+                Mode = ParseMode(pr.GetValue(mode)), Seed = pr.GetValue(seed),
             }.Validate());
 
             var useAfl = pr.GetValue(engine) == "afl";
