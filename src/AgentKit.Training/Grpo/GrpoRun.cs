@@ -93,6 +93,7 @@ public sealed class GrpoRun : IDisposable
             var trainerOptions = options.Trainer with { RewardWeights = weights };
             var source = options.RolloutSource?.Invoke(new GrpoRolloutContext(tokenizer, init.Checkpoint, trainerOptions, read.Tasks))
                          ?? new PolicyRolloutSource(tokenizer);
+            read = FitToContext(read, source, model.Config.MaxPositionEmbeddings, trainerOptions.MaxCompletionLength);
             var trainer = new GrpoTrainer(trainerOptions, source, functions, tokenizer, init.TokenizerFile, options.TimeProvider);
             var choices = GrpoRewardCatalog.Parse(options.Rewards);
             return new GrpoRun(options with { Trainer = trainerOptions }, model, trainer, source, read, init, choices);
@@ -102,6 +103,31 @@ public sealed class GrpoRun : IDisposable
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Leaves out the tasks whose prompt leaves no room for a whole completion in the model's context: sampling them
+    /// would fail mid-run, when their turn comes. They are reported like unreadable task lines (position = their place
+    /// in the task list). Agent rollouts build their prompts step by step and are not checked here.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No task fits.</exception>
+    internal static TaskReadResult FitToContext(TaskReadResult read, IRolloutSource source, int context, int maxCompletionTokens)
+    {
+        if (source is not PolicyRolloutSource policy)
+            return read;
+        var kept = new List<TrajectoryTask>();
+        var skipped = read.Skipped.ToList();
+        for (var i = 0; i < read.Tasks.Count; i++)
+        {
+            var tokens = policy.PromptTokens(read.Tasks[i]);
+            if (tokens + maxCompletionTokens <= context)
+                kept.Add(read.Tasks[i]);
+            else
+                skipped.Add(new SkippedTask(i + 1, $"task '{read.Tasks[i].Id}': its prompt ({tokens} tokens) plus {maxCompletionTokens} completion tokens exceeds the model's context of {context}"));
+        }
+        if (kept.Count == 0)
+            throw new InvalidDataException($"{read.SourceName}: no task's prompt fits the model's context of {context} tokens with {maxCompletionTokens} completion tokens; lower --max-tokens or shorten the prompts.");
+        return kept.Count == read.Tasks.Count ? read : read with { Tasks = kept, Skipped = skipped };
     }
 
     /// <summary>Trains on a worker thread (continuing the output's <c>checkpoint-last</c> when resuming) and reports.</summary>

@@ -67,6 +67,29 @@ public sealed class GrpoRunTests
     }
 
     [Fact]
+    public void Tasks_whose_prompt_leaves_no_room_for_a_completion_are_skipped_up_front_and_reported()
+    {
+        var dir = TinyFixtures.TempDir();
+        var init = WriteCheckpoint(dir);
+        using var model = ToyTask.NewModel(seed: 11);
+        var context = model.Config.MaxPositionEmbeddings;
+        var tooLong = new AgentKit.Abstractions.Trajectories.TrajectoryTask("long", string.Concat(Enumerable.Repeat(ToyTask.Tasks[0].Question + " ", context)));
+        var options = Options(dir, init, Path.Combine(dir, "run"), steps: 1) with
+        {
+            TasksPath = "questions.jsonl", Tasks = [.. ToyTask.Tasks.Take(2), tooLong], Rewards = "band",
+        };
+
+        using (var run = GrpoRun.Open(options))
+        {
+            Assert.Equal(2, run.Tasks);
+            var warning = Assert.Single(run.TaskWarnings, w => w.Contains("'long'", StringComparison.Ordinal));
+            Assert.Contains($"model's context of {context}", warning, StringComparison.Ordinal);
+        }
+        var none = Assert.Throws<InvalidDataException>(() => GrpoRun.Open(options with { Tasks = [tooLong], Trainer = options.Trainer with { OutputDirectory = Path.Combine(dir, "run2") } }));
+        Assert.Contains("no task's prompt fits", none.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_run_writes_its_files_and_reports_figures_that_match_them()
     {
         var dir = TinyFixtures.TempDir();

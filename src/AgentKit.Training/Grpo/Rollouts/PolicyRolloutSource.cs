@@ -32,6 +32,9 @@ public sealed class PolicyRolloutSource : IRolloutSource
             : [.. stopTokenIds];
     }
 
+    /// <summary>Tokens of <paramref name="task"/>'s prompt, as <see cref="SampleGroupAsync"/> encodes it.</summary>
+    public int PromptTokens(TrajectoryTask task) => _tokenizer.Encode(_promptOf(task)).Count;
+
     /// <inheritdoc />
     public Task<IReadOnlyList<Rollout>> SampleGroupAsync(RolloutRequest request, CancellationToken cancellationToken = default)
     {
