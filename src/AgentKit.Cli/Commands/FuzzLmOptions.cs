@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentKit.Abstractions.Models;
+using AgentKit.Fuzzing.Guidance;
 using AgentKit.Fuzzing.LanguageModel;
 using AgentKit.Training.Generation;
 
@@ -7,7 +8,7 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// The <c>agentkit fuzz</c> flags of model-written inputs (<c>--lm MODEL | --lm-endpoint URL [--lm-model NAME]</c>,
-/// <c>--lm-every</c>, <c>--lm-questions</c>): checked before any work, then turned into a generator
+/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>): checked before any work, then turned into a generator
 /// (<see cref="ModelBackend.Open"/>) and <see cref="LmSeedingOptions"/>.
 /// </summary>
 internal sealed class FuzzLmOptions
@@ -17,9 +18,12 @@ internal sealed class FuzzLmOptions
     private readonly Option<string?> _modelName = new("--lm-model") { Description = "Model name to request from --lm-endpoint.", };
     private readonly Option<int> _every = new("--lm-every") { Description = "Seconds between two rounds of questions to the model.", DefaultValueFactory = _ => 30 };
     private readonly Option<int> _questions = new("--lm-questions") { Description = "Frontier questions per round (1-64).", DefaultValueFactory = _ => 4 };
+    private readonly Option<int> _tokens = new("--lm-tokens") { Description = "Budget of one question's code slice in tokens (about 4 characters each); lower it for a model with a small context.", DefaultValueFactory = _ => 600 };
+    private readonly Option<int> _maxTokens = new("--lm-max-tokens") { Description = "Most tokens the model writes per answer.", DefaultValueFactory = _ => 256 };
+    private readonly Option<int> _candidates = new("--lm-candidates") { Description = "Answers the model writes per question (1-64).", DefaultValueFactory = _ => 4 };
 
     /// <summary>The flags, to add to the command.</summary>
-    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions];
+    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates];
 
     /// <summary>
     /// The backend the flags name, or null without <c>--lm</c>/<c>--lm-endpoint</c>; throws <see cref="CliUsageException"/>
@@ -31,7 +35,7 @@ internal sealed class FuzzLmOptions
         var endpoint = pr.GetValue(_endpoint);
         if (model is null && endpoint is null)
         {
-            foreach (var option in new Option[] { _modelName, _every, _questions })
+            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates })
                 if (pr.GetResult(option) is { Implicit: false })
                     throw new CliUsageException($"{option.Name} needs --lm MODEL or --lm-endpoint URL.");
             return null;
@@ -51,6 +55,12 @@ internal sealed class FuzzLmOptions
         var questions = pr.GetValue(_questions);
         if (questions is < 1 or > 64)
             throw new CliUsageException($"--lm-questions must be between 1 and 64, got {questions}.");
+        if (pr.GetValue(_tokens) < 50)
+            throw new CliUsageException($"--lm-tokens must be at least 50, got {pr.GetValue(_tokens)}.");
+        if (pr.GetValue(_maxTokens) is < 1 or > 32768)
+            throw new CliUsageException($"--lm-max-tokens must be between 1 and 32768, got {pr.GetValue(_maxTokens)}.");
+        if (pr.GetValue(_candidates) is < 1 or > 64)
+            throw new CliUsageException($"--lm-candidates must be between 1 and 64, got {pr.GetValue(_candidates)}.");
         return CliUsageException.Check(() => new ModelBackendOptions
         {
             ModelPath = model, Endpoint = endpoint, ModelName = pr.GetValue(_modelName),
@@ -78,6 +88,8 @@ internal sealed class FuzzLmOptions
         // A file's name, not generator.Model: that would hash the whole GGUF just to print its name.
         ModelName = pr.GetValue(_model) is { } path ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)) : pr.GetValue(_modelName),
         Generator = generator, Interval = TimeSpan.FromSeconds(pr.GetValue(_every)), Questions = pr.GetValue(_questions),
+        MaxTokens = pr.GetValue(_maxTokens), Candidates = pr.GetValue(_candidates),
+        QuestionOptions = new FrontierQuestionOptions { TokenBudget = pr.GetValue(_tokens) },
     };
 
     // ModelBackendOptions names the generate/serve flags; here they are spelled --lm, --lm-endpoint, --lm-model.
