@@ -37,7 +37,7 @@ public sealed class FrontierHitRateTests(ToyBlockTargets toy) : IClassFixture<To
         Assert.Equal((3, 0, 0.0, 0.0), (echo.Completions, echo.Hits, echo.HitRate, echo.HitAtK));
         Assert.InRange(echo.MeanReward, 0.0, 0.99); // a near miss earns partial credit, never a hit
         Assert.Equal((1, 0, 0.0), (baseline.Completions, baseline.Hits, baseline.HitAtK));
-        Assert.Equal(echo.MeanReward, baseline.MeanReward); // the echo and the baseline run the same input
+        Assert.Equal(echo.MeanReward, baseline.MeanReward, 9); // the echo and the baseline run the same input
         Assert.Equal(0, reader.Findings);
     }
 
