@@ -45,11 +45,10 @@ internal static class FuzzHitRateCommand
                 throw new CliUsageException("give a model: --lm MODEL.gguf|CHECKPOINT or --lm-endpoint URL --lm-model NAME (or --seed-answer for the baseline).");
             if (baseline && new Option[] { k, temperature, maxTokens, seed }.FirstOrDefault(o => pr.GetResult(o) is { Implicit: false }) is { } sampling)
                 throw new CliUsageException($"{sampling.Name} is a sampling setting; --seed-answer samples nothing.");
-            var options = CliUsageException.Check(() => new FrontierHitRateOptions
+            var options = CliUsageException.CheckWith(() => new FrontierHitRateOptions
             {
                 K = pr.GetValue(k), Temperature = pr.GetValue(temperature), MaxTokens = pr.GetValue(maxTokens), Seed = pr.GetValue(seed),
-            }, message => message.Replace("K ", "--k ", StringComparison.Ordinal).Replace("MaxTokens", "--max-tokens", StringComparison.Ordinal)
-                .Replace("Temperature", "--temperature", StringComparison.Ordinal));
+            }, e => $"{e.ParamName switch { "K" => "--k", "Temperature" => "--temperature", _ => "--max-tokens" }} {CliUsageException.MessageOf(e)}, got {(e as ArgumentOutOfRangeException)?.ActualValue}.");
             var outPath = pr.GetValue(output) is { } o ? Path.GetFullPath(o) : null;
             if (outPath is not null && !Directory.Exists(Path.GetDirectoryName(outPath)))
                 throw new CliUsageException($"--out: folder {Path.GetDirectoryName(outPath)} does not exist.");
