@@ -61,6 +61,7 @@ internal static class FuzzCommand
         command.Subcommands.Add(Replay());
         command.Subcommands.Add(FuzzQuestionsCommand.Create());
         command.Subcommands.Add(FuzzHindsightCommand.Create());
+        command.Subcommands.Add(FuzzHitRateCommand.Create());
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {

@@ -62,24 +62,35 @@ internal sealed class FuzzDistanceGrpoReward : IDisposable
     public static FuzzDistanceGrpoReward Open(string questionsPath, Fuzzing.Instrumentation.InstrumentedTarget target, FuzzHarness harness,
         string? firstStageMethod, TimeSpan timeout, string outputDirectory)
     {
+        var questions = ReadQuestions(questionsPath);
+        var findings = Path.Combine(Path.GetFullPath(outputDirectory), FindingsFolder);
+        var scorer = Scorer(target, harness, questions, new FrontierAnswerScorerOptions
+        {
+            ExecTimeout = timeout, FirstStageMethod = firstStageMethod, FindingsDirectory = findings,
+        });
+        return new FuzzDistanceGrpoReward(scorer, questions, findings);
+    }
+
+    /// <summary>The questions of <c>--questions</c>; a file that does not read or holds none is a usage error.</summary>
+    internal static List<FrontierQuestion> ReadQuestions(string questionsPath)
+    {
         List<FrontierQuestion> questions;
         try
         {
             questions = FrontierQuestionFile.Read(questionsPath);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new CliUsageException($"--questions: {e.Message}");
         }
-        if (questions.Count == 0)
-            throw new CliUsageException($"--questions: {questionsPath} holds no questions.");
-        var findings = Path.Combine(Path.GetFullPath(outputDirectory), FindingsFolder);
-        var scorer = CliUsageException.CheckWith(() => FrontierAnswerScorer.ForTarget(target, harness, questions, [], new FrontierAnswerScorerOptions
-        {
-            ExecTimeout = timeout, FirstStageMethod = firstStageMethod, FindingsDirectory = findings,
-        }), e => e.ParamName == "secondStageMethod" ? $"--first-stage: {CliUsageException.MessageOf(e)}" : $"--questions: {CliUsageException.MessageOf(e)}");
-        return new FuzzDistanceGrpoReward(scorer, questions, findings);
+        return questions.Count > 0 ? questions : throw new CliUsageException($"--questions: {questionsPath} holds no questions.");
     }
+
+    /// <summary>The scorer's worker on the target's block-mode twin; questions of another target or a bad first stage are usage errors.</summary>
+    internal static FrontierAnswerScorer Scorer(Fuzzing.Instrumentation.InstrumentedTarget target, FuzzHarness harness, IReadOnlyList<FrontierQuestion> questions,
+        FrontierAnswerScorerOptions options) =>
+        CliUsageException.CheckWith(() => FrontierAnswerScorer.ForTarget(target, harness, questions, [], options),
+            e => e.ParamName == "secondStageMethod" ? $"--first-stage: {CliUsageException.MessageOf(e)}" : $"--questions: {CliUsageException.MessageOf(e)}");
 
     /// <summary>Plain completions of the tasks, prompted with the system and user turns in the policy's chat template.</summary>
     public Func<GrpoRolloutContext, IRolloutSource> RolloutSource(Action<string> warn) => context =>

@@ -1,4 +1,4 @@
-// agentkit fuzz hindsight --campaign DIR --out pairs.jsonl [--max N] [--questions-out q.jsonl] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--json]
+// agentkit fuzz hindsight --campaign DIR --out pairs.jsonl [--max N] [--questions-out q.jsonl] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
 using System.CommandLine;
 using System.Diagnostics;
 using AgentKit.Fuzzing.Guidance;
@@ -9,13 +9,15 @@ namespace AgentKit.Cli.Commands;
 /// <summary>
 /// <c>agentkit fuzz hindsight</c>: mines a campaign's corpus for hindsight pairs (<see cref="HindsightPairs"/>) and writes
 /// them as SFT chat JSONL (<see cref="InputWriterData"/>), optionally their questions (<see cref="FrontierQuestionFile"/>,
-/// for <c>train grpo --reward fuzz-distance --questions</c>) and the corpus warm start (plain text, SFT examples).
+/// for <c>train grpo --reward fuzz-distance --questions</c>) and the corpus warm start (plain text, SFT examples). With
+/// <c>--holdout-methods</c> the pairs of about that share of the methods (<see cref="MethodHoldout"/>) leave the SFT data
+/// and its questions and go to <c>--holdout-out</c> as questions: a test set of code the model was not trained on.
 /// </summary>
 internal static class FuzzHindsightCommand
 {
     /// <summary>What the command reports.</summary>
     internal sealed record Summary(string Out, int Pairs, int Unwritable, string? Questions, string? CorpusText, string? CorpusSft, int CorpusInputs,
-        IReadOnlyList<int> Targets, double Seconds);
+        IReadOnlyList<int> Targets, int Methods, string? HeldOut, int HeldOutQuestions, int HeldOutMethods, double Seconds);
 
     public static Command Create()
     {
@@ -25,10 +27,13 @@ internal static class FuzzHindsightCommand
         var questionsOut = new Option<string?>("--questions-out") { Description = "Also write the pairs' questions (JSONL, as fuzz questions writes) for train grpo --questions." };
         var corpusText = new Option<string?>("--corpus-text") { Description = "Also write the corpus's text inputs as plain text (train tokenizer --input)." };
         var corpusSft = new Option<string?>("--corpus-sft") { Description = "Also write one SFT example per text input of the corpus (system prompt, input as answer)." };
+        var holdout = new Option<double>("--holdout-methods") { Description = "Share of the distinct methods (0 to below 1) whose pairs are held out as test questions (--holdout-out).", DefaultValueFactory = _ => 0 };
+        var holdoutOut = new Option<string?>("--holdout-out") { Description = "With --holdout-methods: write the held-out methods' questions here (JSONL, for fuzz hit-rate --questions)." };
+        var holdoutSeed = new Option<int>("--holdout-seed") { Description = "With --holdout-methods: picks another set of methods for the same share.", DefaultValueFactory = _ => 0 };
         var json = CommonOptions.Json();
         var command = new Command("hindsight", "Mine hindsight pairs from a campaign: each input that first covered a frontier branch answers the question about it; written as SFT data.")
         {
-            flags.Campaign, output, max, questionsOut, corpusText, corpusSft, flags.Tokens, flags.CallerDepth, json,
+            flags.Campaign, output, max, questionsOut, corpusText, corpusSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
@@ -38,9 +43,24 @@ internal static class FuzzHindsightCommand
             var questionsPath = FileToWrite(pr.GetValue(questionsOut), "--questions-out");
             var textPath = FileToWrite(pr.GetValue(corpusText), "--corpus-text");
             var sftPath = FileToWrite(pr.GetValue(corpusSft), "--corpus-sft");
+            var heldPath = FileToWrite(pr.GetValue(holdoutOut), "--holdout-out");
+            var fraction = pr.GetValue(holdout);
+            if (!(fraction is >= 0 and < 1))
+                throw new CliUsageException($"--holdout-methods must be at least 0 and below 1, got {fraction}.");
+            if (fraction > 0 && heldPath is null)
+                throw new CliUsageException("--holdout-methods needs --holdout-out held.jsonl (where the held-out questions go).");
+            if (heldPath is not null && fraction == 0)
+                throw new CliUsageException("--holdout-out needs --holdout-methods F above 0 (the share of methods to hold out).");
+            if (fraction == 0 && pr.GetResult(holdoutSeed) is { Implicit: false })
+                throw new CliUsageException("--holdout-seed is only used with --holdout-methods.");
 
             var clock = Stopwatch.StartNew();
-            var pairs = HindsightPairs.FromCampaign(dir, options);
+            var all = HindsightPairs.FromCampaign(dir, options);
+            var split = MethodHoldout.Split(all, fraction, pr.GetValue(holdoutSeed));
+            var pairs = split.Train;
+            var held = split.HeldOut.Where(p => p.AnswerText() is not null).Select(p => p.Question).ToList();
+            if (heldPath is not null)
+                FrontierQuestionFile.Write(heldPath, held);
             var written = InputWriterData.WriteSft(outPath, pairs);
             if (questionsPath is not null)
                 FrontierQuestionFile.Write(questionsPath, pairs.Where(p => p.AnswerText() is not null).Select(p => p.Question));
@@ -48,12 +68,14 @@ internal static class FuzzHindsightCommand
             var textInputs = textPath is not null ? InputWriterData.WriteCorpusText(textPath, corpus) : 0;
             var sftInputs = sftPath is not null ? InputWriterData.WriteCorpusSft(sftPath, corpus) : 0;
             var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, textPath, sftPath, Math.Max(textInputs, sftInputs),
-                pairs.Select(p => p.Question.TargetId).ToList(), Math.Round(clock.Elapsed.TotalSeconds, 2));
+                pairs.Select(p => p.Question.TargetId).ToList(), split.Methods, heldPath, held.Count, split.HeldOutMethods.Count, Math.Round(clock.Elapsed.TotalSeconds, 2));
             CliOutput.Write(pr, pr.GetValue(json), summary, console =>
             {
                 foreach (var pair in pairs)
                     console.MarkupLine($"corpus input {pair.CorpusIndex} first took target {pair.Question.TargetId} in {Markup.Escape(pair.Question.Method)} (seed distance {pair.Question.SeedDistance})");
                 console.MarkupLine($"[grey]{written} pair(s) in {Markup.Escape(outPath)}{(summary.Unwritable > 0 ? $" ({summary.Unwritable} left out: binary input for a text question)" : "")}, {summary.Seconds:F1} s[/]");
+                if (heldPath is not null)
+                    console.MarkupLine($"[grey]held out: {held.Count} question(s) of {split.HeldOutMethods.Count} of {split.Methods} method(s) in {Markup.Escape(heldPath)}[/]");
                 if (textPath is not null || sftPath is not null)
                     console.MarkupLine($"[grey]corpus warm start: {summary.CorpusInputs} text input(s) of {corpus.Count}[/]");
             });

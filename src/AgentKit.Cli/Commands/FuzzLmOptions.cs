@@ -25,6 +25,12 @@ internal sealed class FuzzLmOptions
     /// <summary>The flags, to add to the command.</summary>
     public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates];
 
+    /// <summary>The model flags alone (<c>--lm</c>, <c>--lm-endpoint</c>, <c>--lm-model</c>), for commands that ask a model outside a campaign.</summary>
+    public IEnumerable<Option> ModelFlags => [_model, _endpoint, _modelName];
+
+    /// <summary>True when <c>--lm</c> or <c>--lm-endpoint</c> was given.</summary>
+    public bool Given(ParseResult pr) => pr.GetValue(_model) is not null || pr.GetValue(_endpoint) is not null;
+
     /// <summary>
     /// The backend the flags name, or null without <c>--lm</c>/<c>--lm-endpoint</c>; throws <see cref="CliUsageException"/>
     /// naming the flag for a bad combination, a missing model or an out-of-range number.
@@ -44,12 +50,6 @@ internal sealed class FuzzLmOptions
             throw new CliUsageException("give one of --lm MODEL or --lm-endpoint URL, not both.");
         if (afl)
             throw new CliUsageException("--lm and --lm-endpoint work with --engine builtin (the default); with afl, run a builtin campaign with --lm in the same --sync-dir.");
-        if (model is not null && !File.Exists(model) && !Directory.Exists(model))
-            throw new CliUsageException($"--lm: model file not found: {model}");
-        if (endpoint is not null && string.IsNullOrWhiteSpace(pr.GetValue(_modelName)))
-            throw new CliUsageException("--lm-endpoint needs --lm-model (the model to request from the server).");
-        if (model is not null && pr.GetValue(_modelName) is not null)
-            throw new CliUsageException("--lm-model only applies to --lm-endpoint; a --lm file is named by its path.");
         if (pr.GetValue(_every) < 1)
             throw new CliUsageException($"--lm-every must be at least 1 second, got {pr.GetValue(_every)}.");
         var questions = pr.GetValue(_questions);
@@ -61,6 +61,31 @@ internal sealed class FuzzLmOptions
             throw new CliUsageException($"--lm-max-tokens must be between 1 and 32768, got {pr.GetValue(_maxTokens)}.");
         if (pr.GetValue(_candidates) is < 1 or > 64)
             throw new CliUsageException($"--lm-candidates must be between 1 and 64, got {pr.GetValue(_candidates)}.");
+        return Model(pr);
+    }
+
+    /// <summary>
+    /// The backend of the model flags alone (<see cref="ModelFlags"/>), or null without <c>--lm</c>/<c>--lm-endpoint</c>
+    /// (then <c>--lm-model</c> is refused); usage errors as <see cref="Backend"/>.
+    /// </summary>
+    public ModelBackendOptions? Model(ParseResult pr)
+    {
+        var model = pr.GetValue(_model);
+        var endpoint = pr.GetValue(_endpoint);
+        if (model is null && endpoint is null)
+        {
+            if (pr.GetValue(_modelName) is not null)
+                throw new CliUsageException("--lm-model needs --lm-endpoint URL.");
+            return null;
+        }
+        if (model is not null && endpoint is not null)
+            throw new CliUsageException("give one of --lm MODEL or --lm-endpoint URL, not both.");
+        if (model is not null && !File.Exists(model) && !Directory.Exists(model))
+            throw new CliUsageException($"--lm: model file not found: {model}");
+        if (endpoint is not null && string.IsNullOrWhiteSpace(pr.GetValue(_modelName)))
+            throw new CliUsageException("--lm-endpoint needs --lm-model (the model to request from the server).");
+        if (model is not null && pr.GetValue(_modelName) is not null)
+            throw new CliUsageException("--lm-model only applies to --lm-endpoint; a --lm file is named by its path.");
         return CliUsageException.Check(() => new ModelBackendOptions
         {
             ModelPath = model, Endpoint = endpoint, ModelName = pr.GetValue(_modelName),
