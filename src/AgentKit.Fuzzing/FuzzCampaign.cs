@@ -412,8 +412,9 @@ internal sealed class CampaignRun : ILmHost
             return _corpus.Entries.Select(e => e.Data).ToList();
     }
 
-    void ILmHost.Offer(IReadOnlyList<byte[]> inputs)
+    void ILmHost.Offer(IReadOnlyList<byte[]> inputs, FrontierQuestioner twin)
     {
+        // The workers run them (with minimisation and the real coverage map); the twin only tells what they opened.
         lock (_gate)
         {
             foreach (var input in inputs)

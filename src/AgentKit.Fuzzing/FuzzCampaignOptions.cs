@@ -71,8 +71,9 @@ public sealed record FuzzCampaignOptions
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Model-written inputs (builtin engine only): a generator asked about the campaign's frontier every so often, whose
-    /// answers run like seeds. Null (default): mutation only.
+    /// Model-written inputs: a generator asked about the campaign's frontier every so often, whose answers run like seeds
+    /// (builtin engine), or on the block-mode twin with those that add coverage handed to afl-fuzz (afl engine).
+    /// Null (default): mutation only.
     /// </summary>
     public LanguageModel.LmSeedingOptions? LanguageModel { get; init; }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using AgentKit.Fuzzing.Engine;
 using AgentKit.Fuzzing.Execution;
 using AgentKit.Fuzzing.Instrumentation;
+using AgentKit.Fuzzing.LanguageModel;
 
 namespace AgentKit.Fuzzing.Afl;
 
@@ -14,6 +15,8 @@ namespace AgentKit.Fuzzing.Afl;
 /// queue, hangs and (replayed, deduplicated) crashes come back into the campaign directory, in the same shape as ours.
 /// With <see cref="FuzzCampaignOptions.SyncDirectory"/> the instances run in that shared <c>-o</c> as
 /// <c>-M NAME</c> and <c>-S NAME-wN</c>, syncing with every other afl instance and builtin engine there.
+/// With <see cref="FuzzCampaignOptions.LanguageModel"/> an <see cref="LmSeeder"/> runs beside afl (<see cref="AflLmRun"/>):
+/// the model's inputs that add coverage on the block-mode twin go into <c>corpus/</c>, which afl's main instance imports.
 /// </summary>
 public static class AflCampaign
 {
@@ -63,14 +66,16 @@ public static class AflCampaign
         var clock = Stopwatch.StartNew();
         var startedUtc = DateTime.UtcNow;
         var instances = names.Select((name, i) => Start(afl, name, i, input, output, directory, runner, tokens > 0 ? dictionary : null, options)).ToList();
+        var lm = options.LanguageModel is null ? null : new AflLmRun(options.LanguageModel, directory, instanceDirs, options);
         try
         {
-            await Monitor(instances, instanceDirs, options, progress, clock, cancellationToken);
+            await Monitor(instances, instanceDirs, options, progress, clock, lm?.Host, cancellationToken);
         }
         finally
         {
             foreach (var instance in instances)
                 instance.Stop();
+            lm?.Stop();
         }
         var seconds = clock.Elapsed.TotalSeconds;
 
@@ -109,16 +114,19 @@ public static class AflCampaign
             Crashes = crashes,
             Hangs = directory.CountHangs(),
             Seconds = Math.Round(seconds, 2),
-            FirstCrashSeconds = firstCrash is { } f ? Math.Round(f, 3) : null,
+            FirstCrashSeconds = Earliest(firstCrash, lm?.Host.FirstCrashSeconds) is { } f ? Math.Round(f, 3) : null,
             Workers = options.Workers,
             TotalExecs = previousExecs + execs,
             OutputDirectory = directory.Root,
             PlotFile = plot,
             UnreproducedCrashes = unreproduced,
+            Lm = lm?.Report(seconds),
         };
         File.WriteAllText(directory.StatsPath, System.Text.Json.JsonSerializer.Serialize(report, CampaignDirectory.Json));
         return report;
     }
+
+    private static double? Earliest(double? a, double? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
     private static AflInstance Start(string afl, string name, int index, string input, string output, CampaignDirectory directory,
         string runner, string? dictionary, FuzzCampaignOptions options)
@@ -149,10 +157,11 @@ public static class AflCampaign
         if (Environment.GetEnvironmentVariable("AFL_FORKSRV_INIT_TMOUT") is null)
             start.Environment["AFL_FORKSRV_INIT_TMOUT"] = "60000";
         if (options.SyncDirectory is not null)
-        {
             start.Environment["AFL_AUTORESUME"] = "1"; // an instance folder left by an earlier session resumes instead of failing
-            start.Environment["AFL_SYNC_TIME"] = "1"; // minutes between syncs (afl's default is 30); a main instance halves it
-        }
+        // Minutes between syncs (afl's default is 30; 1 is its least, and a main instance halves it): the other
+        // instances' finds, and the LM's inputs in the -F folder, arrive within about 30 s.
+        if (options.SyncDirectory is not null || options.LanguageModel is not null)
+            start.Environment["AFL_SYNC_TIME"] = "1";
         if (options.StopAfterCrashes == 1)
             start.Environment["AFL_BENCH_UNTIL_CRASH"] = "1";
         start.Environment["DOTNET_GCHeapHardLimit"] = ((long)options.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
@@ -163,7 +172,7 @@ public static class AflCampaign
 
     /// <summary>Waits for the instances to finish (afl's own <c>-V</c> limit), reporting progress and enforcing the stop rules.</summary>
     private static async Task Monitor(List<AflInstance> instances, List<string> instanceDirs, FuzzCampaignOptions options,
-        IProgress<FuzzProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+        IProgress<FuzzProgress>? progress, Stopwatch clock, AflLmHost? lm, CancellationToken cancellationToken)
     {
         // afl's -V counts fuzzing time, not its start-up (seed calibration): allow a margin before killing it.
         var hardLimit = options.Duration + TimeSpan.FromSeconds(60);
@@ -171,6 +180,7 @@ public static class AflCampaign
         {
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
             var stats = instanceDirs.Select(d => AflStats.TryRead(Path.Combine(d, "fuzzer_stats"))).OfType<AflStats>().ToList();
+            lm?.Observe(stats);
             var crashFiles = instanceDirs.Select(d => Path.Combine(d, "crashes")).Where(Directory.Exists).Sum(d => Directory.EnumerateFiles(d, "id:*").Count());
             if (progress is not null && stats.Count > 0)
             {

@@ -46,7 +46,7 @@ public sealed class BlockCoverageRunner : IDisposable
         {
             ExecKind.Ok => new BlockRun(blocks, false, "ok"),
             ExecKind.Crash => new BlockRun(blocks, true, "crash", result.ExceptionType, result.Message, result.StackTrace),
-            ExecKind.Died => new BlockRun(blocks, true, "died", Message: $"worker exited with code {result.ExitCode}", StackTrace: result.Stderr),
+            ExecKind.Died => new BlockRun(blocks, true, "died", Message: $"worker exited with code {result.ExitCode}", StackTrace: result.Stderr, ExitCode: result.ExitCode),
             _ => new BlockRun(blocks, true, "hang", Message: $"ran past {_timeout.TotalMilliseconds:F0} ms"),
         };
     }

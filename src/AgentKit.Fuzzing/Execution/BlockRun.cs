@@ -7,4 +7,5 @@ namespace AgentKit.Fuzzing.Execution;
 /// <param name="ExceptionType">The exception's type for a crash.</param>
 /// <param name="Message">The exception's message for a crash.</param>
 /// <param name="StackTrace">The stack for a crash, or the worker's stderr tail when it died.</param>
-public sealed record BlockRun(IReadOnlySet<int> Blocks, bool Finding, string Kind, string? ExceptionType = null, string? Message = null, string? StackTrace = null);
+/// <param name="ExitCode">The worker's exit code when it died.</param>
+public sealed record BlockRun(IReadOnlySet<int> Blocks, bool Finding, string Kind, string? ExceptionType = null, string? Message = null, string? StackTrace = null, int? ExitCode = null);

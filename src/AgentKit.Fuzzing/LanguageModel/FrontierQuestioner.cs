@@ -43,6 +43,17 @@ internal sealed class FrontierQuestioner : IDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="input"/> on the twin now, with the worker's timeout and crash capture, and keeps its blocks
+    /// for <see cref="Blocks"/>: for hosts that judge model-written inputs on the twin rather than in their own workers.
+    /// </summary>
+    public BlockRun Run(byte[] input)
+    {
+        var run = _runner.Run(input);
+        _blocks[CampaignDirectory.Hash(input)] = run.Blocks;
+        return run;
+    }
+
+    /// <summary>
     /// Up to <paramref name="count"/> questions about the frontier of <paramref name="corpus"/>, the branches asked about
     /// least often first (closest first among those), and the whole frontier's target ids (to tell which an answer opened).
     /// </summary>

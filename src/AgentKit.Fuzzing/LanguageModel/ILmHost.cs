@@ -1,6 +1,6 @@
 namespace AgentKit.Fuzzing.LanguageModel;
 
-/// <summary>What an <see cref="LmSeeder"/> needs from the campaign it feeds (implemented by the builtin engine).</summary>
+/// <summary>What an <see cref="LmSeeder"/> needs from the campaign it feeds (the builtin engine's campaign, or <see cref="AflLmHost"/> beside afl-fuzz).</summary>
 internal interface ILmHost
 {
     /// <summary>Seconds since the campaign started.</summary>
@@ -18,8 +18,11 @@ internal interface ILmHost
     /// <summary>A copy of the corpus.</summary>
     List<byte[]> CorpusSnapshot();
 
-    /// <summary>Queues inputs to run before the next mutants, in the campaign's workers; they count as LM inputs.</summary>
-    void Offer(IReadOnlyList<byte[]> inputs);
+    /// <summary>
+    /// Runs <paramref name="inputs"/> as LM inputs: the builtin engine queues them ahead of its mutants in its own workers;
+    /// afl's host runs them on <paramref name="twin"/> (the round's block-mode twin) and hands afl those that add blocks.
+    /// </summary>
+    void Offer(IReadOnlyList<byte[]> inputs, FrontierQuestioner twin);
 
     /// <summary>The LM inputs that added coverage since the last call.</summary>
     List<byte[]> TakeLmKept();

@@ -6,10 +6,10 @@ using AgentKit.Fuzzing.Guidance;
 namespace AgentKit.Fuzzing.LanguageModel;
 
 /// <summary>
-/// The builtin engine's model-written inputs: every <see cref="LmSeedingOptions.Interval"/> (or when the mutator
+/// A campaign's model-written inputs (builtin engine or afl, through <see cref="ILmHost"/>): every <see cref="LmSeedingOptions.Interval"/> (or when the mutator
 /// stalls) one round builds frontier questions for the current corpus, asks the model with
 /// <see cref="FrontierPrompt.Messages"/>, reads inputs with <see cref="FrontierPrompt.ExtractInput"/>, hands them to the
-/// campaign's workers (<see cref="ILmHost.Offer"/>) and, once they ran, checks on the block-mode twin which frontier
+/// campaign (<see cref="ILmHost.Offer"/>) and, once they ran, checks on the block-mode twin which frontier
 /// targets the ones that added coverage opened. A model that throws, hangs or writes junk is counted, never fatal.
 /// </summary>
 internal sealed class LmSeeder
@@ -25,8 +25,9 @@ internal sealed class LmSeeder
     private bool _broken;
     private int _round;
 
-    public LmSeeder(LmSeedingOptions options, ILmHost host, string manifestPath, FuzzCampaignOptions campaign)
+    public LmSeeder(LmSeedingOptions options, ILmHost host, string manifestPath, FuzzCampaignOptions campaign, LmTally? tally = null)
     {
+        Tally = tally ?? new LmTally();
         _options = options;
         _host = host;
         _manifestPath = manifestPath;
@@ -34,7 +35,7 @@ internal sealed class LmSeeder
         _time = campaign.TimeProvider;
     }
 
-    public LmTally Tally { get; } = new();
+    public LmTally Tally { get; }
 
     /// <summary>Runs rounds until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -103,7 +104,7 @@ internal sealed class LmSeeder
                 if (_seen.Add(CampaignDirectory.Hash(input))) // the corpus, and what the model wrote before, run once
                     inputs.Add(input);
         _round++;
-        _host.Offer(inputs);
+        _host.Offer(inputs, _questioner!);
         while (_host.LmOutstanding > 0 && !stop.IsCancellationRequested)
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, stop).ConfigureAwait(false);
         CheckOpened();
