@@ -23,13 +23,30 @@ public sealed class FuzzLmCommandTests
     [InlineData("--lm-tokens needs --lm MODEL or --lm-endpoint URL", "--lm-tokens", "200")]
     [InlineData("--lm-every needs --lm MODEL or --lm-endpoint URL", "--lm-every", "5")]
     [InlineData("--lm-model needs --lm MODEL or --lm-endpoint URL", "--lm-model", "m")]
-    [InlineData("--lm and --lm-endpoint work with --engine builtin", "--engine", "afl", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m")]
     public async Task Bad_lm_flags_are_usage_errors_naming_the_flag_before_any_work(string expected, params string[] flags)
     {
         var (exit, _, stderr) = await RunAsync(Fuzz(flags));
 
         Assert.Equal(2, exit);
         Assert.Contains(expected, stderr);
+    }
+
+    [AflFact]
+    public async Task Engine_afl_accepts_the_lm_flags_and_reports_its_lm_section()
+    {
+        var target = typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;
+        var dir = Path.Combine(Path.GetTempPath(), "agentkit-cli-fuzz-afl-lm-" + Guid.NewGuid().ToString("N")[..8]);
+        // Nothing listens on port 1: every model call fails, is counted, and afl's campaign still finishes.
+        var (exit, stdout, stderr) = await RunAsync("fuzz", "--target", target, "--harness", "AgentKit.Fuzzing.ToyParser.CommandParser.Parse",
+            "--expect", "System.FormatException", "--out", dir, "--seconds", "5", "--workers", "1", "--timeout-ms", "500", "--engine", "afl",
+            "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-every", "1", "--lm-questions", "2", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal("afl", report.RootElement.GetProperty("engine").GetString());
+        var lm = report.RootElement.GetProperty("lm");
+        Assert.Equal("m", lm.GetProperty("model").GetString());
+        Assert.Equal(0, lm.GetProperty("inputs_added_coverage").GetInt32());
     }
 
     [Fact]

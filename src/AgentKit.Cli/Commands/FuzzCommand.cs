@@ -83,7 +83,7 @@ internal static class FuzzCommand
             }.Validate());
 
             var useAfl = pr.GetValue(engine) == "afl";
-            var lmBackend = lm.Backend(pr, useAfl);
+            var lmBackend = lm.Backend(pr);
 
             var asJson = pr.GetValue(json);
             var err = SpectreConsoles.For(pr.InvocationConfiguration.Error);

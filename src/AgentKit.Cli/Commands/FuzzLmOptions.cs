@@ -35,7 +35,7 @@ internal sealed class FuzzLmOptions
     /// The backend the flags name, or null without <c>--lm</c>/<c>--lm-endpoint</c>; throws <see cref="CliUsageException"/>
     /// naming the flag for a bad combination, a missing model or an out-of-range number.
     /// </summary>
-    public ModelBackendOptions? Backend(ParseResult pr, bool afl)
+    public ModelBackendOptions? Backend(ParseResult pr)
     {
         var model = pr.GetValue(_model);
         var endpoint = pr.GetValue(_endpoint);
@@ -48,8 +48,6 @@ internal sealed class FuzzLmOptions
         }
         if (model is not null && endpoint is not null)
             throw new CliUsageException("give one of --lm MODEL or --lm-endpoint URL, not both.");
-        if (afl)
-            throw new CliUsageException("--lm and --lm-endpoint work with --engine builtin (the default); with afl, run a builtin campaign with --lm in the same --sync-dir.");
         if (pr.GetValue(_every) < 1)
             throw new CliUsageException($"--lm-every must be at least 1 second, got {pr.GetValue(_every)}.");
         var questions = pr.GetValue(_questions);
