@@ -7,15 +7,7 @@ public sealed class FrontierAnswerScorerTests(ToyBlockTargets toy) : IClassFixtu
 {
     private static readonly FuzzHarness Commands = FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]);
 
-    private FrontierQuestion ChecksumQuestion()
-    {
-        string[] corpus = ["x", "open 5", "unlock abc", "unlock 5"];
-        var covered = corpus.Select(Encoding.UTF8.GetBytes).Select(input => (input, (IReadOnlySet<int>)toy.Commands.Run(input).Blocks)).ToList();
-        var unlock = toy.Entry("CommandParser::Unlock").ProbeId;
-        var target = toy.Map.InMethod("CommandParser::Interpret").Single(b => b.Callees.Contains(unlock)).ProbeId;
-        return FrontierQuestions.Build(toy.Map, new CodeSlicer(toy.Target.Directory), covered, new FrontierQuestionOptions { Max = 100 })
-            .Single(q => q.TargetId == target);
-    }
+    private FrontierQuestion ChecksumQuestion() => toy.ChecksumQuestion();
 
     [Fact]
     public void Through_the_block_runner_a_hit_scores_one_and_a_near_miss_above_a_far_miss()

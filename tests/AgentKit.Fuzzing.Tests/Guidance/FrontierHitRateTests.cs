@@ -9,16 +9,7 @@ public sealed class FrontierHitRateTests(ToyBlockTargets toy) : IClassFixture<To
 {
     private static readonly FuzzHarness Commands = FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]);
 
-    /// <summary>The question about the branch into Unlock (a checksum test), asked with the seed "unlock 5".</summary>
-    private FrontierQuestion ChecksumQuestion()
-    {
-        string[] corpus = ["x", "open 5", "unlock abc", "unlock 5"];
-        var covered = corpus.Select(Encoding.UTF8.GetBytes).Select(input => (input, (IReadOnlySet<int>)toy.Commands.Run(input).Blocks)).ToList();
-        var unlock = toy.Entry("CommandParser::Unlock").ProbeId;
-        var target = toy.Map.InMethod("CommandParser::Interpret").Single(b => b.Callees.Contains(unlock)).ProbeId;
-        return FrontierQuestions.Build(toy.Map, new CodeSlicer(toy.Target.Directory), covered, new FrontierQuestionOptions { Max = 100 })
-            .Single(q => q.TargetId == target);
-    }
+    private FrontierQuestion ChecksumQuestion() => toy.ChecksumQuestion();
 
     [Fact]
     public async Task A_model_that_reads_the_checksum_hits_every_time_and_one_that_echoes_the_seed_never()

@@ -1,4 +1,5 @@
 using AgentKit.Fuzzing.Execution;
+using AgentKit.Fuzzing.Guidance;
 using AgentKit.Fuzzing.Instrumentation;
 
 namespace AgentKit.Fuzzing.Tests.Guidance;
@@ -30,6 +31,17 @@ public sealed class ToyBlockTargets : IDisposable
     public BlockCoverageRunner Config { get; }
 
     public BranchBlock Entry(string method) => Map.InMethod(method).Single(b => b.BlockIndex == 0);
+
+    /// <summary>The question about the branch into Unlock (a checksum test) after the corpus "x", "open 5", "unlock abc", "unlock 5" (seed "unlock 5").</summary>
+    public FrontierQuestion ChecksumQuestion()
+    {
+        string[] corpus = ["x", "open 5", "unlock abc", "unlock 5"];
+        var covered = corpus.Select(System.Text.Encoding.UTF8.GetBytes).Select(input => (input, (IReadOnlySet<int>)Commands.Run(input).Blocks)).ToList();
+        var unlock = Entry("CommandParser::Unlock").ProbeId;
+        var target = Map.InMethod("CommandParser::Interpret").Single(b => b.Callees.Contains(unlock)).ProbeId;
+        return FrontierQuestions.Build(Map, new CodeSlicer(Target.Directory), covered, new FrontierQuestionOptions { Max = 100 })
+            .Single(q => q.TargetId == target);
+    }
 
     private BlockCoverageRunner Start(string directory, string harness)
     {
