@@ -164,20 +164,4 @@ public sealed class TeacherTests(AtlasFixture atlas, TeachingFixture real) : ICl
         Assert.False(AtlasAnswerScorer.IsCorrect(density, "not found"));
         Assert.True(AtlasAnswerScorer.IsCorrect(year with { Family = QuestionFamilies.Bad, Answer = "not found" }, "Not found."));
     }
-
-    private sealed class MemorySink : ITrajectorySink
-    {
-        private readonly List<TrajectoryRecord> _records = [];
-
-        public IReadOnlyList<TrajectoryRecord> Records
-        {
-            get { lock (_records) return [.. _records]; }
-        }
-
-        public ValueTask WriteAsync(TrajectoryRecord record, CancellationToken cancellationToken = default)
-        {
-            lock (_records) _records.Add(record);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -51,4 +51,34 @@ public sealed class AtlasGrpoRewardTests
         Assert.EndsWith("…", reason);
         Assert.True(reason.Length < 100, reason);
     }
+
+    [Fact]
+    public void The_step_reward_needs_an_agent_run_and_grades_comparisons_only()
+    {
+        var step = AtlasGrpoReward.CreateStep(new AtlasQuestionScorer(
+        [
+            new AtlasQuestion
+            {
+                Id = "cmp", Question = "Which is more populous, Chad or Peru?", Answer = "Peru", Family = QuestionFamilies.Comparison, Split = QuestionSplits.Train,
+                Entities = ["Chad", "Peru"], Kind = "comparison", Template = "t", Params = new Dictionary<string, string> { ["fact"] = "population", ["direction"] = "max" },
+            },
+            new AtlasQuestion { Id = "gap", Question = "q", Answer = "11", Family = QuestionFamilies.Arithmetic, Split = QuestionSplits.Train, Entities = [], Kind = "gap", Template = "t" },
+        ]));
+        TrajectoryRecord Run(string id, string observation) => new()
+        {
+            RunId = "r", StartedAt = DateTimeOffset.UnixEpoch, Task = new TrajectoryTask(id, "q", null), Agent = new AgentSnapshot("atlas", "", [], 6, 0, 2000),
+            Model = new("scripted", "scripted"), Sampling = new(1, 1f, 1f, 1, 64, false), Outcome = RunOutcome.Answered,
+            Steps = [new ActionStep { Step = 1, Prompt = [], Candidates = [], ChosenIndex = 0, Action = "", Observation = observation, IsError = false, Usage = new(0, 0, 0) }],
+        };
+        RewardResult Score(string id, TrajectoryRecord? run) => step.Score(new Rollout
+        {
+            Task = new TrajectoryTask(id, "q", null), TokenIds = [1, 2], PolicyMask = [false, true], SamplingLogProbs = [0, -0.5f], Trajectory = run,
+        });
+
+        Assert.Equal("atlas-step", step.Name);
+        Assert.Equal(1, Score("cmp", Run("cmp", "Chad: 17723315, Peru: 32971854; larger: Peru")).Value);
+        Assert.Equal(0.5, Score("cmp", Run("cmp", "Chad: 17723315, Peru: 32971854; larger: Chad")).Value);
+        Assert.Equal(new RewardResult(0, "not an agent run (train with --agent)"), Score("cmp", null));
+        Assert.Equal(new RewardResult(0, "not a comparison"), Score("gap", Run("gap", "11")));
+    }
 }

@@ -10,6 +10,9 @@ namespace AgentKit.Cli.Commands;
 /// The <c>atlas</c> reward of <c>agentkit train grpo</c>: 1 when the rollout's answer is right for its atlas question as
 /// <see cref="AtlasAnswerScorer"/> grades it (the question's own tolerance, 0 for years and counts; "not found" in any
 /// accepted way for bad questions), else 0. The built-in <c>answer</c> reward would grade every number within 1%.
+/// Beside it, <c>atlas-step</c> (<see cref="StepName"/>) grades a comparison run's deciding step apart from its answer
+/// (<see cref="ComparisonStepCheck"/>): half a point for choosing under the direction the question asks, half for a pick
+/// that has that value among the printed numbers; 0 for other questions, so it only separates completions of comparisons.
 /// </summary>
 internal static class AtlasGrpoReward
 {
@@ -19,6 +22,12 @@ internal static class AtlasGrpoReward
     /// <summary>What the reward gives, for the help text.</summary>
     public const string Meaning = "atlas question files only: each question's own tolerance, \"not found\" right for bad questions";
 
+    /// <summary>The name <c>--reward</c> uses for the per-step comparison check.</summary>
+    public const string StepName = "atlas-step";
+
+    /// <summary>What the step reward gives, for the help text.</summary>
+    public const string StepMeaning = "atlas comparisons only: the deciding step's label matches the question (0.5) and its pick has that value (0.5)";
+
     private const int MaxShownAnswer = 80;
 
     /// <summary>
@@ -26,11 +35,29 @@ internal static class AtlasGrpoReward
     /// <paramref name="tasksPath"/> when the spec names it, else none.
     /// </summary>
     /// <exception cref="CliUsageException">The spec names <c>atlas</c> and the task file is not an atlas question file.</exception>
-    public static IReadOnlyList<IRewardFunction> For(string rewardSpec, string tasksPath) =>
-        GrpoRewardCatalog.Parse(rewardSpec).Any(c => c.Name == Name) ? [Create(Scorer(tasksPath))] : [];
+    public static IReadOnlyList<IRewardFunction> For(string rewardSpec, string tasksPath)
+    {
+        var names = GrpoRewardCatalog.Parse(rewardSpec).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        if (!names.Contains(Name) && !names.Contains(StepName))
+            return [];
+        var scorer = Scorer(tasksPath);
+        return [.. new[] { (Name, Create(scorer)), (StepName, CreateStep(scorer)) }.Where(r => names.Contains(r.Item1)).Select(r => r.Item2)];
+    }
 
     /// <summary>The reward over <paramref name="scorer"/>'s questions, found by the rollout's task id.</summary>
     public static IRewardFunction Create(AtlasQuestionScorer scorer) => new DelegateReward(Name, rollout => Score(scorer, rollout));
+
+    /// <summary>The <c>atlas-step</c> reward over <paramref name="scorer"/>'s questions; it needs agent rollouts (<c>--agent</c>).</summary>
+    public static IRewardFunction CreateStep(AtlasQuestionScorer scorer) => new DelegateReward(StepName, rollout => ScoreStep(scorer, rollout));
+
+    private static RewardResult ScoreStep(AtlasQuestionScorer scorer, Rollout rollout)
+    {
+        if (scorer.Find(rollout.Task.Id) is not { } question)
+            return new RewardResult(0, "task not in the atlas question file");
+        if (rollout.Trajectory is not { } run)
+            return new RewardResult(0, "not an agent run (train with --agent)");
+        return ComparisonStepCheck.Grade(question, run) is { } grade ? new RewardResult(grade.Score, grade.Reason) : new RewardResult(0, "not a comparison");
+    }
 
     private static RewardResult Score(AtlasQuestionScorer scorer, Rollout rollout)
     {

@@ -38,7 +38,7 @@ internal static class TrainGrpoCommand
         var reward = new Option<string>("--reward")
         {
             Description = $"Reward functions with optional weights, e.g. answer:1,format:0.1. Known: {string.Join(", ", GrpoRewardCatalog.BuiltInNames)}, " +
-                $"{AtlasGrpoReward.Name} ({AtlasGrpoReward.Meaning}), {FuzzDistanceGrpoReward.Name} ({FuzzDistanceGrpoReward.Meaning}).",
+                $"{AtlasGrpoReward.Name} ({AtlasGrpoReward.Meaning}), {AtlasGrpoReward.StepName} ({AtlasGrpoReward.StepMeaning}), {FuzzDistanceGrpoReward.Name} ({FuzzDistanceGrpoReward.Meaning}).",
             DefaultValueFactory = _ => "answer",
         };
         var group = new Option<int>("--group", "-g") { Description = "Completions sampled per task (G, at least 2).", DefaultValueFactory = _ => 8 };
