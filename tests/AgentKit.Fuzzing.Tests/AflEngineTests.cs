@@ -38,6 +38,20 @@ public sealed class AflEngineTests
         Assert.True(File.Exists(Path.Combine(dir, "plot_data.csv")));
     }
 
+    [AflFact]
+    public async Task Cancelling_afl_ends_the_session_early_and_still_imports_and_reports_what_it_found()
+    {
+        var (target, dir) = ToyTarget.Prepare("afl-cancel");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(8));
+
+        var report = await AflCampaign.RunAsync(target, ToyTarget.Harness, ToyTarget.Options(dir, 120) with { Workers = 1 }, cancellationToken: cancel.Token);
+
+        Assert.True(report.Seconds is >= 7 and < 60, $"{report.Seconds} s");
+        Assert.True(report.Execs > 0, "afl ran no inputs");
+        Assert.True(Directory.GetFiles(Path.Combine(dir, "corpus")).Length > 1, "afl's queue was not imported");
+        Assert.True(File.Exists(Path.Combine(dir, "stats.json")));
+    }
+
     [Fact]
     public void Afl_crash_files_are_replayed_through_our_runner_and_deduplicated_by_signature()
     {

@@ -25,7 +25,11 @@ public static class AflCampaign
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
         .Select(d => Path.Combine(d, "afl-fuzz")).FirstOrDefault(File.Exists);
 
-    /// <summary>Runs afl-fuzz for <see cref="FuzzCampaignOptions.Duration"/> on a directory prepared by <see cref="FuzzCampaign.Prepare"/>.</summary>
+    /// <summary>
+    /// Runs afl-fuzz for <see cref="FuzzCampaignOptions.Duration"/> on a directory prepared by <see cref="FuzzCampaign.Prepare"/>.
+    /// Cancelling ends the session early like the built-in engine's: the instances stop and what they found is still
+    /// imported and reported (the next session would otherwise delete afl's folder with it).
+    /// </summary>
     /// <exception cref="InvalidOperationException">afl-fuzz is missing, or it exits without producing stats (its output tail says why).</exception>
     public static async Task<FuzzReport> RunAsync(InstrumentedTarget target, FuzzHarness harness, FuzzCampaignOptions options,
         IProgress<FuzzProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -178,7 +182,14 @@ public static class AflCampaign
         var hardLimit = options.Duration + TimeSpan.FromSeconds(60);
         while (instances.Any(i => !i.HasExited))
         {
-            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
             var stats = instanceDirs.Select(d => AflStats.TryRead(Path.Combine(d, "fuzzer_stats"))).OfType<AflStats>().ToList();
             lm?.Observe(stats);
             var crashFiles = instanceDirs.Select(d => Path.Combine(d, "crashes")).Where(Directory.Exists).Sum(d => Directory.EnumerateFiles(d, "id:*").Count());
