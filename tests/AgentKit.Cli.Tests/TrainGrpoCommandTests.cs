@@ -124,6 +124,8 @@ public sealed class TrainGrpoCommandTests
     [InlineData("--lr", "0", "--lr must be > 0")]
     [InlineData("--max-tokens", "0", "--max-tokens must be >= 1")]
     [InlineData("--lora-rank", "0", "--lora-rank must be >= 1")]
+    [InlineData("--epsilon", "1.5", "--epsilon must be in (0, 1), got 1.5.")]
+    [InlineData("--epsilon-high", "0", "--epsilon-high must be > 0, got 0.")]
     [InlineData("--agent", "no-such-agent-folder", "--agent: agent folder not found")]
     public async Task Bad_arguments_exit_2_naming_the_flag(string flag, string value, string message)
     {

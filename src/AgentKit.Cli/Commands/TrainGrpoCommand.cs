@@ -27,7 +27,7 @@ internal static class TrainGrpoCommand
     [
         ("MaxSteps", "--steps"), ("GroupSize", "--group"), ("PromptsPerStep", "--batch-prompts"), ("MaxCompletionLength", "--max-tokens"),
         ("Temperature", "--temperature"), ("Beta", "--beta"), ("LearningRate", "--lr"), ("WarmupSteps", "--warmup"),
-        ("NumIterations", "--iterations"), ("SaveEvery", "--save-every"), ("Threads", "--threads"),
+        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("Threads", "--threads"),
         ("LoRA rank", "--lora-rank"), ("LoRA alpha", "--lora-alpha"),
     ];
 
@@ -56,6 +56,8 @@ internal static class TrainGrpoCommand
         var temperature = new Option<float>("--temperature", "-t") { Description = "Sampling temperature (> 0).", DefaultValueFactory = _ => 1.0f };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens generated per completion.", DefaultValueFactory = _ => 64 };
         var batchPrompts = new Option<int>("--batch-prompts") { Description = "Tasks per rollout batch (a step trains on batch-prompts x group completions).", DefaultValueFactory = _ => 4 };
+        var epsilon = new Option<double>("--epsilon") { Description = "Lower clip of the policy ratio (1 - epsilon); it only acts with --iterations above 1.", DefaultValueFactory = _ => 0.2 };
+        var epsilonHigh = new Option<double?>("--epsilon-high") { Description = "Upper clip (1 + epsilon-high; DAPO's clip-higher uses 0.28); default: --epsilon." };
         var iterations = new Option<int>("--iterations") { Description = "Optimisation passes over each rollout batch (TRL's num_iterations).", DefaultValueFactory = _ => 1 };
         var dynamic = new Option<bool>("--dynamic-sampling") { Description = "Drop groups whose rewards are all equal and sample more tasks instead." };
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => 0 };
@@ -69,7 +71,7 @@ internal static class TrainGrpoCommand
         var command = new Command("grpo", "Reinforcement learning on verifiable rewards (GRPO): sample groups of completions per task, reward them, train on the advantages.")
         {
             tasks, init, reward, group, steps, output, loraRank, loraAlpha, beta, loss, scale, lr, warmup, temperature, maxTokens, batchPrompts,
-            iterations, dynamic, saveEvery, seed, resume, agent, threads, device, json,
+            iterations, epsilon, epsilonHigh, dynamic, saveEvery, seed, resume, agent, threads, device, json,
         };
         foreach (var option in fuzzFlags.All)
             command.Options.Add(option);
@@ -93,7 +95,7 @@ internal static class TrainGrpoCommand
                 PromptsPerStep = pr.GetValue(batchPrompts), MaxCompletionLength = pr.GetValue(maxTokens), Temperature = pr.GetValue(temperature),
                 Beta = pr.GetValue(beta), LossType = GrpoNames.ParseLossType(pr.GetValue(loss)!),
                 ScaleRewards = GrpoNames.ParseScaling(pr.GetValue(scale)!), LearningRate = pr.GetValue(lr),
-                WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), DynamicSampling = pr.GetValue(dynamic),
+                WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), Epsilon = pr.GetValue(epsilon), EpsilonHigh = pr.GetValue(epsilonHigh), DynamicSampling = pr.GetValue(dynamic),
                 SaveEvery = pr.GetValue(saveEvery), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
                 Device = ComputeDevices.Parse(pr.GetValue(device)!),
                 Lora = pr.GetValue(loraRank) is { } rank ? new LoraSettings { Rank = rank, Alpha = pr.GetValue(loraAlpha) ?? 2.0 * rank } : null,
