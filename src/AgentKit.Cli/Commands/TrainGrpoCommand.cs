@@ -122,7 +122,11 @@ internal static class TrainGrpoCommand
                 options = options with
                 {
                     RolloutSource = context => new AgentRolloutSource(host.Agent.Definition, host.Sandbox, host.Tools, context.Tokenizer,
-                        new AgentRolloutOptions { TrajectoryPath = Path.Combine(context.Trainer.OutputDirectory, "agent-rollouts.jsonl") }),
+                        new AgentRolloutOptions
+                        {
+                            TrajectoryPath = Path.Combine(context.Trainer.OutputDirectory, "agent-rollouts.jsonl"),
+                            OnRetry = message => stderr.WriteLine($"warning: {TerminalText.Escape(message)}"),
+                        }),
                 };
 
             using var run = GrpoRun.Open(options);

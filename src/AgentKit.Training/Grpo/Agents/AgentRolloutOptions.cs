@@ -23,6 +23,16 @@ public sealed record AgentRolloutOptions
     /// <summary>Agent runs of a group executing at once (default 4); each has its own sandbox session. Model calls are serialised whatever this is.</summary>
     public int MaxParallelRuns { get; init; } = 4;
 
+    /// <summary>
+    /// Times a run that throws is tried in all (default 3). An exception means the machinery failed (e.g. a sandbox
+    /// session that did not start within its limit on a loaded machine), not the policy; the same seed samples the same
+    /// run again. The last failure ends the step (and the training run) as before.
+    /// </summary>
+    public int RunAttempts { get; init; } = 3;
+
+    /// <summary>Told, in one line, of every retried run (e.g. to print a warning); null says nothing.</summary>
+    public Action<string>? OnRetry { get; init; }
+
     /// <summary>Which runs are marked truncated (default <see cref="AgentTruncation.Both"/>).</summary>
     public AgentTruncation Truncation { get; init; } = AgentTruncation.Both;
 
@@ -46,6 +56,8 @@ public sealed record AgentRolloutOptions
     {
         if (MaxParallelRuns < 1)
             throw new ArgumentException($"MaxParallelRuns must be >= 1, got {MaxParallelRuns}.");
+        if (RunAttempts < 1)
+            throw new ArgumentException($"RunAttempts must be >= 1, got {RunAttempts}.");
         if ((Truncation & ~AgentTruncation.Both) != 0)
             throw new ArgumentException($"Unknown truncation flags: {Truncation}.");
         if (TrajectoryPath is not null && string.IsNullOrWhiteSpace(TrajectoryPath))

@@ -102,6 +102,25 @@ public sealed class AgentRolloutSource : IRolloutSource, IScoredRolloutObserver
 
     private async Task<Rollout> RunOneAsync(RolloutRequest request, int index, SemaphoreSlim modelGate, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(request, index, modelGate, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < _options.RunAttempts && ex is not (OperationCanceledException or OutOfMemoryException)
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                // A run that throws failed in the machinery (a sandbox session that did not start within its limit on a
+                // loaded machine, a worker that died): what the policy wrote is an observation, never an exception. Its
+                // seed depends only on the request, so running it again samples the same run.
+                _options.OnRetry?.Invoke($"agent run {index} of task '{request.Task.Id}' failed ({ex.Message.ReplaceLineEndings(" ")}); attempt {attempt + 1} of {_options.RunAttempts}");
+            }
+        }
+    }
+
+    private async Task<Rollout> RunOnceAsync(RolloutRequest request, int index, SemaphoreSlim modelGate, CancellationToken cancellationToken)
+    {
         var generator = new PolicyStepGenerator(request.Policy, _tokenizer, modelGate, new ModelIdentity(_options.ModelName, "grpo"), _stopTokenIds,
             request.Temperature, request.TopP, request.MaxCompletionTokens, Seeds.Mix(request.Seed, index, 0xA93), _options.TimeProvider);
         var sink = new LastRecordSink();

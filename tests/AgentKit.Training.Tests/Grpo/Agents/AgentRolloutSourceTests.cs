@@ -1,3 +1,5 @@
+using AgentKit.Abstractions.Execution;
+using AgentKit.Abstractions.Tools;
 using AgentKit.Abstractions.Trajectories;
 using AgentKit.Training.Grpo;
 using AgentKit.Training.Grpo.Agents;
@@ -88,9 +90,42 @@ public sealed class AgentRolloutSourceTests(AgentPolicyFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task A_run_whose_sandbox_session_fails_to_start_is_run_again_and_samples_the_same_rollout()
+    {
+        var steady = await SampleAsync(Source(new AgentRolloutOptions { MaxParallelRuns = 1 }), seed: 8, group: 2);
+        var retries = new List<string>();
+        var flaky = new FlakySandbox(fixture.Sandbox, failures: 2);
+
+        var group = await new AgentRolloutSource(AgentPolicyFixture.Definition, flaky, [], fixture.Tokenizer,
+            new AgentRolloutOptions { MaxParallelRuns = 1, OnRetry = retries.Add }).SampleGroupAsync(
+            new RolloutRequest(fixture.Policy, AgentPolicyFixture.Task, 2, 48, Temperature, 1f, 8));
+
+        Assert.Equal(steady.Select(r => string.Join(',', r.TokenIds)), group.Select(r => string.Join(',', r.TokenIds)));
+        Assert.Equal(2, retries.Count);
+        Assert.Contains("no worker started within", retries[0]);
+        // With one attempt the machinery's failure ends the step, as before.
+        var once = new AgentRolloutSource(AgentPolicyFixture.Definition, new FlakySandbox(fixture.Sandbox, failures: 1), [], fixture.Tokenizer,
+            new AgentRolloutOptions { MaxParallelRuns = 1, RunAttempts = 1 });
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            once.SampleGroupAsync(new RolloutRequest(fixture.Policy, AgentPolicyFixture.Task, 2, 48, Temperature, 1f, 8)));
+    }
+
+    /// <summary>The real sandbox, except that its first <c>failures</c> sessions fail to open (a worker that does not start in time under load).</summary>
+    private sealed class FlakySandbox(ICodeSandbox inner, int failures) : ICodeSandbox
+    {
+        private int _failuresLeft = failures;
+
+        public Task<ICodeSession> OpenSessionAsync(IReadOnlyList<IAgentTool> tools, CancellationToken cancellationToken = default) =>
+            Interlocked.Decrement(ref _failuresLeft) >= 0
+                ? throw new InvalidOperationException("no worker started within 5000 ms")
+                : inner.OpenSessionAsync(tools, cancellationToken);
+    }
+
+    [Fact]
     public void Options_and_agents_a_torch_policy_cannot_run_are_refused_at_construction()
     {
         Assert.Contains("MaxParallelRuns", Assert.Throws<ArgumentException>(() => Source(new AgentRolloutOptions { MaxParallelRuns = 0 })).Message);
+        Assert.Contains("RunAttempts", Assert.Throws<ArgumentException>(() => Source(new AgentRolloutOptions { RunAttempts = 0 })).Message);
         Assert.Contains("grammar", Assert.Throws<ArgumentException>(() =>
             new AgentRolloutSource(AgentPolicyFixture.Definition with { Grammar = true }, fixture.Sandbox, [], fixture.Tokenizer)).Message);
         Assert.Contains("candidates", Assert.Throws<ArgumentException>(() => new AgentRolloutSource(
