@@ -115,6 +115,18 @@ public sealed class TrainGrpoCommandTests
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public async Task Reward_atlas_step_without_agent_runs_exits_2_naming_the_flag()
+    {
+        var output = TinyModels.TempPath("grpo");
+
+        var (exit, _, stderr) = await RunAsync(Args(Tasks(), TinyCheckpoint.Create(seed: 25), output, "--steps", "1", "--reward", "atlas-step"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--reward atlas-step grades the steps of agent runs: add --agent DIR.", stderr);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Theory]
     [InlineData("--group", "1", "--group must be >= 2")]
     [InlineData("--reward", "answer,corect", "--reward: unknown reward 'corect'; known: answer, ")]

@@ -34,14 +34,23 @@ internal static class AtlasGrpoReward
     /// The custom rewards <paramref name="rewardSpec"/> needs: the atlas reward over the questions of
     /// <paramref name="tasksPath"/> when the spec names it, else none.
     /// </summary>
-    /// <exception cref="CliUsageException">The spec names <c>atlas</c> and the task file is not an atlas question file.</exception>
-    public static IReadOnlyList<IRewardFunction> For(string rewardSpec, string tasksPath)
+    /// <exception cref="CliUsageException">The spec names <c>atlas</c> or <c>atlas-step</c> and the task file is not an atlas
+    /// question file, or it names <c>atlas-step</c> without agent rollouts (<paramref name="agentRuns"/> false: every reward would be 0).</exception>
+    public static IReadOnlyList<IRewardFunction> For(string rewardSpec, string tasksPath, bool agentRuns)
     {
         var names = GrpoRewardCatalog.Parse(rewardSpec).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        if (!names.Contains(Name) && !names.Contains(StepName))
-            return [];
-        var scorer = Scorer(tasksPath);
-        return [.. new[] { (Name, Create(scorer)), (StepName, CreateStep(scorer)) }.Where(r => names.Contains(r.Item1)).Select(r => r.Item2)];
+        if (names.Contains(StepName) && !agentRuns)
+            throw new CliUsageException($"--reward {StepName} grades the steps of agent runs: add --agent DIR.");
+        var rewards = new List<IRewardFunction>();
+        if (names.Contains(Name) || names.Contains(StepName))
+        {
+            var scorer = Scorer(tasksPath);
+            if (names.Contains(Name))
+                rewards.Add(Create(scorer));
+            if (names.Contains(StepName))
+                rewards.Add(CreateStep(scorer));
+        }
+        return rewards;
     }
 
     /// <summary>The reward over <paramref name="scorer"/>'s questions, found by the rollout's task id.</summary>

@@ -104,7 +104,7 @@ internal static class TrainGrpoCommand
             var stderr = pr.InvocationConfiguration.Error;
             // The target is resolved and instrumented once the cheap checks passed: a bad flag should not wait for a download.
             using var fuzzReward = fuzz ? await fuzzFlags.OpenRewardAsync(pr, tasksPath, fuzzHarness!, trainer.OutputDirectory, ct) : null;
-            IReadOnlyList<IRewardFunction> customRewards = fuzzReward is not null ? [fuzzReward.Function] : AtlasGrpoReward.For(rewardSpec, tasksPath);
+            IReadOnlyList<IRewardFunction> customRewards = fuzzReward is not null ? [fuzzReward.Function] : AtlasGrpoReward.For(rewardSpec, tasksPath, agentRuns: pr.GetValue(agent) is not null);
             CliUsageException.Check(() => GrpoRewardCatalog.Build(rewardSpec, customRewards), message => $"--reward: {message}");
 
             var options = CliUsageException.Check(() => new GrpoRunOptions
