@@ -63,6 +63,32 @@ public sealed class FuzzHitRateCommandTests
         Assert.Equal(0, report["errors"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Answers_that_crash_the_target_are_saved_in_the_findings_folder_once_each()
+    {
+        var (dir, _) = await HoldoutAsync();
+        // Without --expect the lexer's FormatException is a crash: a question whose seed has a capital letter crashes when echoed.
+        var held = FrontierQuestionFile.Read(Path.Combine(dir, "held.jsonl"));
+        var crashing = Path.Combine(dir, "crashing.jsonl");
+        FrontierQuestionFile.Write(crashing, held.Select((q, i) => i == 0 ? q with { Seed = "unlock X" } : q));
+        var findings = Path.Combine(dir, "findings");
+
+        var (exit, stdout, stderr) = await RunAsync("fuzz", "hit-rate", "--questions", crashing, "--target", ToyCampaign.ParserPath,
+            "--harness", ToyCampaign.Harness, "--seed-answer", "--findings", findings, "--json");
+
+        Assert.True(exit == 0, stderr);
+        var report = JsonNode.Parse(stdout)!;
+        Assert.Equal(1, report["findings"]!.GetValue<int>());
+        Assert.Equal(findings, report["findings_directory"]!.GetValue<string>());
+        var saved = Assert.Single(Directory.GetFiles(findings));
+        Assert.Equal("unlock X", File.ReadAllText(saved));
+
+        (exit, _, stderr) = await RunAsync("fuzz", "hit-rate", "--questions", crashing, "--target", ToyCampaign.ParserPath,
+            "--harness", ToyCampaign.Harness, "--seed-answer", "--findings", crashing);
+        Assert.Equal(2, exit);
+        Assert.Contains("--findings", stderr);
+    }
+
     [Theory]
     [InlineData("--holdout-out h.jsonl", "--holdout-out needs --holdout-methods")]
     [InlineData("--holdout-methods 0.3", "--holdout-methods needs --holdout-out")]

@@ -1,4 +1,4 @@
-// agentkit fuzz hit-rate --questions held.jsonl --target ID@VER|paths --harness NAME (--lm MODEL | --lm-endpoint URL --lm-model NAME | --seed-answer) [--k 4] …
+// agentkit fuzz hit-rate --questions held.jsonl --target ID@VER|paths --harness NAME (--lm MODEL | --lm-endpoint URL --lm-model NAME | --seed-answer) [--k 4] [--findings DIR] …
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -16,7 +16,7 @@ internal static class FuzzHitRateCommand
 {
     /// <summary>What the command reports (per-question rows go to <c>--out</c>).</summary>
     internal sealed record Summary(string Model, int Questions, int Completions, int Hits, double HitRate, double HitAtK, int K, double MeanReward,
-        int Unusable, int Errors, int Findings, double ModelSeconds, double Seconds, string? Out);
+        int Unusable, int Errors, int Findings, string? FindingsDirectory, double ModelSeconds, double Seconds, string? Out);
 
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -30,9 +30,13 @@ internal static class FuzzHitRateCommand
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens per completion.", DefaultValueFactory = _ => 256 };
         var seed = new Option<int?>("--seed") { Description = "Sampling seed (question i uses seed + i)." };
         var output = new Option<string?>("--out") { Description = "Write one JSON row per question (target_id, method, completions, hits, best_reward, unusable, error)." };
+        var findings = new Option<string?>("--findings")
+        {
+            Description = "Folder the answers that crashed the target, killed its worker or hung are written to (once each, named KIND-SHA256 prefix).",
+        };
         var json = CommonOptions.Json();
         var command = new Command("hit-rate", "Target-branch hit rate of a model on frontier questions (e.g. fuzz hindsight --holdout-out): each answer's input runs in the target.");
-        foreach (var option in target.All.Concat(lm.ModelFlags).Concat([seedAnswer, k, temperature, maxTokens, seed, output, json]))
+        foreach (var option in target.All.Concat(lm.ModelFlags).Concat([seedAnswer, k, temperature, maxTokens, seed, output, findings, json]))
             command.Options.Add(option);
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -52,10 +56,13 @@ internal static class FuzzHitRateCommand
             var outPath = pr.GetValue(output) is { } o ? Path.GetFullPath(o) : null;
             if (outPath is not null && !Directory.Exists(Path.GetDirectoryName(outPath)))
                 throw new CliUsageException($"--out: folder {Path.GetDirectoryName(outPath)} does not exist.");
+            var findingsPath = pr.GetValue(findings) is { } f ? Path.GetFullPath(f) : null;
+            if (findingsPath is not null && File.Exists(findingsPath))
+                throw new CliUsageException($"--findings: {findingsPath} is a file; give a folder (it is created when missing).");
             var questions = FuzzDistanceGrpoReward.ReadQuestions(questionsPath);
 
             var clock = Stopwatch.StartNew();
-            using var scorer = await target.OpenScorerAsync(pr, questions, harness, ct);
+            using var scorer = await target.OpenScorerAsync(pr, questions, harness, ct, findingsPath);
             var hitRate = new FrontierHitRate(scorer, options);
             FrontierHitRateReport report;
             string model;
@@ -74,7 +81,8 @@ internal static class FuzzHitRateCommand
             if (outPath is not null)
                 File.WriteAllLines(outPath, report.Rows.Select(r => JsonSerializer.Serialize(r, RowJson)));
             var summary = new Summary(model, report.Questions, report.Completions, report.Hits, Math.Round(report.HitRate, 4), Math.Round(report.HitAtK, 4),
-                baseline ? 1 : options.K, Math.Round(report.MeanReward, 4), report.Unusable, report.Errors, report.Findings, report.ModelSeconds,
+                baseline ? 1 : options.K, Math.Round(report.MeanReward, 4), report.Unusable, report.Errors, report.Findings,
+                report.Findings > 0 ? findingsPath : null, report.ModelSeconds,
                 Math.Round(clock.Elapsed.TotalSeconds, 2), outPath);
             CliOutput.Write(pr, pr.GetValue(json), summary, console =>
             {
@@ -82,7 +90,7 @@ internal static class FuzzHitRateCommand
                     console.MarkupLine($"target {row.TargetId} in {Markup.Escape(row.Method)}: {row.Hits}/{row.Completions} hit(s), best reward {row.BestReward:F2}"
                         + (row.Error is null ? "" : $" [red]{Markup.Escape(row.Error)}[/]"));
                 console.MarkupLine($"{Markup.Escape(model)}: hit rate {summary.HitRate:P1} of {summary.Completions} completion(s), hit@{summary.K} {summary.HitAtK:P1} of {summary.Questions} question(s), "
-                    + $"mean reward {summary.MeanReward:F3}, {summary.Unusable} unusable, {summary.Errors} error(s), {summary.Findings} finding(s), model {summary.ModelSeconds:F1} s");
+                    + $"mean reward {summary.MeanReward:F3}, {summary.Unusable} unusable, {summary.Errors} error(s), {summary.Findings} finding(s){(summary.FindingsDirectory is { } saved ? $" in {Markup.Escape(saved)}" : "")}, model {summary.ModelSeconds:F1} s");
             });
             return CliApp.Success;
         });

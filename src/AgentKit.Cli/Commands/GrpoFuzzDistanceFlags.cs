@@ -82,15 +82,18 @@ internal sealed class GrpoFuzzDistanceFlags(string context = "With --reward fuzz
         return (pr.GetValue(_questions)!, Harness(pr, fuzz: true)!);
     }
 
-    /// <summary>A scorer over the instrumented target for <paramref name="questions"/> (findings are counted, not saved).</summary>
+    /// <summary>
+    /// A scorer over the instrumented target for <paramref name="questions"/>; findings are counted, and written to
+    /// <paramref name="findingsDirectory"/> when one is given.
+    /// </summary>
     public async Task<Fuzzing.Guidance.FrontierAnswerScorer> OpenScorerAsync(ParseResult pr, IReadOnlyList<Fuzzing.Guidance.FrontierQuestion> questions,
-        FuzzHarness harness, CancellationToken ct)
+        FuzzHarness harness, CancellationToken ct, string? findingsDirectory = null)
     {
         var resolved = await FuzzCommand.ResolveTargetAsync(pr.GetValue(_target)!, harness, ct);
         var target = AssemblyInstrumenter.Instrument(resolved.Assemblies, resolved.Dependencies, FuzzTarget.DefaultCacheDirectory);
         return FuzzDistanceGrpoReward.Scorer(target, harness, questions, new Fuzzing.Guidance.FrontierAnswerScorerOptions
         {
-            ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(_timeout)), FirstStageMethod = pr.GetValue(_firstStage),
+            ExecTimeout = TimeSpan.FromMilliseconds(pr.GetValue(_timeout)), FirstStageMethod = pr.GetValue(_firstStage), FindingsDirectory = findingsDirectory,
         });
     }
 }
