@@ -14,7 +14,8 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// <c>agentkit train</c>: binds the flags to <see cref="TokenizerTraining.Train"/> (a byte-level BPE tokenizer) or
-/// <see cref="SftRun"/> (fine-tuning on SFT data) and renders the report; <c>train grpo</c> is <see cref="TrainGrpoCommand"/>.
+/// <see cref="SftRun"/> (fine-tuning on SFT data) and renders the report; <c>train grpo</c> is <see cref="TrainGrpoCommand"/>,
+/// <c>train interpolate</c> <see cref="TrainInterpolateCommand"/>.
 /// </summary>
 internal static class TrainCommand
 {
@@ -24,6 +25,7 @@ internal static class TrainCommand
         command.Subcommands.Add(Tokenizer());
         command.Subcommands.Add(Sft());
         command.Subcommands.Add(TrainGrpoCommand.Create());
+        command.Subcommands.Add(TrainInterpolateCommand.Create());
         return command;
     }
 
