@@ -22,6 +22,41 @@ public sealed class AtlasEvalCommandTests : IDisposable
         (exit, _, stderr) = await AgentCli.RunAsync("atlas", "eval", "--agent", AtlasAgent, "--questions", Path.Combine(_dir, "none.jsonl"));
         Assert.Equal(2, exit);
         Assert.Contains("question file not found", stderr);
+
+        foreach (var (flags, message) in new[]
+        {
+            (new[] { "--seeds", "1,x" }, "--seeds takes comma-separated integers"),
+            (["--seeds", "2,2"], "--seeds repeats 2"),
+            (["--seeds", "1,2", "--seed", "4"], "--seeds and --seed both set the sampling seed"),
+        })
+        {
+            (exit, _, stderr) = await AgentCli.RunAsync(["atlas", "eval", "--agent", AtlasAgent, .. flags]);
+            Assert.Equal(2, exit);
+            Assert.Contains(message, stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Seeded_passes_report_each_seed_and_their_mean_and_spread()
+    {
+        var test = File.ReadAllLines(Path.Combine(AtlasAgent, "questions", "test.jsonl"));
+        var questions = Path.Combine(_dir, "q.jsonl");
+        await File.WriteAllLinesAsync(questions, [test.First(l => l.Contains("\"family\":\"lookup\"")), test.First(l => l.Contains("\"kind\":\"bad-empty\""))]);
+        var trajectories = Path.Combine(_dir, "runs");
+
+        var (exit, stdout, stderr) = await AgentCli.RunAsync(
+            "atlas", "eval", "--agent", AtlasAgent, "--questions", questions, "--n", "1", "--seeds", "3,5", "--max-steps", "1",
+            "--model", TinyModels.RandomLlamaPath(), "--threads", "2", "--context", "4096", "--trajectories", trajectories, "--json");
+
+        Assert.True(exit == 0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var passes = root.GetProperty("configurations").EnumerateArray().ToList();
+        Assert.Equal(["N=1 seed=3", "N=1 seed=5"], passes.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([3, 5], passes.Select(c => c.GetProperty("seed").GetInt32()));
+        var spread = Assert.Single(root.GetProperty("spreads").EnumerateArray().ToList());
+        Assert.Equal("N=1", spread.GetProperty("name").GetString());
+        Assert.Equal(passes.Average(p => p.GetProperty("success").GetDouble()), spread.GetProperty("mean_success").GetDouble(), 4);
+        Assert.True(File.Exists(Path.Combine(trajectories, "n1-seed3.jsonl")) && File.Exists(Path.Combine(trajectories, "n1-seed5.jsonl")));
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public sealed record BadOutcomes(int Questions, int NotFound, int Refused, int I
 public sealed record AtlasEvalPass(string Name, int N, int Questions, double Success, IReadOnlyList<FamilySuccess> Families, double ParseErrorRate,
     double MeanSteps, double SecondsPerTask, BadOutcomes Bad, string? Trajectories, IReadOnlyList<QuestionOutcome> Results)
 {
+    /// <summary>The sampling seed of a seeded pass (<see cref="AtlasEvalOptions.Seeds"/>); null otherwise.</summary>
+    public int? Seed { get; init; }
+
     /// <summary>With a cascade: the model requests its deferral rule scored; null without one.</summary>
     public long? CascadeRequests { get; init; }
 
@@ -58,12 +61,46 @@ public sealed record AtlasEvalPass(string Name, int N, int Questions, double Suc
     public double DeferredShare => CascadeRequests is > 0 ? (double)DeferredRequests!.Value / CascadeRequests.Value : 0;
 }
 
+/// <summary>A candidate count's success over several sampling seeds (<see cref="AtlasEvalOptions.Seeds"/>).</summary>
+/// <param name="Name"><c>N=1</c>, <c>N=8</c>, ….</param>
+/// <param name="N">Candidates per step.</param>
+/// <param name="Seeds">The seeds, one pass each.</param>
+/// <param name="MeanSuccess">Mean of the passes' success.</param>
+/// <param name="SuccessSd">Sample standard deviation of the passes' success (0 for one seed).</param>
+/// <param name="Families">Mean correct answers per family over the passes.</param>
+public sealed record AtlasEvalSpread(string Name, int N, IReadOnlyList<int> Seeds, double MeanSuccess, double SuccessSd, IReadOnlyList<FamilyMean> Families);
+
+/// <summary>A family's mean correct answers over several passes.</summary>
+/// <param name="Family">The family.</param>
+/// <param name="Questions">Its questions.</param>
+/// <param name="MeanCorrect">Mean correct answers per pass.</param>
+public sealed record FamilyMean(string Family, int Questions, double MeanCorrect);
+
 /// <summary>The atlas agent's evaluation table (<c>agentkit atlas eval --json</c> prints it).</summary>
 /// <param name="Questions">The question file.</param>
 /// <param name="Model">The model evaluated (file or endpoint).</param>
 /// <param name="Configurations">One per pass.</param>
 public sealed record AtlasEvalReport(string Questions, string Model, IReadOnlyList<AtlasEvalPass> Configurations)
 {
+    /// <summary>Per candidate count, the mean and spread over the seeded passes; empty when the passes were not seeded.</summary>
+    public IReadOnlyList<AtlasEvalSpread> Spreads =>
+        [.. Configurations.Where(c => c.Seed is not null).GroupBy(c => c.N).Select(g => Spread(g.Key, g.ToList()))];
+
+    private static AtlasEvalSpread Spread(int n, IReadOnlyList<AtlasEvalPass> passes)
+    {
+        var mean = passes.Average(p => p.Success);
+        var sd = passes.Count < 2 ? 0 : Math.Sqrt(passes.Sum(p => (p.Success - mean) * (p.Success - mean)) / (passes.Count - 1));
+        var families = passes[0].Families.Select(f => new FamilyMean(f.Family, f.Questions,
+            Math.Round(passes.Average(p => p.Families.FirstOrDefault(x => x.Family == f.Family)?.Correct ?? 0), 2))).ToList();
+        return new AtlasEvalSpread($"N={n}", n, [.. passes.Select(p => p.Seed!.Value)], Math.Round(mean, 4), Math.Round(sd, 4), families);
+    }
+
+    /// <summary>One line per <see cref="Spreads"/> entry, e.g. <c>N=1 over seeds 1, 2, 3: 84.9% ± 1.2 (comparison 16.0/40, …)</c>.</summary>
+    public IReadOnlyList<string> SpreadLines() =>
+        [.. Spreads.Select(s => $"{s.Name} over seeds {string.Join(", ", s.Seeds)}: {(s.MeanSuccess * 100).ToString("F1", CultureInfo.InvariantCulture)}% "
+            + $"± {(s.SuccessSd * 100).ToString("F1", CultureInfo.InvariantCulture)} (mean ± sd; "
+            + string.Join(", ", s.Families.Select(f => $"{f.Family} {f.MeanCorrect.ToString("0.0#", CultureInfo.InvariantCulture)}/{f.Questions}")) + ")")];
+
     /// <summary>The report as metric rows with one value per configuration (shared by console and Markdown tables).</summary>
     public IReadOnlyList<(string Metric, IReadOnlyList<string> Values)> TableRows()
     {
@@ -95,6 +132,8 @@ public sealed record AtlasEvalReport(string Questions, string Model, IReadOnlyLi
         sb.Append("|---|").AppendJoin("", Configurations.Select(_ => "---|")).Append('\n');
         foreach (var (metric, values) in TableRows())
             sb.Append("| ").Append(metric.Trim()).Append(" | ").AppendJoin(" | ", values).Append(" |\n");
+        foreach (var line in SpreadLines())
+            sb.Append('\n').Append(line).Append('\n');
         return sb.ToString();
     }
 }

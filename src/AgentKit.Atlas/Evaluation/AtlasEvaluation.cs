@@ -23,11 +23,22 @@ public sealed record AtlasEvalOptions
     /// <summary>Folder to record each pass's runs to (<c>n&lt;N&gt;.jsonl</c>, <c>teacher.jsonl</c>), or null.</summary>
     public string? TrajectoryFolder { get; init; }
 
+    /// <summary>
+    /// Sampling seeds, one pass per candidate count and seed, whose mean and spread the report adds
+    /// (<see cref="AtlasEvalReport.Spreads"/>): a small model's success moves by points from one seed to the next. Null:
+    /// one pass per count, sampled with the agent settings' seed.
+    /// </summary>
+    public IReadOnlyList<int>? Seeds { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting; returns this otherwise.</summary>
     public AtlasEvalOptions Validate()
     {
         if (Candidates.Count == 0)
             throw new ArgumentException("at least one candidate count is needed.");
+        if (Seeds is { Count: 0 })
+            throw new ArgumentException("at least one seed is needed when seeds are given.");
+        if (Seeds is not null && Seeds.Distinct().Count() != Seeds.Count)
+            throw new ArgumentException($"the seeds repeat: {string.Join(",", Seeds)}.");
         if (Candidates.FirstOrDefault(n => n is < 1 or > 64) is var bad and not 0)
             throw new ArgumentException($"candidate counts must be between 1 and 64, got {bad}.");
         return this;
@@ -68,14 +79,17 @@ public static class AtlasEvaluation
             Directory.CreateDirectory(folder);
         var configurations = new List<AtlasEvalPass>();
         var model = "";
+        var seeds = options.Seeds is { } given ? given.Select(s => (int?)s).ToList() : [settings.Seed];
         foreach (var n in options.Candidates.Distinct())
+        foreach (var seed in seeds)
         {
-            await using var host = await AgentHost.OpenAsync(settings with { Candidates = n }, ct).ConfigureAwait(false);
+            await using var host = await AgentHost.OpenAsync(settings with { Candidates = n, Seed = seed }, ct).ConfigureAwait(false);
             model = host.Agent.ModelPath ?? host.Agent.Definition.Model.Endpoint ?? "";
-            var path = folder is null ? null : Path.Combine(folder, $"n{n}.jsonl");
+            var suffix = options.Seeds is null ? "" : $"-seed{seed}";
+            var path = folder is null ? null : Path.Combine(folder, $"n{n}{suffix}.jsonl");
             using var writer = path is null ? null : new JsonlTrajectoryWriter(path);
             var agent = host.CreateAgent(new AgentRunOptions { Sink = writer });
-            var pass = $"N={n}";
+            var pass = options.Seeds is null ? $"N={n}" : $"N={n} seed={seed}";
             var results = new List<QuestionOutcome>();
             progress?.Report(new AtlasEvalProgress(pass, 0, questions.Count, 0));
             foreach (var question in questions)
@@ -83,7 +97,10 @@ public static class AtlasEvaluation
                 results.Add(await RunOneAsync(agent, question, ct).ConfigureAwait(false));
                 progress?.Report(new AtlasEvalProgress(pass, results.Count, questions.Count, results.Count(r => r.Correct)));
             }
-            configurations.Add(Summarize(pass, n, results, writer?.Path) with { CascadeRequests = host.Cascade?.Requests, DeferredRequests = host.Cascade?.Deferred });
+            configurations.Add(Summarize(pass, n, results, writer?.Path) with
+            {
+                CascadeRequests = host.Cascade?.Requests, DeferredRequests = host.Cascade?.Deferred, Seed = options.Seeds is null ? null : seed,
+            });
         }
         if (options.Teacher)
             configurations.Add(await RunTeacherAsync(settings, questions, folder, progress, ct).ConfigureAwait(false));
