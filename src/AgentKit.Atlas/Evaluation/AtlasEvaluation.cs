@@ -20,7 +20,10 @@ public sealed record AtlasEvalOptions
     /// <summary>Also run the programmatic teacher on the same questions (checks the question generator).</summary>
     public bool Teacher { get; init; }
 
-    /// <summary>Folder to record each pass's runs to (<c>n&lt;N&gt;.jsonl</c>, <c>teacher.jsonl</c>), or null.</summary>
+    /// <summary>
+    /// Folder to record each pass's runs to (<c>n&lt;N&gt;.jsonl</c>, or <c>n&lt;N&gt;-seed&lt;S&gt;.jsonl</c> with <see cref="Seeds"/>;
+    /// <c>teacher.jsonl</c>), or null.
+    /// </summary>
     public string? TrajectoryFolder { get; init; }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal static class AtlasEvalCommand
         };
         var teacher = new Option<bool>("--teacher") { Description = "Also run the programmatic teacher on the same questions." };
         var limit = new Option<int?>("--limit") { Description = "Only the first N questions." };
-        var trajectories = new Option<string?>("--trajectories") { Description = "Folder to record each pass's runs to (n<N>.jsonl, teacher.jsonl)." };
+        var trajectories = new Option<string?>("--trajectories") { Description = "Folder to record each pass's runs to (n<N>.jsonl, n<N>-seed<S>.jsonl with --seeds, teacher.jsonl)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown to this file (for a model card)." };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Evaluate the atlas agent on a question split: success per family for each candidate count, parse errors, steps, time, and the teacher's success.")
