@@ -18,7 +18,7 @@ internal sealed class FuzzLmOptions
     private readonly Option<string?> _modelName = new("--lm-model") { Description = "Model name to request from --lm-endpoint.", };
     private readonly Option<int> _every = new("--lm-every") { Description = "Seconds between two rounds of questions to the model.", DefaultValueFactory = _ => 30 };
     private readonly Option<int> _questions = new("--lm-questions") { Description = "Frontier questions per round (1-64).", DefaultValueFactory = _ => 4 };
-    private readonly Option<int> _tokens = new("--lm-tokens") { Description = "Budget of one question's code slice in tokens (about 4 characters each); lower it for a model with a small context.", DefaultValueFactory = _ => 600 };
+    private readonly Option<int> _tokens = new("--lm-tokens") { Description = "Budget of one question's code slice in tokens (about 4 characters each), and of its seed input (4 bytes a token, when an input that close fits); lower it for a model with a small context.", DefaultValueFactory = _ => 600 };
     private readonly Option<int> _maxTokens = new("--lm-max-tokens") { Description = "Most tokens the model writes per answer.", DefaultValueFactory = _ => 256 };
     private readonly Option<int> _candidates = new("--lm-candidates") { Description = "Answers the model writes per question (1-64).", DefaultValueFactory = _ => 4 };
 
@@ -112,7 +112,7 @@ internal sealed class FuzzLmOptions
         ModelName = pr.GetValue(_model) is { } path ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)) : pr.GetValue(_modelName),
         Generator = generator, Interval = TimeSpan.FromSeconds(pr.GetValue(_every)), Questions = pr.GetValue(_questions),
         MaxTokens = pr.GetValue(_maxTokens), Candidates = pr.GetValue(_candidates),
-        QuestionOptions = new FrontierQuestionOptions { TokenBudget = pr.GetValue(_tokens) },
+        QuestionOptions = new FrontierQuestionOptions { TokenBudget = pr.GetValue(_tokens), SeedBudget = 4 * pr.GetValue(_tokens) },
     };
 
     // ModelBackendOptions names the generate/serve flags; here they are spelled --lm, --lm-endpoint, --lm-model.

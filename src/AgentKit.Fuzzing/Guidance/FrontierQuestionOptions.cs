@@ -7,6 +7,7 @@ public sealed record FrontierQuestionOptions
     private readonly int _tokenBudget = 1200;
     private readonly int _callerDepth = 1;
     private readonly int _callWeight = 2;
+    private readonly int? _seedBudget;
 
     /// <summary>Most questions to build (at least 1).</summary>
     public int Max { get => _max; init => _max = AtLeast(value, 1); }
@@ -19,6 +20,12 @@ public sealed record FrontierQuestionOptions
 
     /// <summary>Cost of a call edge in the branch distance (see <see cref="BranchDistance"/>; at least 1).</summary>
     public int CallWeight { get => _callWeight; init => _callWeight = AtLeast(value, 1); }
+
+    /// <summary>
+    /// Longest seed input in bytes a question prefers (at least 1): the closest of the inputs within it, one longer only
+    /// when none within it reaches the branch. A model with a small context cannot read a long seed; null: no limit.
+    /// </summary>
+    public int? SeedBudget { get => _seedBudget; init => _seedBudget = value is { } v ? AtLeast(v, 1) : null; }
 
     /// <summary>Time one corpus input may run while its coverage is measured.</summary>
     public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -47,15 +47,20 @@ public static class FrontierQuestions
     /// <summary>A frontier branch with its seed (closest corpus input), the seed's distance and what the branch opens up.</summary>
     internal sealed record Candidate(FrontierBranch Branch, byte[] Seed, int Distance, int Behind);
 
-    /// <summary>The seed of <paramref name="branch"/> among <paramref name="corpus"/> (null when no input reaches it), given the <paramref name="covered"/> set.</summary>
+    /// <summary>
+    /// The seed of <paramref name="branch"/> among <paramref name="corpus"/> (null when no input reaches it), given the
+    /// <paramref name="covered"/> set: the closest input, within <see cref="FrontierQuestionOptions.SeedBudget"/> when one fits.
+    /// </summary>
     internal static Candidate? Rank(BranchMap map, FrontierBranch branch, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> corpus,
         IReadOnlySet<int> covered, FrontierQuestionOptions options)
     {
         var distance = new BranchDistance(map, branch.Target.ProbeId, options.CallWeight);
+        var reaching = corpus.Select(c => (c.Input, Distance: distance.Nearest(c.Blocks))).Where(c => c.Distance is not null).ToList();
+        // Within the seed budget when any input fits it (a seed the model cannot read in its context is no help).
+        if (options.SeedBudget is { } budget && reaching.Any(c => c.Input.Length <= budget))
+            reaching = reaching.Where(c => c.Input.Length <= budget).ToList();
         // Closest input; on a tie the shorter one (less to read, less to change).
-        var best = corpus.Select(c => (c.Input, Distance: distance.Nearest(c.Blocks)))
-            .Where(c => c.Distance is not null)
-            .OrderBy(c => c.Distance).ThenBy(c => c.Input.Length).FirstOrDefault();
+        var best = reaching.OrderBy(c => c.Distance).ThenBy(c => c.Input.Length).FirstOrDefault();
         return best.Input is null ? null : new Candidate(branch, best.Input, best.Distance!.Value, UncoveredBehind(map, branch.Target, covered));
     }
 

@@ -17,7 +17,7 @@ public sealed record LmSeedingOptions
     private readonly float _temperature = 0.8f;
     private readonly int _maxTokens = 256;
     private readonly TimeSpan _roundBudget = TimeSpan.FromSeconds(120);
-    private readonly FrontierQuestionOptions _questionOptions = new() { TokenBudget = 600 };
+    private readonly FrontierQuestionOptions _questionOptions = new() { TokenBudget = 600, SeedBudget = 2400 };
 
     /// <summary>The model that writes inputs (a GGUF, an endpoint, a checkpoint: the caller opens and disposes it).</summary>
     public required ICandidateGenerator Generator { get => _generator; init => _generator = value ?? throw new ArgumentNullException(nameof(Generator)); }
@@ -57,7 +57,7 @@ public sealed record LmSeedingOptions
     /// <summary>Model time one round may take (default 120 s); a round past it stops asking, and the call in flight counts as a model error.</summary>
     public TimeSpan RoundBudget { get => _roundBudget; init => _roundBudget = AtLeast(value, TimeSpan.FromMilliseconds(100)); }
 
-    /// <summary>How questions are built (slice token budget, callers, timeout of a corpus input on the block-mode twin). Default: 600-token slices.</summary>
+    /// <summary>How questions are built (slice token budget, callers, timeout of a corpus input on the block-mode twin). Default: 600-token slices, seeds of at most 2 400 bytes when one that close fits.</summary>
     public FrontierQuestionOptions QuestionOptions { get => _questionOptions; init => _questionOptions = value ?? throw new ArgumentNullException(nameof(QuestionOptions)); }
 
     private static int Between(int value, int min, int max, [System.Runtime.CompilerServices.CallerMemberName] string name = "")

@@ -7,9 +7,9 @@ public sealed class FrontierQuestionsTests(ToyBlockTargets toy) : IClassFixture<
 {
     private static readonly string[] Corpus = ["x", "open 5", "unlock abc", "unlock 12345", "unlock 5"];
 
-    private List<FrontierQuestion> Questions(FrontierQuestionOptions? options = null)
+    private List<FrontierQuestion> Questions(FrontierQuestionOptions? options = null, string[]? corpus = null)
     {
-        var covered = Corpus.Select(Encoding.UTF8.GetBytes).Select(input => (input, (IReadOnlySet<int>)toy.Commands.Run(input).Blocks)).ToList();
+        var covered = (corpus ?? Corpus).Select(Encoding.UTF8.GetBytes).Select(input => (input, (IReadOnlySet<int>)toy.Commands.Run(input).Blocks)).ToList();
         return FrontierQuestions.Build(toy.Map, new CodeSlicer(toy.Target.Directory), covered, options);
     }
 
@@ -44,6 +44,21 @@ public sealed class FrontierQuestionsTests(ToyBlockTargets toy) : IClassFixture<
         Assert.True(checksum.UncoveredBehind >= 2, $"{checksum.UncoveredBehind}");
         Assert.Equal(questions.OrderBy(q => q.SeedDistance).ThenByDescending(q => q.UncoveredBehind).Select(q => q.TargetId), questions.Select(q => q.TargetId));
         Assert.Equal(checksum, questions[0]);
+    }
+
+    [Fact]
+    public void A_seed_budget_prefers_the_closest_input_that_fits_and_falls_back_to_the_closest_when_none_does()
+    {
+        // "unlock 5" (8 bytes) and "unlock 12345" are one branch away; within 6 bytes only "x" and "open 5" remain, farther.
+        var budgeted = Assert.Single(Questions(new FrontierQuestionOptions { SeedBudget = 6 }), q => q.TargetId == ChecksumTarget());
+        Assert.True(budgeted.Seed.Length <= 6, budgeted.Seed);
+        Assert.True(budgeted.SeedDistance > 1, $"{budgeted.SeedDistance}");
+
+        // No input within 4 bytes reaches the check: the closest one is still asked about rather than the branch dropped.
+        var fallback = Assert.Single(Questions(new FrontierQuestionOptions { SeedBudget = 4 }, ["unlock 12345", "unlock 5"]), q => q.TargetId == ChecksumTarget());
+        Assert.Equal("unlock 5", fallback.Seed);
+        Assert.Equal(1, fallback.SeedDistance);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrontierQuestionOptions { SeedBudget = 0 });
     }
 
     [Fact]
