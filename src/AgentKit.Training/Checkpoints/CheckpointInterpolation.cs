@@ -39,7 +39,8 @@ public static class CheckpointInterpolation
                 if (!weight.shape.SequenceEqual(other.shape))
                     throw new InvalidDataException($"Tensor '{name}' is [{string.Join(", ", weight.shape)}] in '{options.Base}' and [{string.Join(", ", other.shape)}] in '{options.Tuned}'.");
                 using var difference = other - weight;
-                squaredDistance += difference.square().sum().item<float>();
+                using var squared = difference.square().sum();
+                squaredDistance += squared.item<float>();
                 weight.add_(difference, alpha: options.Weight);
                 parameters += weight.numel();
             }
@@ -49,8 +50,7 @@ public static class CheckpointInterpolation
             foreach (var tensor in tuned.Values)
                 tensor.Dispose();
         }
-        Directory.CreateDirectory(options.Output);
-        CheckpointIO.Save(model, options.Output);
+        CheckpointIO.Save(model, options.Output); // creates the folder
         var tokenizer = Path.Combine(options.Base, TokenizerLoader.FileName);
         if (File.Exists(tokenizer))
             File.Copy(tokenizer, Path.Combine(options.Output, TokenizerLoader.FileName));
