@@ -77,6 +77,7 @@ internal sealed class CampaignRun : ILmHost
     private readonly long _previousExecs;
     private long _start;
     private long _execs;
+    private long _targetTicks; // in-process slices' time inside the target, TimeSpan ticks
     private int _hangs;
     private double? _firstCrash;
     private volatile bool _stop;
@@ -204,7 +205,7 @@ internal sealed class CampaignRun : ILmHost
                     continue;
                 }
 
-                var mutants = Corpus.Mutants(parent);
+                var mutants = _corpus.Mutants(parent);
                 var batch = new List<byte[]>(_options.BatchSize);
                 for (var done = 0; done < mutants && !_stop; done += batch.Count)
                 {
@@ -257,6 +258,7 @@ internal sealed class CampaignRun : ILmHost
         }
         var slice = worker.FuzzSlice(_options.SliceLength, entries, _options.ExecTimeout, feed.InFlight);
         Interlocked.Add(ref _execs, slice.Execs);
+        Interlocked.Add(ref _targetTicks, slice.TargetTime.Ticks);
         if (slice.Ended is { } ended)
         {
             // First the death or hang (which replaces the worker), then the finds, whose crashes are minimised in the new one.
@@ -556,6 +558,7 @@ internal sealed class CampaignRun : ILmHost
             PlotFile = plot,
             SyncImported = _sync is null ? null : _syncImported,
             SyncExported = _sync?.Exported,
+            TargetSeconds = _options.Mode == FuzzMode.InProcess ? Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref _targetTicks)).TotalSeconds, 2) : null,
             Lm = _lm?.Tally.Report(_options.LanguageModel!.ModelName ?? _options.LanguageModel.Generator.Model.Name, elapsed),
         };
         File.WriteAllText(_directory.StatsPath, System.Text.Json.JsonSerializer.Serialize(report, CampaignDirectory.Json));

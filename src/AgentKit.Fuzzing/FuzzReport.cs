@@ -68,6 +68,13 @@ public sealed record FuzzReport
     /// <summary>With model-written inputs (<see cref="FuzzCampaignOptions.LanguageModel"/>): what they cost and brought; null otherwise.</summary>
     public LanguageModel.LmReport? Lm { get; init; }
 
+    /// <summary>
+    /// In-process mode only: seconds the workers' fuzz loops spent running the target, summed over workers. Divided by
+    /// <see cref="Workers"/> × <see cref="Seconds"/> it is the target's share of the cores; the rest is the engine's
+    /// overhead, start-up and idle time, so it bounds how much faster any engine could run the same inputs. Null otherwise.
+    /// </summary>
+    public double? TargetSeconds { get; init; }
+
     /// <summary>afl only: crash files afl saved that ran clean (or hung) when replayed through our runner, so have no signature.</summary>
     public int? UnreproducedCrashes { get; init; }
 }

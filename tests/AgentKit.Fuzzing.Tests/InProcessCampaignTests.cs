@@ -37,6 +37,9 @@ public sealed class InProcessCampaignTests
         Assert.True(File.Exists(deep.File + ".json"));
         Assert.True(report.Execs > 10 * report.Corpus, $"{report.Execs} execs for a corpus of {report.Corpus}");
         Assert.Equal(Directory.GetFiles(Path.Combine(dir, "corpus")).Length, report.Corpus);
+        // The workers' time in the target: some of every worker's time, never more than all of it.
+        Assert.NotNull(report.TargetSeconds);
+        Assert.InRange(report.TargetSeconds.Value, 0.01, report.Workers * report.Seconds);
     }
 
     [Fact]

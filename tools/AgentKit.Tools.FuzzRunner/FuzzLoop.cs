@@ -29,6 +29,9 @@ internal sealed unsafe class FuzzLoop : IDisposable
     private readonly byte* _inFlight;
     private readonly int _maxInputBytes;
     private long _started;
+    // Time inside the target (map clear included) this slice: what no engine can save, so the engine's own overhead
+    // is the rest of the slice.
+    private long _targetTicks;
 
     private FuzzLoop(Harness harness, byte* map, int seed, int maxInputBytes, string inFlightPath, IReadOnlyList<byte[]> dictionary)
     {
@@ -81,7 +84,7 @@ internal sealed unsafe class FuzzLoop : IDisposable
         while (_corpus.Count > 0 && Stopwatch.GetTimestamp() < end)
         {
             var parent = _corpus.Pick(_random);
-            var mutants = Corpus.Mutants(parent);
+            var mutants = _corpus.Mutants(parent);
             for (var i = 0; i < mutants && (i % 16 != 15 || Stopwatch.GetTimestamp() < end); i++)
             {
                 RunAndJudge(_mutator.Mutate(parent.Data, _spliceSource), writer);
@@ -90,12 +93,16 @@ internal sealed unsafe class FuzzLoop : IDisposable
         }
         writer.Write(WorkerProtocol.SliceEnd);
         writer.Write(execs);
+        writer.Write((long)(_targetTicks * (1e9 / Stopwatch.Frequency)));
+        _targetTicks = 0;
     }
 
     private void RunAndJudge(byte[] input, BinaryWriter writer)
     {
         WriteInFlight(input);
+        var started = Stopwatch.GetTimestamp();
         var crash = ServeLoop.Execute(_harness, _map, input);
+        _targetTicks += Stopwatch.GetTimestamp() - started;
         var count = ServeLoop.Scan(_map, _hits);
         var hits = _hits.AsSpan(0, count);
         var added = _coverage.Merge(hits);

@@ -67,6 +67,9 @@ internal static class BenchFuzzCommand
         var table = new Table().Title($"{Markup.Escape(report.Target)} ({Markup.Escape(report.Harness)}), {report.Seconds:F0} s, {report.Workers} worker(s), median of {report.Repeat}")
             .AddColumn("figure").AddColumn(new TableColumn("builtin").RightAligned()).AddColumn(new TableColumn("afl++").RightAligned()).AddColumn(new TableColumn("builtin/afl").RightAligned());
         table.AddRow("execs/s", N(report.Builtin.ExecsPerSecond), N(report.Afl.ExecsPerSecond), R(report.Ratios.ExecsPerSecond));
+        if (report.Builtin.TargetShare is { } share)
+            table.AddRow("share of worker time in the target", share.ToString("P0", CultureInfo.InvariantCulture), "-",
+                "ceiling " + R(report.Ratios.ExecsPerSecondCeiling));
         table.AddRow("edges, corpus replayed through our worker", N(report.Builtin.EdgesReplayed), N(report.Afl.EdgesReplayed), R(report.Ratios.EdgesReplayed));
         table.AddRow("edges, engine's own figure", N(report.Builtin.Edges), N(report.Afl.Edges), R(report.Ratios.Edges));
         table.AddRow("corpus", N(report.Builtin.Corpus), N(report.Afl.Corpus), R(report.Ratios.Corpus));

@@ -44,7 +44,8 @@ public static class EngineComparison
                     : Directory.EnumerateFiles(Path.Combine(directory, "corpus"));
                 var replayed = CorpusCoverage.CountEdges(directory, corpus.Order(StringComparer.Ordinal).ToList(), options.ExecTimeout);
                 var run = new FuzzBenchRun(engine, repetition, report.Execs, report.ExecsPerSecond, report.Edges, replayed, report.Corpus,
-                    report.Crashes.Count, report.FirstCrashSeconds, report.Seconds, directory);
+                    report.Crashes.Count, report.FirstCrashSeconds, report.Seconds, directory,
+                    report.TargetSeconds is { } inTarget ? Math.Round(inTarget / Math.Max(report.Workers * report.Seconds, 1e-9), 3) : null);
                 runs.Add(run);
                 progress?.Report($"{engine} run {repetition}: {run.ExecsPerSecond:F0} execs/s, edges {run.Edges} (replayed {run.EdgesReplayed}), corpus {run.Corpus}, first crash {(run.FirstCrashSeconds is { } s ? $"{s:F1} s" : "none")}");
             }
@@ -54,7 +55,8 @@ public static class EngineComparison
         var afl = Summarize("afl", runs);
         var ratios = new FuzzBenchRatios(Ratio(builtin.ExecsPerSecond, afl.ExecsPerSecond), Ratio(builtin.EdgesReplayed, afl.EdgesReplayed),
             Ratio(builtin.Edges, afl.Edges), Ratio(builtin.Corpus, afl.Corpus),
-            builtin.FirstCrashMedian is { } b && afl.FirstCrashMedian is { } a ? Ratio(b, a) : null);
+            builtin.FirstCrashMedian is { } b && afl.FirstCrashMedian is { } a ? Ratio(b, a) : null,
+            builtin.TargetShare is > 0 and var share && Ratio(builtin.ExecsPerSecond, afl.ExecsPerSecond) is { } ratio ? Math.Round(ratio / share, 2) : null);
         return new FuzzBenchReport(target.Description, harness.Name, options.Duration.TotalSeconds, options.Workers, options.Repeat, options.UntilCrash,
             runs, builtin, afl, ratios);
     }
@@ -65,7 +67,8 @@ public static class EngineComparison
         var times = mine.Select(r => r.FirstCrashSeconds).ToList();
         return new FuzzBenchEngineSummary(engine, Median(mine.Select(r => r.ExecsPerSecond)), Median(mine.Select(r => (double)r.Edges)),
             Median(mine.Select(r => (double)r.EdgesReplayed)), Median(mine.Select(r => (double)r.Corpus)),
-            times, MedianTime(times), times.Count(t => t is not null));
+            times, MedianTime(times), times.Count(t => t is not null),
+            mine.All(r => r.TargetShare is not null) && mine.Count > 0 ? Median(mine.Select(r => r.TargetShare!.Value)) : null);
     }
 
     internal static double Median(IEnumerable<double> values)

@@ -12,8 +12,10 @@ namespace AgentKit.Fuzzing.Bench;
 /// <param name="FirstCrashSeconds">Wall seconds to the first crash (null: none within the run).</param>
 /// <param name="Seconds">Wall time of the run.</param>
 /// <param name="OutputDirectory">The run's campaign directory.</param>
+/// <param name="TargetShare">builtin in-process only: the share of the workers' time spent running the target
+/// (<see cref="FuzzReport.TargetSeconds"/> ÷ workers × seconds); null otherwise.</param>
 public sealed record FuzzBenchRun(string Engine, int Repetition, long Execs, double ExecsPerSecond, int Edges, int EdgesReplayed, int Corpus,
-    int Crashes, double? FirstCrashSeconds, double Seconds, string OutputDirectory);
+    int Crashes, double? FirstCrashSeconds, double Seconds, string OutputDirectory, double? TargetShare = null);
 
 /// <summary>Medians of one engine's runs.</summary>
 /// <param name="Engine">builtin or afl.</param>
@@ -24,8 +26,9 @@ public sealed record FuzzBenchRun(string Engine, int Repetition, long Execs, dou
 /// <param name="FirstCrashSeconds">Each run's time to first crash (null: none within the run).</param>
 /// <param name="FirstCrashMedian">Median time to first crash, runs without one counting as slower than all others (null: no crash in at least half the runs).</param>
 /// <param name="RunsWithCrash">Runs that found a crash.</param>
+/// <param name="TargetShare">Median share of the workers' time in the target (builtin in-process only; null otherwise).</param>
 public sealed record FuzzBenchEngineSummary(string Engine, double ExecsPerSecond, double Edges, double EdgesReplayed, double Corpus,
-    IReadOnlyList<double?> FirstCrashSeconds, double? FirstCrashMedian, int RunsWithCrash);
+    IReadOnlyList<double?> FirstCrashSeconds, double? FirstCrashMedian, int RunsWithCrash, double? TargetShare = null);
 
 /// <summary>builtin ÷ afl of the medians (null where afl's figure is 0).</summary>
 /// <param name="ExecsPerSecond">Throughput ratio.</param>
@@ -33,7 +36,11 @@ public sealed record FuzzBenchEngineSummary(string Engine, double ExecsPerSecond
 /// <param name="Edges">Ratio of the engines' own edge figures.</param>
 /// <param name="Corpus">Corpus size ratio.</param>
 /// <param name="FirstCrashSeconds">Time-to-first-crash ratio (below 1: builtin finds it sooner).</param>
-public sealed record FuzzBenchRatios(double? ExecsPerSecond, double? EdgesReplayed, double? Edges, double? Corpus, double? FirstCrashSeconds);
+/// <param name="ExecsPerSecondCeiling">The throughput ratio the builtin engine would reach with no overhead at all on its
+/// own inputs (<see cref="ExecsPerSecond"/> ÷ builtin's target share): where it is under 2, no engine change reaches
+/// 2× afl on this harness without running cheaper inputs. Null without a target share.</param>
+public sealed record FuzzBenchRatios(double? ExecsPerSecond, double? EdgesReplayed, double? Edges, double? Corpus, double? FirstCrashSeconds,
+    double? ExecsPerSecondCeiling = null);
 
 /// <summary>The result of <c>agentkit bench fuzz</c>.</summary>
 /// <param name="Target">The target as given.</param>

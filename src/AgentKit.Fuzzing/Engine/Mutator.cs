@@ -38,7 +38,13 @@ internal sealed class Mutator(Random random, IReadOnlyList<byte[]> dictionary, i
 
     private void MutateOnce(List<byte> data)
     {
-        var op = random.Next(dictionary.Count > 0 ? 14 : 12);
+        // One more slot than there are operations, and it deletes: three operations grow the input (four with a
+        // dictionary) against one that shrinks it, and a stack of up to 32 compounds that into inputs many times afl's
+        // size; afl gives delete twice the weight of insert for the same reason.
+        var operations = dictionary.Count > 0 ? 14 : 12;
+        var op = random.Next(operations + 1);
+        if (op == operations)
+            op = 8;
         if (data.Count == 0 && op < 9)
             op = 9; // only growing operations make sense on empty input
         switch (op)

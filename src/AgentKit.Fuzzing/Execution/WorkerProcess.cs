@@ -51,7 +51,10 @@ internal sealed class WorkerProcess : IDisposable
             }
         };
         _process.BeginErrorReadLine();
-        _writer = new BinaryWriter(_process.StandardInput.BaseStream);
+        // Buffered: the pipe stream is not, and a slice's corpus entries are written a few bytes at a time (every hit
+        // pair): unbuffered that was a system call per hit, about half a second per slice on a markup parser, during
+        // which the worker sat waiting. Every request ends with a flush.
+        _writer = new BinaryWriter(new BufferedStream(_process.StandardInput.BaseStream, 1 << 16));
         _reader = new BinaryReader(new BufferedStream(_process.StandardOutput.BaseStream, 1 << 16));
         _watchdog = new Thread(Watch) { IsBackground = true, Name = "fuzz-watchdog" };
         _watchdog.Start();
@@ -211,7 +214,11 @@ internal sealed class WorkerProcess : IDisposable
             {
                 var tag = _reader.ReadByte();
                 if (tag == WorkerProtocol.SliceEnd)
-                    return new FuzzSliceResult(found, _reader.ReadInt64(), null, null);
+                {
+                    var execs = _reader.ReadInt64();
+                    var targetTime = TimeSpan.FromTicks(_reader.ReadInt64() / 100);
+                    return new FuzzSliceResult(found, execs, null, null) { TargetTime = targetTime };
+                }
                 if (tag != WorkerProtocol.Found)
                     throw new InvalidDataException($"worker sent event {tag} in a fuzz slice");
                 var input = WorkerProtocol.ReadBytes(_reader);
@@ -337,7 +344,11 @@ internal sealed class WorkerProcess : IDisposable
 /// new path), the inputs it ran, and, when the worker died or hung, that result and the input in flight (null when it
 /// died before running any).
 /// </summary>
-internal sealed record FuzzSliceResult(IReadOnlyList<(byte[] Input, ExecResult Result)> Found, long Execs, ExecResult? Ended, byte[]? EndedInput);
+internal sealed record FuzzSliceResult(IReadOnlyList<(byte[] Input, ExecResult Result)> Found, long Execs, ExecResult? Ended, byte[]? EndedInput)
+{
+    /// <summary>Time the worker spent running the target (zero when the slice ended with the worker's death or hang).</summary>
+    public TimeSpan TargetTime { get; init; }
+}
 
 /// <summary>How to start a worker.</summary>
 internal sealed record WorkerLaunch(string RunnerPath, string ManifestPath, int MemoryLimitMb, TimeSpan StartupTimeout);

@@ -9,7 +9,8 @@ namespace AgentKit.Fuzzing.Shared;
 /// In-process mode: length -3 sets the worker's own fuzz loop up (<c>int32 seed</c>, <c>int32 max input bytes</c>,
 /// in-flight file path, <c>int32 n</c> dictionary tokens); length -4 runs one slice of it (<c>int32 milliseconds</c>,
 /// <c>int32 n</c> corpus entries to add, each bytes and hit pairs), answered by <see cref="Found"/> events (input
-/// bytes, then a result as below) as they happen and one <see cref="SliceEnd"/> (<c>int64 execs</c>).
+/// bytes, then a result as below) as they happen and one <see cref="SliceEnd"/> (<c>int64 execs</c>, <c>int64</c>
+/// nanoseconds spent running the target, map clear included).
 /// Worker → engine: one status byte, <c>int32 n</c>, then n pairs of <c>uint16 map index, uint8 hit count</c>;
 /// a crash adds three strings (exception type, message, stack trace).
 /// The worker writes <see cref="Ready"/> once the target is loaded, before the first input.
@@ -38,7 +39,7 @@ internal static class WorkerProtocol
     /// <summary>Event of a slice: an input that added coverage in the worker, or a new crash; input then result follow.</summary>
     public const byte Found = 0x46;
 
-    /// <summary>Event that ends a slice; <c>int64 execs</c> follows.</summary>
+    /// <summary>Event that ends a slice; <c>int64 execs</c> and <c>int64</c> nanoseconds in the target follow.</summary>
     public const byte SliceEnd = 0x45;
 
     /// <summary>Most inputs one batch may carry.</summary>

@@ -43,6 +43,8 @@ public sealed class InProcessSliceTests
         Assert.True(slice.Execs >= 10, $"only {slice.Execs} inputs in 2 s");
         Assert.NotEmpty(slice.Found);
         Assert.True(slice.Found.Count < slice.Execs, "only finds cross the pipe, not every input");
+        if (slice.Ended is null)
+            Assert.InRange(slice.TargetTime, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(2.5)); // inside the 2 s slice
         var inProcess = new CoverageMap();
         var outOfProcess = new CoverageMap();
         inProcess.Merge(seed.Item2);
