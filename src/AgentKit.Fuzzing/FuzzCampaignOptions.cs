@@ -43,10 +43,11 @@ public sealed record FuzzCampaignOptions
     public int BatchSize { get; init; } = 16;
 
     /// <summary>
-    /// Where the fuzz loop runs: <see cref="FuzzMode.OutOfProcess"/> (default; the engine mutates and sends every input)
-    /// or <see cref="FuzzMode.InProcess"/> (each worker fuzzes on its own and sends only finds; <see cref="BatchSize"/> unused).
+    /// Where the fuzz loop runs: <see cref="FuzzMode.InProcess"/> (default; each worker fuzzes on its own and sends only
+    /// finds; <see cref="BatchSize"/> unused) or <see cref="FuzzMode.OutOfProcess"/> (the engine mutates and sends every
+    /// input: about afl's speed, 2.7× to 12× slower than in-process on the built-in harnesses).
     /// </summary>
-    public FuzzMode Mode { get; init; } = FuzzMode.OutOfProcess;
+    public FuzzMode Mode { get; init; } = FuzzMode.InProcess;
 
     /// <summary>In-process mode: how long a worker fuzzes between two exchanges with the engine. Default 250 ms.</summary>
     public TimeSpan SliceLength { get; init; } = TimeSpan.FromMilliseconds(250);

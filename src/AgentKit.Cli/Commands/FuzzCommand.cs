@@ -17,8 +17,8 @@ internal static class FuzzCommand
     {
         var mode = new Option<string>("--mode")
         {
-            Description = "builtin engine: out-of-process (default; the engine mutates and sends every input to a worker) or in-process (each worker fuzzes on its own and sends only finds; crash and hang isolation by worker restart as before).",
-            DefaultValueFactory = _ => "out-of-process",
+            Description = "builtin engine: in-process (default; each worker fuzzes on its own and sends only finds; crash and hang isolation by worker restart) or out-of-process (the engine mutates and sends every input to a worker).",
+            DefaultValueFactory = _ => "in-process",
         };
         mode.AcceptOnlyFromAmong("out-of-process", "in-process");
         return mode;
@@ -27,8 +27,8 @@ internal static class FuzzCommand
     /// <summary>The <see cref="FuzzMode"/> a <c>--mode</c> value names.</summary>
     internal static FuzzMode ParseMode(string? value) => value switch
     {
-        null or "out-of-process" => FuzzMode.OutOfProcess,
-        "in-process" => FuzzMode.InProcess,
+        null or "in-process" => FuzzMode.InProcess,
+        "out-of-process" => FuzzMode.OutOfProcess,
         _ => throw new CliUsageException($"--mode must be in-process or out-of-process, got '{value}'."),
     };
 

@@ -21,8 +21,8 @@ public sealed record FuzzBenchOptions
     /// <summary>Time one input may take, for both engines. Default 1 s.</summary>
     public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Where the builtin engine's fuzz loop runs (see <see cref="FuzzMode"/>). Default out of process.</summary>
-    public FuzzMode Mode { get; init; } = FuzzMode.OutOfProcess;
+    /// <summary>Where the builtin engine's fuzz loop runs (see <see cref="FuzzMode"/>). Default in process.</summary>
+    public FuzzMode Mode { get; init; } = FuzzMode.InProcess;
 
     /// <summary>Cache of restored packages and instrumented copies.</summary>
     public string CacheDirectory { get; init; } = FuzzTarget.DefaultCacheDirectory;
