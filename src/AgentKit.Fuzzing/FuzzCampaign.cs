@@ -182,10 +182,14 @@ internal sealed class CampaignRun : ILmHost
             {
                 byte[]? next;
                 CorpusEntry? parent = null;
+                var mutants = 0;
                 lock (_gate)
                 {
                     if (!_pending.TryDequeue(out next) && _corpus.Count > 0)
+                    {
                         parent = _corpus.Pick(random);
+                        mutants = _corpus.Mutants(parent); // under the lock: the energy reads the corpus's mean length
+                    }
                 }
 
                 if (next is not null)
@@ -205,7 +209,6 @@ internal sealed class CampaignRun : ILmHost
                     continue;
                 }
 
-                var mutants = _corpus.Mutants(parent);
                 var batch = new List<byte[]>(_options.BatchSize);
                 for (var done = 0; done < mutants && !_stop; done += batch.Count)
                 {
