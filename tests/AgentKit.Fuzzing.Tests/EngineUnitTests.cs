@@ -15,6 +15,33 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
+    public void HasNew_agrees_with_merge_on_every_cell_and_bucket()
+    {
+        var map = new CoverageMap();
+        var raw = new byte[Shared.WorkerProtocol.MapSize];
+        var random = new Random(11);
+        for (var round = 0; round < 300; round++)
+        {
+            Array.Clear(raw);
+            var hits = new List<(ushort, byte)>();
+            for (var k = random.Next(1, 40); k > 0; k--)
+            {
+                var index = random.Next(2) == 0 ? random.Next(64) : random.Next(raw.Length); // reuse a few cells often
+                raw[index] = (byte)random.Next(1, 256);
+            }
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] != 0)
+                    hits.Add(((ushort)i, raw[i]));
+            }
+            var predicted = map.HasNew(raw);
+            Assert.Equal(map.Merge(hits.ToArray()) > 0, predicted);
+            Assert.False(map.HasNew(raw)); // merged: nothing new any more
+        }
+        Assert.False(map.HasNew(new byte[Shared.WorkerProtocol.MapSize]));
+    }
+
+    [Fact]
     public void Crash_signature_ignores_line_numbers_and_keeps_top_frames()
     {
         const string a = "   at Lib.Parser.Block(String s) in /src/a.cs:line 10\n   at Lib.Parser.Parse(String s) in /src/a.cs:line 3";

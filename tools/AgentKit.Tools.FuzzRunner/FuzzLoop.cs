@@ -103,6 +103,9 @@ internal sealed unsafe class FuzzLoop : IDisposable
         var started = Stopwatch.GetTimestamp();
         var crash = ServeLoop.Execute(_harness, _map, input);
         _targetTicks += Stopwatch.GetTimestamp() - started;
+        // Most inputs add nothing: say so from the map itself before listing its cells.
+        if (crash is null && !_coverage.HasNew(new ReadOnlySpan<byte>(_map, WorkerProtocol.MapSize)))
+            return;
         var count = ServeLoop.Scan(_map, _hits);
         var hits = _hits.AsSpan(0, count);
         var added = _coverage.Merge(hits);
