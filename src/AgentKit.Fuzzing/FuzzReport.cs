@@ -75,6 +75,12 @@ public sealed record FuzzReport
     /// </summary>
     public double? TargetSeconds { get; init; }
 
+    /// <summary>
+    /// <see cref="TargetSeconds"/> ÷ (<see cref="Workers"/> × <see cref="Seconds"/>): the share of the workers' time spent
+    /// in the target, rounded to 3 decimals; null where <see cref="TargetSeconds"/> is.
+    /// </summary>
+    public double? TargetShare => TargetSeconds is { } target ? Math.Round(target / Math.Max(Workers * Seconds, 1e-9), 3) : null;
+
     /// <summary>afl only: crash files afl saved that ran clean (or hung) when replayed through our runner, so have no signature.</summary>
     public int? UnreproducedCrashes { get; init; }
 }

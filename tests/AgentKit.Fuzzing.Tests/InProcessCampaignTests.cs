@@ -40,6 +40,7 @@ public sealed class InProcessCampaignTests
         // The workers' time in the target: some of every worker's time, never more than all of it.
         Assert.NotNull(report.TargetSeconds);
         Assert.InRange(report.TargetSeconds.Value, 0.01, report.Workers * report.Seconds);
+        Assert.InRange(report.TargetShare!.Value, 0.0, 1.0);
     }
 
     [Fact]

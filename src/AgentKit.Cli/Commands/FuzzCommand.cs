@@ -145,8 +145,8 @@ internal static class FuzzCommand
         var table = new Table().Title($"{report.Engine} campaign, {report.Seconds:F0} s, {report.Workers} worker(s)").AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("execs", report.Execs.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("execs/s", report.ExecsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
-        if (report.TargetSeconds is { } target)
-            table.AddRow("worker time in the target", (target / Math.Max(report.Workers * report.Seconds, 1e-9)).ToString("P0", CultureInfo.InvariantCulture));
+        if (report.TargetShare is { } share)
+            table.AddRow("worker time in the target", share.ToString("P0", CultureInfo.InvariantCulture));
         table.AddRow("edges", report.Edges.ToString(CultureInfo.InvariantCulture));
         table.AddRow("corpus", report.Corpus.ToString(CultureInfo.InvariantCulture));
         table.AddRow("crashes (distinct)", report.Crashes.Count.ToString(CultureInfo.InvariantCulture));

@@ -45,7 +45,7 @@ public static class EngineComparison
                 var replayed = CorpusCoverage.CountEdges(directory, corpus.Order(StringComparer.Ordinal).ToList(), options.ExecTimeout);
                 var run = new FuzzBenchRun(engine, repetition, report.Execs, report.ExecsPerSecond, report.Edges, replayed, report.Corpus,
                     report.Crashes.Count, report.FirstCrashSeconds, report.Seconds, directory,
-                    report.TargetSeconds is { } inTarget ? Math.Round(inTarget / Math.Max(report.Workers * report.Seconds, 1e-9), 3) : null);
+                    report.TargetShare);
                 runs.Add(run);
                 progress?.Report($"{engine} run {repetition}: {run.ExecsPerSecond:F0} execs/s, edges {run.Edges} (replayed {run.EdgesReplayed}), corpus {run.Corpus}, first crash {(run.FirstCrashSeconds is { } s ? $"{s:F1} s" : "none")}");
             }

@@ -13,7 +13,7 @@ namespace AgentKit.Fuzzing.Bench;
 /// <param name="Seconds">Wall time of the run.</param>
 /// <param name="OutputDirectory">The run's campaign directory.</param>
 /// <param name="TargetShare">builtin in-process only: the share of the workers' time spent running the target
-/// (<see cref="FuzzReport.TargetSeconds"/> ÷ workers × seconds); null otherwise.</param>
+/// (<see cref="FuzzReport.TargetShare"/>); null otherwise.</param>
 public sealed record FuzzBenchRun(string Engine, int Repetition, long Execs, double ExecsPerSecond, int Edges, int EdgesReplayed, int Corpus,
     int Crashes, double? FirstCrashSeconds, double Seconds, string OutputDirectory, double? TargetShare = null);
 
