@@ -38,6 +38,43 @@ public sealed class FuzzHindsightCommandTests
     }
 
     [Fact]
+    public async Task Several_campaigns_of_one_target_give_their_pairs_together_and_another_target_is_refused()
+    {
+        var first = await ToyCampaign.CreateAsync("x", "open 5", "unlock 5", "unlock 139");
+        var second = await ToyCampaign.CreateAsync("x", "unlock 139");
+        var dir = TinyModels.TempPath("hindsight");
+        Directory.CreateDirectory(dir);
+        async Task<int> PairsOf(params string[] campaigns)
+        {
+            var args = campaigns.SelectMany(c => new[] { "--campaign", c }).Concat(["--out", Path.Combine(dir, "p.jsonl"), "--corpus-text", Path.Combine(dir, "c.txt"), "--json"]);
+            var (exit, stdout, stderr) = await RunAsync(["fuzz", "hindsight", .. args]);
+            Assert.True(exit == 0, stderr);
+            return JsonNode.Parse(stdout)!["pairs"]!.GetValue<int>();
+        }
+
+        var one = await PairsOf(first);
+        var other = await PairsOf(second);
+        var both = await PairsOf(first, second);
+
+        Assert.True(both > one && both <= one + other, $"{both} pairs from both, {one} and {other} alone");
+        Assert.Equal(4, File.ReadAllText(Path.Combine(dir, "c.txt")).Split("\n\n").Length); // the corpora together, each input once
+
+        // A campaign of another instrumented copy: its probe ids mean other blocks.
+        var foreign = await ToyCampaign.CreateAsync("x");
+        var manifest = Path.Combine(foreign, "target.json");
+        var node = JsonNode.Parse(File.ReadAllText(manifest))!;
+        var copy = TinyModels.TempPath("instrumented-copy");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(node["directory"]!.GetValue<string>()))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        node["directory"] = copy;
+        File.WriteAllText(manifest, node.ToJsonString());
+        var (code, _, error) = await RunAsync("fuzz", "hindsight", "--campaign", first, "--campaign", foreign, "--out", Path.Combine(dir, "p.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("--campaign: the campaigns ran 2 different instrumented targets", error);
+    }
+
+    [Fact]
     public async Task A_folder_without_a_campaign_and_bad_numbers_are_usage_errors_naming_the_flag()
     {
         var empty = Directory.CreateTempSubdirectory("agentkit-hindsight-").FullName;

@@ -27,9 +27,14 @@ internal sealed class FrontierQuestionFlags
     };
 
     /// <summary>The campaign folder, refused unless it holds a <c>target.json</c>.</summary>
-    public string CampaignDirectory(ParseResult parsed)
+    public string CampaignDirectory(ParseResult parsed) => CheckedCampaign(parsed.GetValue(Campaign)!);
+
+    /// <summary>The several campaign folders of <paramref name="option"/> (a repeated <c>--campaign</c>), each checked as <see cref="CampaignDirectory"/> does.</summary>
+    public static IReadOnlyList<string> CampaignDirectories(ParseResult parsed, Option<string[]> option) =>
+        (parsed.GetValue(option) ?? []).Select(CheckedCampaign).ToList();
+
+    private static string CheckedCampaign(string dir)
     {
-        var dir = parsed.GetValue(Campaign)!;
         if (!File.Exists(Path.Combine(dir, "target.json")))
             throw new CliUsageException($"--campaign {dir} is not a campaign directory (no target.json): run agentkit fuzz --out {dir} first.");
         return dir;

@@ -1,4 +1,4 @@
-// agentkit fuzz hindsight --campaign DIR --out pairs.jsonl [--max N] [--questions-out q.jsonl] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
+// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
 using System.CommandLine;
 using System.Diagnostics;
 using AgentKit.Fuzzing.Guidance;
@@ -8,7 +8,7 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// <c>agentkit fuzz hindsight</c>: mines a campaign's corpus for hindsight pairs (<see cref="HindsightPairs"/>) and writes
-/// them as SFT chat JSONL (<see cref="InputWriterData"/>), optionally their questions (<see cref="FrontierQuestionFile"/>,
+/// them as SFT chat JSONL (several <c>--campaign</c> folders of one target: their pairs together, <see cref="HindsightPairs.FromCampaigns"/>) (<see cref="InputWriterData"/>), optionally their questions (<see cref="FrontierQuestionFile"/>,
 /// for <c>train grpo --reward fuzz-distance --questions</c>) and the corpus warm start (plain text, SFT examples). With
 /// <c>--holdout-methods</c> the pairs of about that share of the methods (<see cref="MethodHoldout"/>) leave the SFT data
 /// and its questions and go to <c>--holdout-out</c> as questions: a test set of code the model was not trained on.
@@ -22,6 +22,11 @@ internal static class FuzzHindsightCommand
     public static Command Create()
     {
         var flags = new FrontierQuestionFlags();
+        var campaigns = new Option<string[]>("--campaign")
+        {
+            Description = "Campaign directory (its target.json and corpus/); repeat it for several campaigns of the same target (e.g. other --seed values): their pairs together.",
+            Required = true,
+        };
         var output = new Option<string>("--out") { Description = "SFT JSONL to write: one chat example (system, question, input as answer) a pair.", Required = true };
         var max = new Option<int>("--max") { Description = "Most pairs, in corpus order.", DefaultValueFactory = _ => 1000 };
         var questionsOut = new Option<string?>("--questions-out") { Description = "Also write the pairs' questions (JSONL, as fuzz questions writes) for train grpo --questions." };
@@ -33,12 +38,12 @@ internal static class FuzzHindsightCommand
         var json = CommonOptions.Json();
         var command = new Command("hindsight", "Mine hindsight pairs from a campaign: each input that first covered a frontier branch answers the question about it; written as SFT data.")
         {
-            flags.Campaign, output, max, questionsOut, corpusText, corpusSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
+            campaigns, output, max, questionsOut, corpusText, corpusSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             var options = flags.Options(pr, max);
-            var dir = flags.CampaignDirectory(pr);
+            var dirs = FrontierQuestionFlags.CampaignDirectories(pr, campaigns);
             var outPath = FileToWrite(pr.GetValue(output)!, "--out")!;
             var questionsPath = FileToWrite(pr.GetValue(questionsOut), "--questions-out");
             var textPath = FileToWrite(pr.GetValue(corpusText), "--corpus-text");
@@ -55,7 +60,7 @@ internal static class FuzzHindsightCommand
                 throw new CliUsageException("--holdout-seed is only used with --holdout-methods.");
 
             var clock = Stopwatch.StartNew();
-            var all = HindsightPairs.FromCampaign(dir, options);
+            var all = Fuzzed(() => HindsightPairs.FromCampaigns(dirs, options));
             var split = MethodHoldout.Split(all, fraction, pr.GetValue(holdoutSeed));
             var pairs = split.Train;
             var held = split.HeldOut.Where(p => p.AnswerText() is not null).Select(p => p.Question).ToList();
@@ -64,7 +69,7 @@ internal static class FuzzHindsightCommand
             var written = InputWriterData.WriteSft(outPath, pairs);
             if (questionsPath is not null)
                 FrontierQuestionFile.Write(questionsPath, pairs.Where(p => p.AnswerText() is not null).Select(p => p.Question));
-            var corpus = InputWriterData.CampaignCorpus(dir);
+            var corpus = dirs.SelectMany(InputWriterData.CampaignCorpus).DistinctBy(Convert.ToBase64String).ToList();
             var textInputs = textPath is not null ? InputWriterData.WriteCorpusText(textPath, corpus) : 0;
             var sftInputs = sftPath is not null ? InputWriterData.WriteCorpusSft(sftPath, corpus) : 0;
             var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, textPath, sftPath, Math.Max(textInputs, sftInputs),
@@ -82,6 +87,19 @@ internal static class FuzzHindsightCommand
             return Task.FromResult(CliApp.Success);
         });
         return command;
+    }
+
+    // Campaigns of different targets are a usage error, not a crash.
+    private static List<HindsightPair> Fuzzed(Func<List<HindsightPair>> mine)
+    {
+        try
+        {
+            return mine();
+        }
+        catch (ArgumentException e) when (e.ParamName == "campaignDirectories")
+        {
+            throw new CliUsageException($"--campaign: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}.");
+        }
     }
 
     private static string? FileToWrite(string? path, string flag)

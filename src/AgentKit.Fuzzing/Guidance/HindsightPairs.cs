@@ -1,4 +1,5 @@
 using AgentKit.Fuzzing.Instrumentation;
+using AgentKit.Fuzzing.Shared;
 
 namespace AgentKit.Fuzzing.Guidance;
 
@@ -21,6 +22,42 @@ public static class HindsightPairs
         var campaign = CampaignBlocks.Load(campaignDirectory, options.ExecTimeout);
         return Build(campaign.Map, new CodeSlicer(campaign.Manifest.Directory), campaign.Corpus, options);
     }
+
+    /// <summary>
+    /// Pairs of several campaigns on the same instrumented target (each replayed on its own, in the order it found its inputs),
+    /// concatenated in the order given, at most <see cref="FrontierQuestionOptions.Max"/> in all. Campaigns with other seeds
+    /// reach the same branches from other inputs, so they give other questions and answers for the same code: more
+    /// training data without a longer campaign. A pair whose question and answer an earlier campaign already gave is left out.
+    /// </summary>
+    /// <exception cref="ArgumentException">No folder, or campaigns of different instrumented targets (their probe ids would not agree).</exception>
+    /// <exception cref="FileNotFoundException">A folder has no <c>target.json</c>.</exception>
+    public static List<HindsightPair> FromCampaigns(IReadOnlyList<string> campaignDirectories, FrontierQuestionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(campaignDirectories);
+        if (campaignDirectories.Count == 0)
+            throw new ArgumentException("at least one campaign folder is needed", nameof(campaignDirectories));
+        options ??= new FrontierQuestionOptions();
+        var targets = campaignDirectories.Select(d => TargetManifest.Load(Path.Combine(Path.GetFullPath(d), "target.json")).Directory).Distinct(StringComparer.Ordinal).ToList();
+        if (targets.Count > 1)
+            throw new ArgumentException($"the campaigns ran {targets.Count} different instrumented targets ({string.Join(", ", targets)}): hindsight pairs of several campaigns need the same one", nameof(campaignDirectories));
+        var pairs = new List<HindsightPair>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dir in campaignDirectories)
+        {
+            foreach (var pair in FromCampaign(dir, options))
+            {
+                if (pairs.Count == options.Max)
+                    return pairs;
+                if (seen.Add(Key(pair)))
+                    pairs.Add(pair);
+            }
+        }
+        return pairs;
+    }
+
+    // Same target, same seed, same answer: the same SFT example.
+    private static string Key(HindsightPair pair) =>
+        $"{pair.Question.TargetId}:{pair.Question.Seed}:{Convert.ToBase64String(pair.Input)}";
 
     /// <summary>Pairs for <paramref name="map"/> given the corpus in the order it was found, each input with the probe blocks it covers.</summary>
     public static List<HindsightPair> Build(BranchMap map, CodeSlicer slicer, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> corpus,

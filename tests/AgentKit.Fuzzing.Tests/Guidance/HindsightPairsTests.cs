@@ -96,4 +96,36 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
             pairs.Select(p => (p.Question, p.CorpusIndex)));
         Assert.Equal(Corpus, InputWriterData.CampaignCorpus(dir).Select(Encoding.UTF8.GetString));
     }
+
+    [Fact]
+    public void Several_campaigns_give_their_pairs_together_once_each_and_refuse_another_target()
+    {
+        // The instrumented copy lives in the cache: another cache folder is another instrumented target.
+        string Campaign(string cache, params string[] corpus)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "hindsight-" + Guid.NewGuid().ToString("N")[..8]);
+            FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"),
+                FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]), dir, cache);
+            Directory.CreateDirectory(Path.Combine(dir, "corpus"));
+            for (var i = 0; i < corpus.Length; i++)
+                File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), corpus[i]);
+            return dir;
+        }
+        var first = Campaign(ToyTarget.Cache, Corpus);
+        var again = Campaign(ToyTarget.Cache, Corpus);
+        // Another order: the checksum branch is reached from another seed, so its question differs.
+        var other = Campaign(ToyTarget.Cache, [Corpus[0], Corpus[^1]]);
+
+        var one = HindsightPairs.FromCampaign(first);
+        var alone = HindsightPairs.FromCampaign(other);
+        var together = HindsightPairs.FromCampaigns([first, again, other]);
+
+        Assert.Equal(one.Concat(alone).DistinctBy(p => (p.Question.TargetId, p.Question.Seed, Encoding.UTF8.GetString(p.Input))).Select(p => p.Question),
+            together.Select(p => p.Question));
+        Assert.True(together.Count > one.Count, $"{together.Count} pairs from three campaigns, {one.Count} from one");
+        Assert.Equal(2, HindsightPairs.FromCampaigns([first, other], new FrontierQuestionOptions { Max = 2 }).Count);
+        var foreign = Campaign(ToyTarget.Cache + "-other", Corpus);
+        Assert.Contains("same one", Assert.Throws<ArgumentException>(() => HindsightPairs.FromCampaigns([first, foreign])).Message);
+        Assert.Throws<ArgumentException>(() => HindsightPairs.FromCampaigns([]));
+    }
 }
