@@ -47,6 +47,30 @@ public sealed class TrainGrpoFuzzDistanceTests
         Assert.Matches(@"fuzz-distance: \d+ distinct input\(s\) run, \d+ finding\(s\)", stderr);
     }
 
+    [Fact]
+    public async Task The_hit_only_reward_scores_the_same_runs_one_or_zero()
+    {
+        var output = TinyModels.TempPath("grpo-fuzz");
+        var args = Args(await Questions(), output, "--steps", "1", "--json");
+        args[Array.IndexOf(args, "fuzz-distance")] = "fuzz-hit:1,fuzz-distance:0";
+
+        var (exit, stdout, stderr) = await RunAsync(args);
+
+        Assert.True(exit == 0, stderr);
+        var report = JsonNode.Parse(stdout)!;
+        Assert.Equal(["fuzz-hit", "fuzz-distance"], report["rewards"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+        var rollouts = File.ReadAllLines(report["rollouts"]!.GetValue<string>()).Select(line => JsonNode.Parse(line)!["rewards"]!).ToList();
+        Assert.Equal(4, rollouts.Count);
+        foreach (var rewards in rollouts)
+        {
+            var hit = rewards["fuzz-hit"]!["value"]!.GetValue<double>();
+            var distance = rewards["fuzz-distance"]!["value"]!.GetValue<double>();
+            // One run, two readings: a hit is 1 in both; a miss is 0 here whatever partial credit the distance gives.
+            Assert.Equal(distance == 1.0 ? 1.0 : 0.0, hit);
+            Assert.Equal(rewards["fuzz-distance"]!["reason"]!.GetValue<string>(), rewards["fuzz-hit"]!["reason"]!.GetValue<string>());
+        }
+    }
+
     [Theory]
     [InlineData("--target", "--reward fuzz-distance needs --target")]
     [InlineData("--harness", "--reward fuzz-distance needs --harness")]

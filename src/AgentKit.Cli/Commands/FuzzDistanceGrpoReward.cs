@@ -24,6 +24,12 @@ internal sealed class FuzzDistanceGrpoReward : IDisposable
     /// <summary>What the reward gives, for the help text.</summary>
     public const string Meaning = "with --questions, --target, --harness: 1 when the answer's input takes the question's branch, partial by CFG distance";
 
+    /// <summary>The name of the hit-only variant: the same setup and runs, no partial credit.</summary>
+    public const string HitName = "fuzz-hit";
+
+    /// <summary>What the hit-only variant gives, for the help text.</summary>
+    public const string HitMeaning = "as fuzz-distance, 1 when the answer's input takes the question's branch, otherwise 0 (no partial credit: the goal the hit rate measures)";
+
     /// <summary>The folder of <c>--out</c> findings are written to.</summary>
     public const string FindingsFolder = "crashes";
 
@@ -36,17 +42,24 @@ internal sealed class FuzzDistanceGrpoReward : IDisposable
         _questions = questions.Select((q, i) => (Id: TaskId(i, q), q)).ToDictionary(p => p.Id, p => p.q);
         Tasks = [.. _questions.Select(p => new TrajectoryTask(p.Key, FrontierPrompt.UserText(p.Value)))];
         FindingsDirectory = findingsDirectory;
-        Function = new DelegateReward(Name, Score);
+        Function = new DelegateReward(Name, rollout => Score(rollout, hitOnly: false));
+        HitFunction = new DelegateReward(HitName, rollout => Score(rollout, hitOnly: true));
     }
 
-    /// <summary>True when <paramref name="rewardSpec"/> names this reward.</summary>
-    public static bool IsNamed(string rewardSpec) => GrpoRewardCatalog.Parse(rewardSpec).Any(c => c.Name == Name);
+    /// <summary>True when <paramref name="rewardSpec"/> names this reward or its hit-only variant.</summary>
+    public static bool IsNamed(string rewardSpec) => GrpoRewardCatalog.Parse(rewardSpec).Any(c => c.Name is Name or HitName);
 
     /// <summary>One task per question, in file order: id <c>qN-bTARGET</c>, question = the user turn.</summary>
     public IReadOnlyList<TrajectoryTask> Tasks { get; }
 
-    /// <summary>The reward function.</summary>
+    /// <summary>The reward function (<see cref="Name"/>).</summary>
     public IRewardFunction Function { get; }
+
+    /// <summary>The hit-only reward function (<see cref="HitName"/>); it shares the scorer's cache with <see cref="Function"/>, so naming both runs each input once.</summary>
+    public IRewardFunction HitFunction { get; }
+
+    /// <summary>Both functions, for the reward catalog to pick from by name.</summary>
+    public IReadOnlyList<IRewardFunction> Functions => [Function, HitFunction];
 
     /// <summary>Where findings go.</summary>
     public string FindingsDirectory { get; }
@@ -105,11 +118,11 @@ internal sealed class FuzzDistanceGrpoReward : IDisposable
     internal static string TaskId(int index, FrontierQuestion question) =>
         string.Create(CultureInfo.InvariantCulture, $"q{index + 1}-b{question.TargetId}");
 
-    private RewardResult Score(Rollout rollout)
+    private RewardResult Score(Rollout rollout, bool hitOnly)
     {
         if (!_questions.TryGetValue(rollout.Task.Id, out var question))
             return new RewardResult(0, "task not in the questions file");
         var reward = _scorer.ScoreCompletion(question, rollout.CompletionText);
-        return new RewardResult(reward.Value, reward.Reason);
+        return new RewardResult(hitOnly ? (reward.TargetHit ? 1.0 : 0.0) : reward.Value, reward.Reason);
     }
 }

@@ -38,7 +38,7 @@ internal static class TrainGrpoCommand
         var reward = new Option<string>("--reward")
         {
             Description = $"Reward functions with optional weights, e.g. answer:1,format:0.1. Known: {string.Join(", ", GrpoRewardCatalog.BuiltInNames)}, " +
-                $"{AtlasGrpoReward.Name} ({AtlasGrpoReward.Meaning}), {AtlasGrpoReward.StepName} ({AtlasGrpoReward.StepMeaning}), {FuzzDistanceGrpoReward.Name} ({FuzzDistanceGrpoReward.Meaning}).",
+                $"{AtlasGrpoReward.Name} ({AtlasGrpoReward.Meaning}), {AtlasGrpoReward.StepName} ({AtlasGrpoReward.StepMeaning}), {FuzzDistanceGrpoReward.Name} ({FuzzDistanceGrpoReward.Meaning}), {FuzzDistanceGrpoReward.HitName} ({FuzzDistanceGrpoReward.HitMeaning}).",
             DefaultValueFactory = _ => "answer",
         };
         var group = new Option<int>("--group", "-g") { Description = "Completions sampled per task (G, at least 2).", DefaultValueFactory = _ => 8 };
@@ -104,7 +104,7 @@ internal static class TrainGrpoCommand
             var stderr = pr.InvocationConfiguration.Error;
             // The target is resolved and instrumented once the cheap checks passed: a bad flag should not wait for a download.
             using var fuzzReward = fuzz ? await fuzzFlags.OpenRewardAsync(pr, tasksPath, fuzzHarness!, trainer.OutputDirectory, ct) : null;
-            IReadOnlyList<IRewardFunction> customRewards = fuzzReward is not null ? [fuzzReward.Function] : AtlasGrpoReward.For(rewardSpec, tasksPath, agentRuns: pr.GetValue(agent) is not null);
+            IReadOnlyList<IRewardFunction> customRewards = fuzzReward is not null ? fuzzReward.Functions : AtlasGrpoReward.For(rewardSpec, tasksPath, agentRuns: pr.GetValue(agent) is not null);
             CliUsageException.Check(() => GrpoRewardCatalog.Build(rewardSpec, customRewards), message => $"--reward: {message}");
 
             var options = CliUsageException.Check(() => new GrpoRunOptions
