@@ -38,6 +38,39 @@ public sealed class FuzzHindsightCommandTests
     }
 
     [Fact]
+    public async Task Questions_all_adds_the_questions_whose_answer_is_binary_to_the_grpo_questions_only()
+    {
+        var campaign = await ToyCampaign.CreateAsync("x", "open 5");
+        // Written last, so found last: a byte that is not UTF-8 first takes the lexer's rejection.
+        File.WriteAllBytes(Path.Combine(campaign, "corpus", "id-999999"), [0xff]);
+        var dir = TinyModels.TempPath("hindsight");
+        Directory.CreateDirectory(dir);
+        async Task<JsonNode> Mine(params string[] extra)
+        {
+            var (exit, stdout, stderr) = await RunAsync(["fuzz", "hindsight", "--campaign", campaign, "--out", Path.Combine(dir, "p.jsonl"),
+                "--questions-out", Path.Combine(dir, "q.jsonl"), "--json", .. extra]);
+            Assert.True(exit == 0, stderr);
+            return JsonNode.Parse(stdout)!;
+        }
+
+        var plain = await Mine();
+        var plainQuestions = FrontierQuestionFile.Read(Path.Combine(dir, "q.jsonl"));
+        var all = await Mine("--questions-all");
+        var allQuestions = FrontierQuestionFile.Read(Path.Combine(dir, "q.jsonl"));
+
+        Assert.True(plain["unwritable"]!.GetValue<int>() >= 1, plain.ToJsonString());
+        Assert.Equal(plain["pairs"]!.GetValue<int>(), plainQuestions.Count);
+        Assert.Equal(plain["pairs"]!.GetValue<int>(), all["pairs"]!.GetValue<int>()); // the SFT data is the same
+        Assert.Equal(plainQuestions.Count + plain["unwritable"]!.GetValue<int>(), allQuestions.Count);
+        Assert.Equal(allQuestions.Count, all["questions_written"]!.GetValue<int>());
+        Assert.Contains(allQuestions, q => !plainQuestions.Contains(q));
+
+        var (code, _, error) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Path.Combine(dir, "p.jsonl"), "--questions-all");
+        Assert.Equal(2, code);
+        Assert.Contains("--questions-all needs --questions-out", error);
+    }
+
+    [Fact]
     public async Task Several_campaigns_of_one_target_give_their_pairs_together_and_another_target_is_refused()
     {
         var first = await ToyCampaign.CreateAsync("x", "open 5", "unlock 5", "unlock 139");

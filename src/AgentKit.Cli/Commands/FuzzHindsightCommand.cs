@@ -1,4 +1,4 @@
-// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
+// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl [--questions-all]] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
 using System.CommandLine;
 using System.Diagnostics;
 using AgentKit.Fuzzing.Guidance;
@@ -16,7 +16,7 @@ namespace AgentKit.Cli.Commands;
 internal static class FuzzHindsightCommand
 {
     /// <summary>What the command reports.</summary>
-    internal sealed record Summary(string Out, int Pairs, int Unwritable, string? Questions, string? CorpusText, string? CorpusSft, int CorpusInputs,
+    internal sealed record Summary(string Out, int Pairs, int Unwritable, string? Questions, int QuestionsWritten, string? CorpusText, string? CorpusSft, int CorpusInputs,
         IReadOnlyList<int> Targets, int Methods, string? HeldOut, int HeldOutQuestions, int HeldOutMethods, double Seconds);
 
     public static Command Create()
@@ -30,6 +30,10 @@ internal static class FuzzHindsightCommand
         var output = new Option<string>("--out") { Description = "SFT JSONL to write: one chat example (system, question, input as answer) a pair.", Required = true };
         var max = new Option<int>("--max") { Description = "Most pairs, in corpus order.", DefaultValueFactory = _ => 1000 };
         var questionsOut = new Option<string?>("--questions-out") { Description = "Also write the pairs' questions (JSONL, as fuzz questions writes) for train grpo --questions." };
+        var questionsAll = new Option<bool>("--questions-all")
+        {
+            Description = "With --questions-out: also the questions whose answer input is binary (no SFT example can be written for them, but GRPO needs no answer: it runs what the model writes).",
+        };
         var corpusText = new Option<string?>("--corpus-text") { Description = "Also write the corpus's text inputs as plain text (train tokenizer --input)." };
         var corpusSft = new Option<string?>("--corpus-sft") { Description = "Also write one SFT example per text input of the corpus (system prompt, input as answer)." };
         var holdout = new Option<double>("--holdout-methods") { Description = "Share of the distinct methods (0 to below 1) whose pairs are held out as test questions (--holdout-out).", DefaultValueFactory = _ => 0 };
@@ -38,7 +42,7 @@ internal static class FuzzHindsightCommand
         var json = CommonOptions.Json();
         var command = new Command("hindsight", "Mine hindsight pairs from a campaign: each input that first covered a frontier branch answers the question about it; written as SFT data.")
         {
-            campaigns, output, max, questionsOut, corpusText, corpusSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
+            campaigns, output, max, questionsOut, questionsAll, corpusText, corpusSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
@@ -56,29 +60,34 @@ internal static class FuzzHindsightCommand
                 throw new CliUsageException("--holdout-methods needs --holdout-out held.jsonl (where the held-out questions go).");
             if (heldPath is not null && fraction == 0)
                 throw new CliUsageException("--holdout-out needs --holdout-methods F above 0 (the share of methods to hold out).");
+            if (pr.GetValue(questionsAll) && questionsPath is null)
+                throw new CliUsageException("--questions-all needs --questions-out q.jsonl (where the questions go).");
             if (fraction == 0 && pr.GetResult(holdoutSeed) is { Implicit: false })
                 throw new CliUsageException("--holdout-seed is only used with --holdout-methods.");
 
             var clock = Stopwatch.StartNew();
-            var all = Fuzzed(() => HindsightPairs.FromCampaigns(dirs, options));
+            var all = Mined(() => HindsightPairs.FromCampaigns(dirs, options));
             var split = MethodHoldout.Split(all, fraction, pr.GetValue(holdoutSeed));
             var pairs = split.Train;
             var held = split.HeldOut.Where(p => p.AnswerText() is not null).Select(p => p.Question).ToList();
             if (heldPath is not null)
                 FrontierQuestionFile.Write(heldPath, held);
             var written = InputWriterData.WriteSft(outPath, pairs);
+            var trainQuestions = pairs.Where(p => pr.GetValue(questionsAll) || p.AnswerText() is not null).Select(p => p.Question).ToList();
             if (questionsPath is not null)
-                FrontierQuestionFile.Write(questionsPath, pairs.Where(p => p.AnswerText() is not null).Select(p => p.Question));
+                FrontierQuestionFile.Write(questionsPath, trainQuestions);
             var corpus = dirs.SelectMany(InputWriterData.CampaignCorpus).DistinctBy(Convert.ToBase64String).ToList();
             var textInputs = textPath is not null ? InputWriterData.WriteCorpusText(textPath, corpus) : 0;
             var sftInputs = sftPath is not null ? InputWriterData.WriteCorpusSft(sftPath, corpus) : 0;
-            var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, textPath, sftPath, Math.Max(textInputs, sftInputs),
+            var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, questionsPath is null ? 0 : trainQuestions.Count, textPath, sftPath, Math.Max(textInputs, sftInputs),
                 pairs.Select(p => p.Question.TargetId).ToList(), split.Methods, heldPath, held.Count, split.HeldOutMethods.Count, Math.Round(clock.Elapsed.TotalSeconds, 2));
             CliOutput.Write(pr, pr.GetValue(json), summary, console =>
             {
                 foreach (var pair in pairs)
                     console.MarkupLine($"corpus input {pair.CorpusIndex} first took target {pair.Question.TargetId} in {Markup.Escape(pair.Question.Method)} (seed distance {pair.Question.SeedDistance})");
                 console.MarkupLine($"[grey]{written} pair(s) in {Markup.Escape(outPath)}{(summary.Unwritable > 0 ? $" ({summary.Unwritable} left out: binary input for a text question)" : "")}, {summary.Seconds:F1} s[/]");
+                if (questionsPath is not null)
+                    console.MarkupLine($"[grey]{summary.QuestionsWritten} question(s) in {Markup.Escape(questionsPath)}[/]");
                 if (heldPath is not null)
                     console.MarkupLine($"[grey]held out: {held.Count} question(s) of {split.HeldOutMethods.Count} of {split.Methods} method(s) in {Markup.Escape(heldPath)}[/]");
                 if (textPath is not null || sftPath is not null)
@@ -90,7 +99,7 @@ internal static class FuzzHindsightCommand
     }
 
     // Campaigns of different targets are a usage error, not a crash.
-    private static List<HindsightPair> Fuzzed(Func<List<HindsightPair>> mine)
+    private static List<HindsightPair> Mined(Func<List<HindsightPair>> mine)
     {
         try
         {
