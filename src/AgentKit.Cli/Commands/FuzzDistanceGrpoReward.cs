@@ -14,7 +14,8 @@ namespace AgentKit.Cli.Commands;
 /// question of <c>--questions</c> (prompted with <see cref="FrontierPrompt"/>'s system and user turns, rendered with the
 /// policy's chat template, <see cref="ChatPrompt"/>), and the reward, <see cref="FrontierAnswerScorer"/> over one
 /// block-mode worker for the whole run: the completion's input runs in the target and <see cref="DistanceReward"/>
-/// scores it for the question's branch. Findings are written to <c>OUT/crashes/</c>.
+/// scores it for the question's branch (<c>fuzz-hit</c> reads the same run as 1 on the branch, else 0). Findings are
+/// written to <c>OUT/crashes/</c>.
 /// </summary>
 internal sealed class FuzzDistanceGrpoReward : IDisposable
 {

@@ -7,9 +7,11 @@ using Spectre.Console;
 namespace AgentKit.Cli.Commands;
 
 /// <summary>
-/// <c>agentkit fuzz hindsight</c>: mines a campaign's corpus for hindsight pairs (<see cref="HindsightPairs"/>) and writes
-/// them as SFT chat JSONL (several <c>--campaign</c> folders of one target: their pairs together, <see cref="HindsightPairs.FromCampaigns"/>) (<see cref="InputWriterData"/>), optionally their questions (<see cref="FrontierQuestionFile"/>,
-/// for <c>train grpo --reward fuzz-distance --questions</c>) and the corpus warm start (plain text, SFT examples). With
+/// <c>agentkit fuzz hindsight</c>: mines a campaign's corpus for hindsight pairs (<see cref="HindsightPairs"/>; several
+/// <c>--campaign</c> folders of one target give their pairs together, <see cref="HindsightPairs.FromCampaigns"/>) and writes
+/// them as SFT chat JSONL (<see cref="InputWriterData"/>), optionally their questions (<see cref="FrontierQuestionFile"/>,
+/// for <c>train grpo --reward fuzz-distance --questions</c>; with <c>--questions-all</c> also those whose answer is binary)
+/// and the corpus warm start (plain text, SFT examples). With
 /// <c>--holdout-methods</c> the pairs of about that share of the methods (<see cref="MethodHoldout"/>) leave the SFT data
 /// and its questions and go to <c>--holdout-out</c> as questions: a test set of code the model was not trained on.
 /// </summary>
