@@ -25,14 +25,24 @@ public static class DurationParser
             if (digits == 0)
                 // The bug the fuzzer finds: quoting the character before the unit fails when the unit comes first.
                 throw new FormatException($"unit '{c}' after '{text[i - 1]}' needs a number before it");
-            total += c switch
+            // A second bug the fuzzer found, fixed: a number too large for a TimeSpan threw OverflowException.
+            if (digits > 9)
+                throw new FormatException($"'{text}' has a number of more than 9 digits");
+            try
             {
-                'd' => TimeSpan.FromDays(number),
-                'h' => TimeSpan.FromHours(number),
-                'm' => TimeSpan.FromMinutes(number),
-                's' => TimeSpan.FromSeconds(number),
-                _ => throw new FormatException($"unknown unit '{c}' (use d, h, m or s)"),
-            };
+                total += c switch
+                {
+                    'd' => TimeSpan.FromDays(number),
+                    'h' => TimeSpan.FromHours(number),
+                    'm' => TimeSpan.FromMinutes(number),
+                    's' => TimeSpan.FromSeconds(number),
+                    _ => throw new FormatException($"unknown unit '{c}' (use d, h, m or s)"),
+                };
+            }
+            catch (OverflowException)
+            {
+                throw new FormatException($"'{text}' is longer than the longest duration ({TimeSpan.MaxValue.TotalDays:F0} days)");
+            }
             number = 0;
             digits = 0;
         }
