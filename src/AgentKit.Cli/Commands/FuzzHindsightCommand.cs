@@ -107,7 +107,7 @@ internal static class FuzzHindsightCommand
         {
             return mine();
         }
-        catch (ArgumentException e) when (e.ParamName == "campaignDirectories")
+        catch (CampaignTargetsDifferException e)
         {
             throw new CliUsageException($"--campaign: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}.");
         }

@@ -15,17 +15,38 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
     public static CampaignBlocks Load(string campaignDirectory, TimeSpan execTimeout)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(campaignDirectory);
-        var root = Path.GetFullPath(campaignDirectory);
-        var manifest = TargetManifest.Load(Path.Combine(root, "target.json"));
-        var corpus = ReadCorpus(root);
+        return LoadAll([campaignDirectory], execTimeout)[0];
+    }
+
+    /// <summary>
+    /// Several campaigns of one instrumented target, in the order given: one branch map and one block-mode twin serve them
+    /// all (building the twin and starting its worker is most of a small campaign's cost), each corpus replayed in its own order.
+    /// </summary>
+    /// <exception cref="ArgumentException">No folder.</exception>
+    /// <exception cref="CampaignTargetsDifferException">The campaigns ran different instrumented targets (checked before any replay).</exception>
+    /// <exception cref="FileNotFoundException">A folder has no <c>target.json</c>.</exception>
+    public static IReadOnlyList<CampaignBlocks> LoadAll(IReadOnlyList<string> campaignDirectories, TimeSpan execTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(campaignDirectories);
+        if (campaignDirectories.Count == 0)
+            throw new ArgumentException("at least one campaign folder is needed", nameof(campaignDirectories));
+        var roots = campaignDirectories.Select(Path.GetFullPath).ToList();
+        var manifests = roots.Select(root => TargetManifest.Load(Path.Combine(root, "target.json"))).ToList();
+        var targets = manifests.Select(m => m.Directory).Distinct(StringComparer.Ordinal).ToList();
+        if (targets.Count > 1)
+            throw new CampaignTargetsDifferException(targets, nameof(campaignDirectories));
+        var manifest = manifests[0];
         var mapPath = Path.Combine(manifest.Directory, BranchMap.FileName);
         var map = File.Exists(mapPath) ? BranchMap.Load(mapPath) : BranchMap.Build(manifest.Directory, manifest.Assemblies);
         var twin = Path.Combine(Path.GetTempPath(), "agentkit-questions-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifest, twin), execTimeout);
-            var covered = corpus.Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
-            return new CampaignBlocks(manifest, map, covered);
+            return roots.Select((root, i) =>
+            {
+                var covered = ReadCorpus(root).Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
+                return new CampaignBlocks(manifests[i], map, covered);
+            }).ToList();
         }
         finally
         {

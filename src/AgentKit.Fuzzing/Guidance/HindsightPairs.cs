@@ -18,33 +18,30 @@ public static class HindsightPairs
     /// <exception cref="FileNotFoundException">The folder has no <c>target.json</c>.</exception>
     public static List<HindsightPair> FromCampaign(string campaignDirectory, FrontierQuestionOptions? options = null)
     {
-        options ??= new FrontierQuestionOptions();
-        var campaign = CampaignBlocks.Load(campaignDirectory, options.ExecTimeout);
-        return Build(campaign.Map, new CodeSlicer(campaign.Manifest.Directory), campaign.Corpus, options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(campaignDirectory);
+        return FromCampaigns([campaignDirectory], options);
     }
 
     /// <summary>
-    /// Pairs of several campaigns on the same instrumented target (each replayed on its own, in the order it found its inputs),
-    /// concatenated in the order given, at most <see cref="FrontierQuestionOptions.Max"/> in all. Campaigns with other seeds
-    /// reach the same branches from other inputs, so they give other questions and answers for the same code: more
-    /// training data without a longer campaign. A pair whose question and answer an earlier campaign already gave is left out.
+    /// Pairs of several campaigns on the same instrumented target (each replayed on its own, in the order it found its inputs,
+    /// on one shared block-mode twin), concatenated in the order given, at most <see cref="FrontierQuestionOptions.Max"/> in all.
+    /// Campaigns with other seeds reach the same branches from other inputs, so they give other questions and answers for the
+    /// same code: more training data without a longer campaign. A pair whose question and answer an earlier campaign already
+    /// gave is left out.
     /// </summary>
-    /// <exception cref="ArgumentException">No folder, or campaigns of different instrumented targets (their probe ids would not agree).</exception>
+    /// <exception cref="ArgumentException">No folder.</exception>
+    /// <exception cref="CampaignTargetsDifferException">Campaigns of different instrumented targets (their probe ids would not agree).</exception>
     /// <exception cref="FileNotFoundException">A folder has no <c>target.json</c>.</exception>
     public static List<HindsightPair> FromCampaigns(IReadOnlyList<string> campaignDirectories, FrontierQuestionOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(campaignDirectories);
-        if (campaignDirectories.Count == 0)
-            throw new ArgumentException("at least one campaign folder is needed", nameof(campaignDirectories));
         options ??= new FrontierQuestionOptions();
-        var targets = campaignDirectories.Select(d => TargetManifest.Load(Path.Combine(Path.GetFullPath(d), "target.json")).Directory).Distinct(StringComparer.Ordinal).ToList();
-        if (targets.Count > 1)
-            throw new ArgumentException($"the campaigns ran {targets.Count} different instrumented targets ({string.Join(", ", targets)}): hindsight pairs of several campaigns need the same one", nameof(campaignDirectories));
+        var campaigns = CampaignBlocks.LoadAll(campaignDirectories, options.ExecTimeout);
+        var slicer = new CodeSlicer(campaigns[0].Manifest.Directory);
         var pairs = new List<HindsightPair>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dir in campaignDirectories)
+        foreach (var campaign in campaigns)
         {
-            foreach (var pair in FromCampaign(dir, options))
+            foreach (var pair in Build(campaign.Map, slicer, campaign.Corpus, options))
             {
                 if (pairs.Count == options.Max)
                     return pairs;

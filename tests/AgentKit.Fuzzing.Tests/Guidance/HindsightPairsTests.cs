@@ -125,7 +125,9 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
         Assert.True(together.Count > one.Count, $"{together.Count} pairs from three campaigns, {one.Count} from one");
         Assert.Equal(2, HindsightPairs.FromCampaigns([first, other], new FrontierQuestionOptions { Max = 2 }).Count);
         var foreign = Campaign(ToyTarget.Cache + "-other", Corpus);
-        Assert.Contains("same one", Assert.Throws<ArgumentException>(() => HindsightPairs.FromCampaigns([first, foreign])).Message);
+        var differ = Assert.Throws<CampaignTargetsDifferException>(() => HindsightPairs.FromCampaigns([first, foreign]));
+        Assert.Equal(2, differ.Targets.Count);
+        Assert.Contains("cannot be read together", differ.Message);
         Assert.Throws<ArgumentException>(() => HindsightPairs.FromCampaigns([]));
     }
 }
