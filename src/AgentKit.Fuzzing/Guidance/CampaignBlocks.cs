@@ -15,17 +15,19 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
     public static CampaignBlocks Load(string campaignDirectory, TimeSpan execTimeout)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(campaignDirectory);
-        return LoadAll([campaignDirectory], execTimeout)[0];
+        return ReplayEach([campaignDirectory], execTimeout).First();
     }
 
     /// <summary>
     /// Several campaigns of one instrumented target, in the order given: one branch map and one block-mode twin serve them
-    /// all (building the twin and starting its worker is most of a small campaign's cost), each corpus replayed in its own order.
+    /// all (building the twin and starting its worker is most of a small campaign's cost), each corpus replayed in its own
+    /// order. The folders' manifests are checked now; each corpus is replayed only when the sequence reaches it, so a
+    /// caller that stops early (enough pairs) pays for no further replay, and the twin is removed when the enumeration ends.
     /// </summary>
     /// <exception cref="ArgumentException">No folder.</exception>
     /// <exception cref="CampaignTargetsDifferException">The campaigns ran different instrumented targets (checked before any replay).</exception>
     /// <exception cref="FileNotFoundException">A folder has no <c>target.json</c>.</exception>
-    public static IReadOnlyList<CampaignBlocks> LoadAll(IReadOnlyList<string> campaignDirectories, TimeSpan execTimeout)
+    public static IEnumerable<CampaignBlocks> ReplayEach(IReadOnlyList<string> campaignDirectories, TimeSpan execTimeout)
     {
         ArgumentNullException.ThrowIfNull(campaignDirectories);
         if (campaignDirectories.Count == 0)
@@ -35,18 +37,23 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
         var targets = manifests.Select(m => m.Directory).Distinct(StringComparer.Ordinal).ToList();
         if (targets.Count > 1)
             throw new CampaignTargetsDifferException(targets, nameof(campaignDirectories));
-        var manifest = manifests[0];
-        var mapPath = Path.Combine(manifest.Directory, BranchMap.FileName);
-        var map = File.Exists(mapPath) ? BranchMap.Load(mapPath) : BranchMap.Build(manifest.Directory, manifest.Assemblies);
+        var mapPath = Path.Combine(manifests[0].Directory, BranchMap.FileName);
+        var map = File.Exists(mapPath) ? BranchMap.Load(mapPath) : BranchMap.Build(manifests[0].Directory, manifests[0].Assemblies);
+        return Replay(roots, manifests, map, execTimeout);
+    }
+
+    // An iterator, so the twin and its worker live exactly as long as the caller enumerates (disposal ends both).
+    private static IEnumerable<CampaignBlocks> Replay(List<string> roots, List<TargetManifest> manifests, BranchMap map, TimeSpan execTimeout)
+    {
         var twin = Path.Combine(Path.GetTempPath(), "agentkit-questions-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifest, twin), execTimeout);
-            return roots.Select((root, i) =>
+            using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifests[0], twin), execTimeout);
+            for (var i = 0; i < roots.Count; i++)
             {
-                var covered = ReadCorpus(root).Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
-                return new CampaignBlocks(manifests[i], map, covered);
-            }).ToList();
+                var covered = ReadCorpus(roots[i]).Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
+                yield return new CampaignBlocks(manifests[i], map, covered);
+            }
         }
         finally
         {

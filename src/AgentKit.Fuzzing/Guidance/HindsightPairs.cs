@@ -35,18 +35,20 @@ public static class HindsightPairs
     public static List<HindsightPair> FromCampaigns(IReadOnlyList<string> campaignDirectories, FrontierQuestionOptions? options = null)
     {
         options ??= new FrontierQuestionOptions();
-        var campaigns = CampaignBlocks.LoadAll(campaignDirectories, options.ExecTimeout);
-        var slicer = new CodeSlicer(campaigns[0].Manifest.Directory);
+        var campaigns = CampaignBlocks.ReplayEach(campaignDirectories, options.ExecTimeout);
+        CodeSlicer? slicer = null;
         var pairs = new List<HindsightPair>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Lazy: once Max pairs are found, the later campaigns are not replayed.
         foreach (var campaign in campaigns)
         {
+            slicer ??= new CodeSlicer(campaign.Manifest.Directory);
             foreach (var pair in Build(campaign.Map, slicer, campaign.Corpus, options))
             {
-                if (pairs.Count == options.Max)
-                    return pairs;
                 if (seen.Add(Key(pair)))
                     pairs.Add(pair);
+                if (pairs.Count == options.Max)
+                    return pairs;
             }
         }
         return pairs;
