@@ -2,6 +2,8 @@ using AgentKit.Abstractions.Models;
 using AgentKit.Training.Checkpoints;
 using AgentKit.Training.Generation;
 using AgentKit.Training.Model;
+using AgentKit.Training.Tokenization;
+using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
 namespace AgentKit.Training.Tests;
@@ -25,6 +27,28 @@ public sealed class GeneratorTests
         Assert.True(first.Candidates.Select(c => c.Text).Distinct().Count() > 1, "random model at temperature 1 should give different candidates");
         Assert.All(first.Candidates, c => Assert.True(c.Tokens <= 10));
         await Assert.ThrowsAsync<NotSupportedException>(() => generator.GenerateAsync(request with { Grammar = "root ::= \"a\"" }));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_with_its_own_chat_template_is_prompted_in_it()
+    {
+        var dir = TinyFixtures.TempDir();
+        var tokenizer = BpeTrainer.Train(TinyFixtures.Corpus, new BpeTrainerOptions { VocabSize = 300, SpecialTokens = [.. ChatFormat.SpecialTokens, "<|eot_id|>"] });
+        using (var model = new LlamaForCausalLM(TinyFixtures.Config(vocab: tokenizer.VocabSize), seed: 5))
+            CheckpointIO.Save(model, dir);
+        tokenizer.Save(Path.Combine(dir, "tokenizer.json"));
+        File.WriteAllText(Path.Combine(dir, ChatTemplateFile.Jinja), Tokenization.ChatPromptTests.Llama3Template);
+        (string, string)[] turns = [("system", "Write inputs."), ("user", "The quick fox")];
+        using var generator = TorchSharpGenerator.Open(dir);
+
+        var result = await generator.GenerateAsync(new CandidateRequest
+        {
+            Messages = [new ChatMessage(ChatRole.System, "Write inputs."), new ChatMessage(ChatRole.User, "The quick fox")],
+            N = 1, Temperature = 0, MaxTokens = 2,
+        });
+
+        Assert.Equal(tokenizer.Encode(ChatPrompt.For(dir)(turns)).Count, result.PromptTokens);
+        Assert.NotEqual(tokenizer.Encode(ChatPrompt.ChatMl(turns)).Count, result.PromptTokens);
     }
 
     [Fact]

@@ -110,7 +110,8 @@ internal sealed class FuzzDistanceGrpoReward : IDisposable
     public Func<GrpoRolloutContext, IRolloutSource> RolloutSource(Action<string> warn) => context =>
     {
         var render = ChatPrompt.For(context.InitCheckpoint, warn);
-        return new PolicyRolloutSource(context.Tokenizer, task => render([("system", FrontierPrompt.System), ("user", task.Question)]));
+        return new PolicyRolloutSource(context.Tokenizer, task => render([("system", FrontierPrompt.System), ("user", task.Question)]),
+            stopTokenIds: ChatPrompt.StopTokenIds(context.InitCheckpoint, context.Tokenizer));
     };
 
     /// <summary>Stops the worker.</summary>

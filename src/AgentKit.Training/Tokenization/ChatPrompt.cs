@@ -35,6 +35,49 @@ public static class ChatPrompt
         }
     }
 
+    /// <summary>
+    /// Token ids that end the policy's turn with the checkpoint's chat template: <c>&lt;|im_end|&gt;</c> and end-of-text
+    /// where the tokenizer has them, plus the template's own end-of-turn marker (<c>&lt;|eot_id|&gt;</c> for Llama 3,
+    /// <c>&lt;end_of_turn&gt;</c> for Gemma, …) when it is one of the tokenizer's special tokens. Without it a model of
+    /// such a family would write past the end of its answer until the token limit.
+    /// </summary>
+    /// <param name="checkpointDirectory">The checkpoint folder (its <c>chat_template.jinja</c> or <c>tokenizer_config.json</c>).</param>
+    /// <param name="tokenizer">The checkpoint's tokenizer.</param>
+    public static IReadOnlyList<int> StopTokenIds(string checkpointDirectory, ITextTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var ids = new List<int?> { tokenizer.SpecialTokenId(ChatFormat.ImEnd), tokenizer.EosId };
+        if (EndOfTurn(checkpointDirectory) is { } marker)
+            ids.Add(tokenizer.SpecialTokenId(marker));
+        return [.. ids.OfType<int>().Distinct()];
+    }
+
+    /// <summary>
+    /// What the checkpoint's template writes right after an assistant message's content, trimmed (e.g. <c>&lt;|eot_id|&gt;</c>);
+    /// null when the checkpoint has no template, a ChatML one (its marker is <c>&lt;|im_end|&gt;</c>) or one llama.cpp does not know.
+    /// </summary>
+    public static string? EndOfTurn(string checkpointDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpointDirectory);
+        var template = ChatTemplateFile.Read(checkpointDirectory);
+        if (template is null || template.Contains(ChatFormat.ImStart, StringComparison.Ordinal))
+            return null;
+        const string Probe = "zqxjk";
+        try
+        {
+            var chat = new LLamaTemplate(template) { AddAssistant = false };
+            chat.Add("user", "u");
+            chat.Add("assistant", Probe);
+            var text = Encoding.UTF8.GetString(chat.Apply());
+            var at = text.LastIndexOf(Probe, StringComparison.Ordinal);
+            return at < 0 || text[(at + Probe.Length)..].Trim() is not { Length: > 0 } after ? null : after;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null; // For already warned: such a checkpoint is prompted as ChatML
+        }
+    }
+
     /// <summary>The turns as ChatML followed by an open assistant header.</summary>
     public static string ChatMl(IReadOnlyList<(string Role, string Content)> messages) => ChatFormat.Render(messages, addGenerationPrompt: true);
 

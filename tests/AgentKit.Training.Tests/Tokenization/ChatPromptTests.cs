@@ -30,17 +30,37 @@ public sealed class ChatPromptTests
     [Fact]
     public void Another_template_llama_cpp_knows_renders_the_turns_in_that_format()
     {
-        const string Llama3 =
-            "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}"
-            + "{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
         var warnings = new List<string>();
 
-        var prompt = ChatPrompt.For(Checkpoint(jinja: Llama3), warnings.Add)(Turns);
+        var prompt = ChatPrompt.For(Checkpoint(jinja: Llama3Template), warnings.Add)(Turns);
 
         Assert.Empty(warnings);
         Assert.Contains("<|start_header_id|>system<|end_header_id|>\n\nWrite inputs.<|eot_id|>", prompt, StringComparison.Ordinal);
         Assert.Contains("<|start_header_id|>user<|end_header_id|>\n\nOpen the lock.<|eot_id|>", prompt, StringComparison.Ordinal);
         Assert.EndsWith("<|start_header_id|>assistant<|end_header_id|>\n\n", prompt, StringComparison.Ordinal);
+    }
+
+    internal const string Llama3Template =
+        "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}"
+        + "{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+
+    [Fact]
+    public void A_template_ends_the_turn_with_its_own_marker_which_stops_the_policy_when_the_tokenizer_has_it()
+    {
+        var llama3 = Checkpoint(jinja: Llama3Template);
+        var withEot = BpeTrainer.Train(TinyFixtures.Corpus, new BpeTrainerOptions { VocabSize = 300, SpecialTokens = [.. ChatFormat.SpecialTokens, "<|eot_id|>"] });
+
+        Assert.Equal("<|eot_id|>", ChatPrompt.EndOfTurn(llama3));
+        var stops = ChatPrompt.StopTokenIds(llama3, withEot);
+        Assert.Contains(withEot.SpecialTokenId("<|eot_id|>")!.Value, stops);
+        Assert.Contains(withEot.SpecialTokenId(ChatFormat.ImEnd)!.Value, stops);
+        // ChatML checkpoints and templates llama.cpp does not know: <|im_end|> is the marker, nothing is added.
+        Assert.Null(ChatPrompt.EndOfTurn(Checkpoint()));
+        Assert.Null(ChatPrompt.EndOfTurn(Checkpoint(jinja: "{{ messages | tojson }}")));
+        Assert.Equal(ChatPrompt.StopTokenIds(Checkpoint(), withEot), ChatPrompt.StopTokenIds(Checkpoint(jinja: "{{ messages | tojson }}"), withEot));
+        Assert.DoesNotContain(withEot.SpecialTokenId("<|eot_id|>")!.Value, ChatPrompt.StopTokenIds(Checkpoint(), withEot));
+        // A tokenizer without the marker stops where it can.
+        Assert.Equal(ChatPrompt.StopTokenIds(Checkpoint(), TinyFixtures.Tokenizer), ChatPrompt.StopTokenIds(llama3, TinyFixtures.Tokenizer));
     }
 
     [Fact]
