@@ -18,6 +18,21 @@ internal static class ToyTarget
         return (target, dir);
     }
 
+    /// <summary>
+    /// A finished-looking campaign folder of the command parser whose corpus holds <paramref name="corpus"/> in that order
+    /// (names sort as written); another <paramref name="cache"/> is another instrumented target.
+    /// </summary>
+    public static string CommandCampaign(string cache, params string[] corpus)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "commands-" + Guid.NewGuid().ToString("N")[..8]);
+        FuzzCampaign.Prepare(new FuzzTarget([ParserPath], [], "toy"),
+            FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]), dir, cache);
+        Directory.CreateDirectory(Path.Combine(dir, "corpus"));
+        for (var i = 0; i < corpus.Length; i++)
+            File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), corpus[i]);
+        return dir;
+    }
+
     public static FuzzCampaignOptions Options(string dir, double seconds, string? seeds = null) => new()
     {
         OutputDirectory = dir,

@@ -7,23 +7,11 @@ public sealed class CampaignBlocksTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    // The instrumented copy lives in the cache: another cache folder is another instrumented target.
-    private static string Campaign(string cache, params string[] corpus)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "blocks-" + Guid.NewGuid().ToString("N")[..8]);
-        FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"),
-            FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]), dir, cache);
-        Directory.CreateDirectory(Path.Combine(dir, "corpus"));
-        for (var i = 0; i < corpus.Length; i++)
-            File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), corpus[i]);
-        return dir;
-    }
-
     [Fact]
     public void Each_corpus_is_replayed_only_when_the_enumeration_reaches_it()
     {
-        var first = Campaign(ToyTarget.Cache, "x", "open 5");
-        var second = Campaign(ToyTarget.Cache, "unlock 5");
+        var first = ToyTarget.CommandCampaign(ToyTarget.Cache, "x", "open 5");
+        var second = ToyTarget.CommandCampaign(ToyTarget.Cache, "unlock 5");
 
         var replay = CampaignBlocks.ReplayEach([first, second], Timeout);
         // Written after the call: a corpus read at the call would miss it.
@@ -41,8 +29,8 @@ public sealed class CampaignBlocksTests
     [Fact]
     public void Folders_are_checked_at_the_call_before_any_replay()
     {
-        var first = Campaign(ToyTarget.Cache, "x");
-        var foreign = Campaign(ToyTarget.Cache + "-other", "x");
+        var first = ToyTarget.CommandCampaign(ToyTarget.Cache, "x");
+        var foreign = ToyTarget.CommandCampaign(ToyTarget.Cache + "-other", "x");
 
         // Not enumerated: the targets are compared when ReplayEach is called.
         var differ = Assert.Throws<CampaignTargetsDifferException>(() => CampaignBlocks.ReplayEach([first, foreign], Timeout));

@@ -112,12 +112,7 @@ public sealed class FrontierQuestionsTests(ToyBlockTargets toy) : IClassFixture<
     [Fact]
     public void A_campaign_folder_yields_the_same_checksum_question()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "questions-" + Guid.NewGuid().ToString("N")[..8]);
-        FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"),
-            FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]), dir, ToyTarget.Cache);
-        Directory.CreateDirectory(Path.Combine(dir, "corpus"));
-        foreach (var input in Corpus)
-            File.WriteAllText(Path.Combine(dir, "corpus", input.Replace(' ', '_')), input);
+        var dir = ToyTarget.CommandCampaign(ToyTarget.Cache, Corpus);
 
         var questions = FrontierQuestions.FromCampaign(dir);
 

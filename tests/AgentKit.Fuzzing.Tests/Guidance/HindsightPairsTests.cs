@@ -83,12 +83,7 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
     [Fact]
     public void A_campaign_folder_yields_the_same_pairs()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "hindsight-" + Guid.NewGuid().ToString("N")[..8]);
-        FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"),
-            FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]), dir, ToyTarget.Cache);
-        Directory.CreateDirectory(Path.Combine(dir, "corpus"));
-        for (var i = 0; i < Corpus.Length; i++)
-            File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), Corpus[i]);
+        var dir = ToyTarget.CommandCampaign(ToyTarget.Cache, Corpus);
 
         var pairs = HindsightPairs.FromCampaign(dir);
 
@@ -100,21 +95,10 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
     [Fact]
     public void Several_campaigns_give_their_pairs_together_once_each_and_refuse_another_target()
     {
-        // The instrumented copy lives in the cache: another cache folder is another instrumented target.
-        string Campaign(string cache, params string[] corpus)
-        {
-            var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", "hindsight-" + Guid.NewGuid().ToString("N")[..8]);
-            FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"),
-                FuzzHarness.Static("AgentKit.Fuzzing.ToyParser.CommandParser.Parse", ["System.FormatException"]), dir, cache);
-            Directory.CreateDirectory(Path.Combine(dir, "corpus"));
-            for (var i = 0; i < corpus.Length; i++)
-                File.WriteAllText(Path.Combine(dir, "corpus", $"id-{i:D6}"), corpus[i]);
-            return dir;
-        }
-        var first = Campaign(ToyTarget.Cache, Corpus);
-        var again = Campaign(ToyTarget.Cache, Corpus);
+        var first = ToyTarget.CommandCampaign(ToyTarget.Cache, Corpus);
+        var again = ToyTarget.CommandCampaign(ToyTarget.Cache, Corpus);
         // Another order: the checksum branch is reached from another seed, so its question differs.
-        var other = Campaign(ToyTarget.Cache, [Corpus[0], Corpus[^1]]);
+        var other = ToyTarget.CommandCampaign(ToyTarget.Cache, [Corpus[0], Corpus[^1]]);
 
         var one = HindsightPairs.FromCampaign(first);
         var alone = HindsightPairs.FromCampaign(other);
@@ -124,7 +108,7 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
             together.Select(p => p.Question));
         Assert.True(together.Count > one.Count, $"{together.Count} pairs from three campaigns, {one.Count} from one");
         Assert.Equal(2, HindsightPairs.FromCampaigns([first, other], new FrontierQuestionOptions { Max = 2 }).Count);
-        var foreign = Campaign(ToyTarget.Cache + "-other", Corpus);
+        var foreign = ToyTarget.CommandCampaign(ToyTarget.Cache + "-other", Corpus);
         var differ = Assert.Throws<CampaignTargetsDifferException>(() => HindsightPairs.FromCampaigns([first, foreign]));
         Assert.Equal(2, differ.Targets.Count);
         Assert.Contains("cannot be read together", differ.Message);
