@@ -27,7 +27,7 @@ internal static class TrainGrpoCommand
     [
         ("MaxSteps", "--steps"), ("GroupSize", "--group"), ("PromptsPerStep", "--batch-prompts"), ("MaxCompletionLength", "--max-tokens"),
         ("Temperature", "--temperature"), ("Beta", "--beta"), ("LearningRate", "--lr"), ("WarmupSteps", "--warmup"),
-        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("Threads", "--threads"),
+        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("KeepCheckpoints", "--keep-checkpoints"), ("Threads", "--threads"),
         ("LoRA rank", "--lora-rank"), ("LoRA alpha", "--lora-alpha"),
     ];
 
@@ -61,6 +61,7 @@ internal static class TrainGrpoCommand
         var iterations = new Option<int>("--iterations") { Description = "Optimisation passes over each rollout batch (TRL's num_iterations).", DefaultValueFactory = _ => 1 };
         var dynamic = new Option<bool>("--dynamic-sampling") { Description = "Drop groups whose rewards are all equal and sample more tasks instead." };
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => 0 };
+        var keep = new Option<int>("--keep-checkpoints") { Description = "Also keep the model of each of the last N saves as OUT/checkpoint-STEP (for evaluation; needs --save-every).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the task order, sampling and LoRA initialisation.", DefaultValueFactory = _ => 1234 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out (without it, an --out that holds files is refused)." };
         var agent = new Option<string?>("--agent") { Description = "Agent folder whose whole runs, through the sandbox and its tools, are the rollouts (default: plain completions of the questions)." };
@@ -71,7 +72,7 @@ internal static class TrainGrpoCommand
         var command = new Command("grpo", "Reinforcement learning on verifiable rewards (GRPO): sample groups of completions per task, reward them, train on the advantages.")
         {
             tasks, init, reward, group, steps, output, loraRank, loraAlpha, beta, loss, scale, lr, warmup, temperature, maxTokens, batchPrompts,
-            iterations, epsilon, epsilonHigh, dynamic, saveEvery, seed, resume, agent, threads, device, json,
+            iterations, epsilon, epsilonHigh, dynamic, saveEvery, keep, seed, resume, agent, threads, device, json,
         };
         foreach (var option in fuzzFlags.All)
             command.Options.Add(option);
@@ -96,7 +97,7 @@ internal static class TrainGrpoCommand
                 Beta = pr.GetValue(beta), LossType = GrpoNames.ParseLossType(pr.GetValue(loss)!),
                 ScaleRewards = GrpoNames.ParseScaling(pr.GetValue(scale)!), LearningRate = pr.GetValue(lr),
                 WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), Epsilon = pr.GetValue(epsilon), EpsilonHigh = pr.GetValue(epsilonHigh), DynamicSampling = pr.GetValue(dynamic),
-                SaveEvery = pr.GetValue(saveEvery), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
+                SaveEvery = pr.GetValue(saveEvery), KeepCheckpoints = pr.GetValue(keep), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
                 Device = ComputeDevices.Parse(pr.GetValue(device)!),
                 Lora = pr.GetValue(loraRank) is { } rank ? new LoraSettings { Rank = rank, Alpha = pr.GetValue(loraAlpha) ?? 2.0 * rank } : null,
             }.Validate(), FlagOf);

@@ -122,6 +122,14 @@ public sealed record GrpoOptions
     /// <summary>Save a resumable checkpoint every this many steps (default 0: only at the end).</summary>
     public int SaveEvery { get; init; }
 
+    /// <summary>
+    /// Besides the resumable <c>checkpoint-last</c>, keep the model of each of the last this many saves (every
+    /// <see cref="SaveEvery"/> steps) as <c>checkpoint-STEP</c>: weights, tokenizer and training config like <c>final</c>,
+    /// without the optimizer, for evaluation and export; older ones are removed (default 0: none kept). RL curves are noisy, so the
+    /// checkpoint to ship is picked on a validation set afterwards, which needs more than the last one.
+    /// </summary>
+    public int KeepCheckpoints { get; init; }
+
     /// <summary>Seed of the prompt order, sampling, dropout and LoRA initialisation (default 1234).</summary>
     public long Seed { get; init; } = 1234;
 
@@ -184,6 +192,10 @@ public sealed record GrpoOptions
             throw new ArgumentException($"MaxRefillRounds must be >= 0, got {MaxRefillRounds}.");
         if (SaveEvery < 0)
             throw new ArgumentException($"SaveEvery must be >= 0, got {SaveEvery}.");
+        if (KeepCheckpoints < 0)
+            throw new ArgumentException($"KeepCheckpoints must be >= 0, got {KeepCheckpoints}.");
+        if (KeepCheckpoints > 0 && SaveEvery == 0)
+            throw new ArgumentException("KeepCheckpoints keeps the checkpoints saved every SaveEvery steps; set SaveEvery above 0.");
         if (Threads is < 1)
             throw new ArgumentException($"Threads must be >= 1, got {Threads}.");
         Lora?.Validate();

@@ -18,6 +18,12 @@ public static class GrpoRunFiles
     /// <summary>The resumable checkpoint (weights, optimizer, trainer state).</summary>
     public const string LastCheckpoint = "checkpoint-last";
 
+    /// <summary>Prefix of the kept step checkpoints (<see cref="GrpoOptions.KeepCheckpoints"/>): <c>checkpoint-STEP</c>.</summary>
+    public const string StepCheckpointPrefix = "checkpoint-";
+
+    /// <summary>The folder name of the checkpoint kept at <paramref name="step"/>.</summary>
+    public static string StepCheckpoint(int step) => StepCheckpointPrefix + step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The final model.</summary>
     public const string FinalCheckpoint = "final";
 

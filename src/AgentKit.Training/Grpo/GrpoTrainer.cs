@@ -164,7 +164,12 @@ public sealed class GrpoTrainer
             history.Add(metrics);
             progress?.Report(metrics);
             if (completed < _options.MaxSteps && _options.SaveEvery > 0 && completed % _options.SaveEvery == 0)
-                Save(model, optimizer, resumeDir, new GrpoTrainerState(completed, _options.MaxSteps, tasksConsumed, optimizerSteps, _options.Seed), record);
+            {
+                var saved = new GrpoTrainerState(completed, _options.MaxSteps, tasksConsumed, optimizerSteps, _options.Seed);
+                Save(model, optimizer, resumeDir, saved, record);
+                if (_options.KeepCheckpoints > 0)
+                    KeepStepCheckpoint(model, output, saved, record);
+            }
         }
 
         var final = new GrpoTrainerState(_options.MaxSteps, _options.MaxSteps, tasksConsumed, optimizerSteps, _options.Seed);
@@ -177,6 +182,21 @@ public sealed class GrpoTrainer
 
     private void Save(LlamaForCausalLM model, TorchSharp.Modules.OptimizerHelper optimizer, string directory, GrpoTrainerState state, GrpoTrainingRecord record) =>
         GrpoCheckpoint.Save(model, optimizer, directory, state, record, _tokenizer, _tokenizerFile);
+
+    /// <summary>The model at this save as <c>checkpoint-STEP</c> (staged like every checkpoint), and only the newest <see cref="GrpoOptions.KeepCheckpoints"/> kept.</summary>
+    private void KeepStepCheckpoint(LlamaForCausalLM model, string output, GrpoTrainerState state, GrpoTrainingRecord record)
+    {
+        GrpoCheckpoint.Save(model, null, Path.Combine(output, GrpoRunFiles.StepCheckpoint(state.Step)), state, record, _tokenizer, _tokenizerFile);
+        // checkpoint-last and staging folders do not parse as a step.
+        var kept = new DirectoryInfo(output).EnumerateDirectories(GrpoRunFiles.StepCheckpointPrefix + "*")
+            .Select(d => (Dir: d, Step: int.TryParse(d.Name[GrpoRunFiles.StepCheckpointPrefix.Length..], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : -1))
+            .Where(c => c.Step >= 0)
+            .OrderByDescending(c => c.Step)
+            .ToList();
+        foreach (var (dir, _) in kept.Skip(_options.KeepCheckpoints))
+            dir.Delete(recursive: true);
+    }
 
     private GrpoStepMetrics StepMetrics(int step, CollectedGroups groups, UpdateFigures? figures, double rolloutSeconds, double updateSeconds,
         long tasksConsumed, int optimizerSteps, double elapsed)

@@ -28,6 +28,8 @@ public sealed class GrpoOptionsTests
     [InlineData("NumIterations", "NumIterations must be >= 1")]
     [InlineData("Accumulation", "exceeds the completions per step")]
     [InlineData("Weights", "RewardWeights must be finite")]
+    [InlineData("Keep", "KeepCheckpoints must be >= 0")]
+    [InlineData("KeepWithoutSaves", "set SaveEvery above 0")]
     public void Bad_settings_are_refused_with_a_message_naming_them(string setting, string message)
     {
         var options = setting switch
@@ -39,6 +41,8 @@ public sealed class GrpoOptionsTests
             "NumIterations" => Valid with { NumIterations = 0 },
             "Accumulation" => Valid with { GroupSize = 2, PromptsPerStep = 1, GradientAccumulationSteps = 3 },
             "Weights" => Valid with { RewardWeights = [1, double.NaN] },
+            "Keep" => Valid with { SaveEvery = 2, KeepCheckpoints = -1 },
+            "KeepWithoutSaves" => Valid with { KeepCheckpoints = 3 },
             _ => throw new ArgumentOutOfRangeException(nameof(setting)),
         };
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => options.Validate()).Message);

@@ -153,6 +153,33 @@ public sealed class GrpoResumeTests
     }
 
     [Fact]
+    public async Task The_last_k_saves_are_kept_as_step_checkpoints_equal_to_a_run_that_stopped_there()
+    {
+        var dir = TinyFixtures.TempDir();
+        using (var model = ToyTask.NewModel())
+            await Trainer(Options(dir, lora: false) with { MaxSteps = 5, SaveEvery = 1, KeepCheckpoints = 2, DynamicSampling = false }).TrainAsync(model, ToyTask.Tasks);
+
+        // Saves at steps 1-4 (step 5 is final/): the newest two remain, nothing half-written.
+        Assert.Equal([GrpoRunFiles.StepCheckpoint(3), GrpoRunFiles.StepCheckpoint(4)],
+            Directory.GetDirectories(dir, GrpoRunFiles.StepCheckpointPrefix + "*").Select(Path.GetFileName)
+                .Where(n => n != GrpoRunFiles.LastCheckpoint).Order(StringComparer.Ordinal));
+        var kept = Path.Combine(dir, GrpoRunFiles.StepCheckpoint(4));
+        Assert.True(File.Exists(Path.Combine(kept, "tokenizer.json")));
+        Assert.True(File.Exists(Path.Combine(kept, AgentKit.Training.Checkpoints.CheckpointFiles.TrainingConfig)));
+        Assert.False(File.Exists(Path.Combine(kept, AgentKit.Training.Checkpoints.CheckpointFiles.OptimizerState))); // not resumable: small
+
+        // The same run stopped at step 4 ends with exactly those weights.
+        var four = Path.Combine(dir, "four");
+        using (var model = ToyTask.NewModel())
+            await Trainer(Options(four, lora: false) with { MaxSteps = 4, DynamicSampling = false }).TrainAsync(model, ToyTask.Tasks);
+        using var fromKept = AgentKit.Training.Checkpoints.CheckpointIO.Load(kept);
+        using var fromFinal = AgentKit.Training.Checkpoints.CheckpointIO.Load(Path.Combine(four, GrpoRunFiles.FinalCheckpoint));
+        var expected = fromFinal.state_dict();
+        foreach (var (name, value) in fromKept.state_dict())
+            Assert.True(value.eq(expected[name]).all().item<bool>(), $"{name} of checkpoint-4 differs from a 4-step run");
+    }
+
+    [Fact]
     public async Task Resuming_with_another_seed_is_refused()
     {
         var dir = TinyFixtures.TempDir();
