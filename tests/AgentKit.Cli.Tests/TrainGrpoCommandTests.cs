@@ -138,6 +138,7 @@ public sealed class TrainGrpoCommandTests
     [InlineData("--lora-rank", "0", "--lora-rank must be >= 1")]
     [InlineData("--epsilon", "1.5", "--epsilon must be in (0, 1), got 1.5.")]
     [InlineData("--epsilon-high", "0", "--epsilon-high must be > 0, got 0.")]
+    [InlineData("--keep-checkpoints", "2", "--keep-checkpoints needs --save-every above 0: it keeps the checkpoints saved every --save-every steps.")]
     [InlineData("--agent", "no-such-agent-folder", "--agent: agent folder not found")]
     public async Task Bad_arguments_exit_2_naming_the_flag(string flag, string value, string message)
     {

@@ -173,13 +173,11 @@ internal static class TrainGrpoCommand
             result.AddError($"{option.Name} must be {string.Join(", ", values[..^1])} or {values[^1]}, got '{value}'.");
     });
 
+    // Every setting the message names becomes its flag (a rule may name two: KeepCheckpoints needs SaveEvery).
     private static string FlagOf(string message)
     {
         foreach (var (setting, flag) in Flags)
-        {
-            if (message.StartsWith(setting + " ", StringComparison.Ordinal))
-                return flag + message[setting.Length..];
-        }
+            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{System.Text.RegularExpressions.Regex.Escape(setting)}\b", flag);
         return message;
     }
 }

@@ -195,7 +195,7 @@ public sealed record GrpoOptions
         if (KeepCheckpoints < 0)
             throw new ArgumentException($"KeepCheckpoints must be >= 0, got {KeepCheckpoints}.");
         if (KeepCheckpoints > 0 && SaveEvery == 0)
-            throw new ArgumentException("KeepCheckpoints keeps the checkpoints saved every SaveEvery steps; set SaveEvery above 0.");
+            throw new ArgumentException("KeepCheckpoints needs SaveEvery above 0: it keeps the checkpoints saved every SaveEvery steps.");
         if (Threads is < 1)
             throw new ArgumentException($"Threads must be >= 1, got {Threads}.");
         Lora?.Validate();

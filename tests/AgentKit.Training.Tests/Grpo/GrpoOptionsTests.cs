@@ -29,7 +29,7 @@ public sealed class GrpoOptionsTests
     [InlineData("Accumulation", "exceeds the completions per step")]
     [InlineData("Weights", "RewardWeights must be finite")]
     [InlineData("Keep", "KeepCheckpoints must be >= 0")]
-    [InlineData("KeepWithoutSaves", "set SaveEvery above 0")]
+    [InlineData("KeepWithoutSaves", "KeepCheckpoints needs SaveEvery above 0")]
     public void Bad_settings_are_refused_with_a_message_naming_them(string setting, string message)
     {
         var options = setting switch
