@@ -12,7 +12,7 @@ public static class CommonOptions
     public static Option<bool> Json() => new("--json") { Description = "Print one machine-readable JSON document on stdout." };
 
     /// <summary><c>--model</c>: path of a GGUF model file (or a model name for endpoints).</summary>
-    public static Option<string?> Model() => new("--model", "-m") { Description = "Path of a GGUF model file (or a training checkpoint directory, for generate)." };
+    public static Option<string?> Model() => new("--model", "-m") { Description = "Path of a GGUF model file, or a training checkpoint directory (generate runs it as is; the agent commands export it once to a cached f16 GGUF)." };
 
     /// <summary><c>--endpoint</c>: base URL of an OpenAI-compatible server.</summary>
     public static Option<string?> Endpoint() => new("--endpoint") { Description = "Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1." };

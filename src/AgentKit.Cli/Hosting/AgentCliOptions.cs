@@ -49,7 +49,7 @@ internal sealed class AgentCliOptions(string? defaultAgent = null)
             throw new CliUsageException($"agent folder not found: {agent}");
         return CliUsageException.Check(() => new AgentHostSettings
         {
-            AgentFolder = agent, ModelPath = pr.GetValue(Model), Endpoint = pr.GetValue(Endpoint), ModelName = pr.GetValue(ModelName),
+            AgentFolder = agent, ModelPath = CheckpointModel.Resolve(pr.GetValue(Model)), Endpoint = pr.GetValue(Endpoint), ModelName = pr.GetValue(ModelName),
             Candidates = pr.GetValue(N), Temperature = pr.GetValue(Temperature), Seed = pr.GetValue(Seed), MaxSteps = pr.GetValue(MaxSteps),
             NoGrammar = pr.GetValue(NoGrammar), ContextSize = pr.GetValue(ContextSize), Threads = pr.GetValue(Threads), GpuLayerCount = pr.GetValue(GpuLayers),
             TimeoutMs = pr.GetValue(TimeoutMs), MemoryMb = pr.GetValue(MemoryMb), AllowOutsidePaths = pr.GetValue(AllowOutsidePaths),
