@@ -9,6 +9,7 @@ namespace AgentKit.Cli.Hosting;
 /// Lets the agent commands take a training checkpoint directory as <c>--model</c>: it is exported once to an f16 GGUF in
 /// a cache folder (keyed by the checkpoint's files, their sizes and times, so a checkpoint rewritten in place is exported
 /// again) and that file is what LLamaSharp loads. Evaluating the checkpoints a GRPO run keeps is then one command each.
+/// The cache is in the temp folder and nothing else reads it: deleting it only costs the next command an export.
 /// </summary>
 internal static class CheckpointModel
 {
