@@ -240,6 +240,7 @@ internal sealed class CampaignRun : ILmHost
     private sealed class WorkerFeed(InFlightInput inFlight)
     {
         public InFlightInput InFlight { get; } = inFlight;
+        public InProcessSetupGuard Setup { get; } = new();
         public WorkerProcess? Worker { get; set; }
         public int Sent { get; set; }
     }
@@ -262,6 +263,7 @@ internal sealed class CampaignRun : ILmHost
         var slice = worker.FuzzSlice(_options.SliceLength, entries, _options.ExecTimeout, feed.InFlight);
         Interlocked.Add(ref _execs, slice.Execs);
         Interlocked.Add(ref _targetTicks, slice.TargetTime.Ticks);
+        feed.Setup.Check(slice); // throws, stopping the campaign with the reason, when workers keep failing to start
         if (slice.Ended is { } ended)
         {
             // First the death or hang (which replaces the worker), then the finds, whose crashes are minimised in the new one.
