@@ -70,11 +70,13 @@ public static class ChatPrompt
             chat.Add("assistant", Probe);
             var text = Encoding.UTF8.GetString(chat.Apply());
             var at = text.LastIndexOf(Probe, StringComparison.Ordinal);
-            return at < 0 || text[(at + Probe.Length)..].Trim() is not { Length: > 0 } after ? null : after;
+            // The first piece after the content: a template may add a newline or a second marker behind it.
+            var after = at < 0 ? [] : text[(at + Probe.Length)..].Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+            return after.Length > 0 ? after[0] : null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null; // For already warned: such a checkpoint is prompted as ChatML
+            return null; // For has warned about this template already: such a checkpoint is prompted as ChatML
         }
     }
 

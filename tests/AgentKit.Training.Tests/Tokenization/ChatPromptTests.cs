@@ -51,6 +51,9 @@ public sealed class ChatPromptTests
         var withEot = BpeTrainer.Train(TinyFixtures.Corpus, new BpeTrainerOptions { VocabSize = 300, SpecialTokens = [.. ChatFormat.SpecialTokens, "<|eot_id|>"] });
 
         Assert.Equal("<|eot_id|>", ChatPrompt.EndOfTurn(llama3));
+        // Gemma's turn ends "<end_of_turn>\n": the marker, without what follows it.
+        const string Gemma = "{% for message in messages %}{{ '<start_of_turn>' + message['role'] + '\\n' + message['content'] | trim + '<end_of_turn>\\n' }}{% endfor %}";
+        Assert.Equal("<end_of_turn>", ChatPrompt.EndOfTurn(Checkpoint(jinja: Gemma)));
         var stops = ChatPrompt.StopTokenIds(llama3, withEot);
         Assert.Contains(withEot.SpecialTokenId("<|eot_id|>")!.Value, stops);
         Assert.Contains(withEot.SpecialTokenId(ChatFormat.ImEnd)!.Value, stops);
