@@ -37,7 +37,8 @@ public sealed class TrainGrpoCommandTests
     {
         var (tasks, init, output) = (Tasks(), TinyCheckpoint.Create(seed: 21), TinyModels.TempPath("grpo"));
 
-        var (exit, stdout, stderr) = await RunAsync(Args(tasks, init, output, "--steps", "2", "--json"));
+        string[] keep = ["--save-every", "1", "--keep-checkpoints", "1"];
+        var (exit, stdout, stderr) = await RunAsync(Args(tasks, init, output, ["--steps", "2", "--json", .. keep]));
 
         Assert.True(exit == 0, stderr);
         var report = JsonNode.Parse(stdout)!;
@@ -48,6 +49,8 @@ public sealed class TrainGrpoCommandTests
         Assert.InRange(report["reward_last"]!.GetValue<double>(), 0, 1.1);
         Assert.True(File.Exists(report["metrics"]!.GetValue<string>()));
         Assert.True(File.Exists(Path.Combine(report["final_checkpoint"]!.GetValue<string>(), "config.json")));
+        // Saved at step 1 (step 2 is final/), kept as checkpoint-1.
+        Assert.Equal([Path.GetFullPath(Path.Combine(output, "checkpoint-1"))], report["kept_checkpoints"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.Contains("step 1/2  reward ", stderr);
         Assert.Contains("step 2/2  reward ", stderr);
         Assert.Contains("rollouts ", stderr);
@@ -58,9 +61,10 @@ public sealed class TrainGrpoCommandTests
         Assert.Contains("--resume", refusal);
         Assert.Equal(2, File.ReadAllLines(report["metrics"]!.GetValue<string>()).Length);
 
-        var (resumed, table, progress) = await RunAsync(Args(tasks, init, output, "--steps", "3", "--resume"));
+        var (resumed, table, progress) = await RunAsync(Args(tasks, init, output, ["--steps", "3", "--resume", .. keep]));
         Assert.True(resumed == 0, progress);
         Assert.Contains("3 (this run 1, resumed from 2)", table);
+        Assert.Matches(@"kept checkpoints\W+checkpoint-1\W", table); // step 3 is final/: no new save to keep
         Assert.Contains("step 3/3", progress);
         Assert.DoesNotContain("step 2/3", progress);
     }

@@ -164,6 +164,7 @@ internal static class TrainGrpoCommand
             $"{report.Seconds:F1} s ({report.RolloutSeconds:F1} s = {report.RolloutShare:P0} / {report.UpdateSeconds:F1} s)"))
         .AddRow("tokens/s rollout / update", string.Create(CultureInfo.InvariantCulture, $"{report.RolloutTokensPerSecond:F0} / {report.UpdateTokensPerSecond:F0}"))
         .AddRow("final checkpoint", Markup.Escape(report.FinalCheckpoint))
+        .AddRow("kept checkpoints", report.KeptCheckpoints.Count == 0 ? "-" : Markup.Escape(string.Join(", ", report.KeptCheckpoints.Select(Path.GetFileName))))
         .AddRow("metrics / rollouts / plot", Markup.Escape($"{report.Metrics}, {report.Rollouts}, {report.Plot}"));
 
     // AcceptOnlyFromAmong's message does not say which flag was wrong.

@@ -30,4 +30,8 @@ public sealed record GrpoReport(string Output, string FinalCheckpoint, string In
     long Parameters, long TrainableParameters, int Tasks, int SkippedTaskLines, IReadOnlyList<RewardChoice> Rewards,
     int Steps, int ResumedFromStep, int StepsRun, double? RewardFirst, double? RewardLast, double? FracRewardZeroStdMean,
     double Seconds, double RolloutSeconds, double UpdateSeconds, double RolloutShare, double RolloutTokensPerSecond, double UpdateTokensPerSecond,
-    string Metrics, string Rollouts, string Plot);
+    string Metrics, string Rollouts, string Plot)
+{
+    /// <summary>The step checkpoints the run keeps (<see cref="GrpoOptions.KeepCheckpoints"/>), oldest first; empty when it keeps none.</summary>
+    public IReadOnlyList<string> KeptCheckpoints { get; init; } = [];
+}

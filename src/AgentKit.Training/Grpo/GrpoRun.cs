@@ -156,7 +156,10 @@ public sealed class GrpoRun : IDisposable
             Math.Round(rolloutSeconds + updateSeconds > 0 ? rolloutSeconds / (rolloutSeconds + updateSeconds) : 0, 3),
             Math.Round(rolloutSeconds > 0 ? rolloutTokens / rolloutSeconds : 0, 1),
             Math.Round(updateSeconds > 0 ? updateTokens / updateSeconds : 0, 1),
-            Path.Combine(output, GrpoRunFiles.Metrics), Path.Combine(output, GrpoRunFiles.Rollouts), Path.Combine(output, GrpoRunFiles.Plot));
+            Path.Combine(output, GrpoRunFiles.Metrics), Path.Combine(output, GrpoRunFiles.Rollouts), Path.Combine(output, GrpoRunFiles.Plot))
+        {
+            KeptCheckpoints = [.. GrpoRunFiles.KeptCheckpoints(output).Select(c => c.Path)],
+        };
     }
 
     /// <summary>Frees the model's tensors and a disposable rollout source.</summary>

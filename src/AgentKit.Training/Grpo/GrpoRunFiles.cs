@@ -24,6 +24,16 @@ public static class GrpoRunFiles
     /// <summary>The folder name of the checkpoint kept at <paramref name="step"/>.</summary>
     public static string StepCheckpoint(int step) => StepCheckpointPrefix + step.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The kept step checkpoints in <paramref name="output"/>, oldest first (<c>checkpoint-last</c> and staging folders are not steps).</summary>
+    public static IReadOnlyList<(int Step, string Path)> KeptCheckpoints(string output) =>
+        !Directory.Exists(output)
+            ? []
+            : [.. new DirectoryInfo(output).EnumerateDirectories(StepCheckpointPrefix + "*")
+                .Select(d => (Step: int.TryParse(d.Name[StepCheckpointPrefix.Length..], System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : -1, Path: d.FullName))
+                .Where(c => c.Step >= 0)
+                .OrderBy(c => c.Step)];
+
     /// <summary>The final model.</summary>
     public const string FinalCheckpoint = "final";
 

@@ -187,15 +187,9 @@ public sealed class GrpoTrainer
     private void KeepStepCheckpoint(LlamaForCausalLM model, string output, GrpoTrainerState state, GrpoTrainingRecord record)
     {
         GrpoCheckpoint.Save(model, null, Path.Combine(output, GrpoRunFiles.StepCheckpoint(state.Step)), state, record, _tokenizer, _tokenizerFile);
-        // checkpoint-last and staging folders do not parse as a step.
-        var kept = new DirectoryInfo(output).EnumerateDirectories(GrpoRunFiles.StepCheckpointPrefix + "*")
-            .Select(d => (Dir: d, Step: int.TryParse(d.Name[GrpoRunFiles.StepCheckpointPrefix.Length..], System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : -1))
-            .Where(c => c.Step >= 0)
-            .OrderByDescending(c => c.Step)
-            .ToList();
-        foreach (var (dir, _) in kept.Skip(_options.KeepCheckpoints))
-            dir.Delete(recursive: true);
+        var kept = GrpoRunFiles.KeptCheckpoints(output);
+        foreach (var (_, path) in kept.Take(Math.Max(0, kept.Count - _options.KeepCheckpoints)))
+            Directory.Delete(path, recursive: true);
     }
 
     private GrpoStepMetrics StepMetrics(int step, CollectedGroups groups, UpdateFigures? figures, double rolloutSeconds, double updateSeconds,
