@@ -205,13 +205,27 @@ internal sealed class WorkerLaunch
         }
     }
 
-    private static string? WriteSeccompFilter()
+    private static readonly object SeccompFileGate = new();
+
+    /// <summary>
+    /// The filter's file, one per host process. A launch created while another sandbox's worker starts must never
+    /// rewrite the file that worker's bwrap is reading through fd 3: truncated mid-read, the filter is an invalid program
+    /// (<c>prctl(PR_SET_SECCOMP)</c> fails with EINVAL) and the worker dies. So it is written aside and renamed into
+    /// place (a reader keeps the file it opened), and left alone when it already holds the filter.
+    /// </summary>
+    internal static string? WriteSeccompFilter()
     {
         if (SeccompFilter.ForCurrentArchitecture() is not { } program) return null;
         var path = Path.Combine(ScratchRoot.Path, "seccomp.bpf");
-        File.WriteAllBytes(path, program);
-        // Read through the inherited file descriptor by an unprivileged user.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        lock (SeccompFileGate)
+        {
+            if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(program)) return path;
+            var staging = $"{path}.{Guid.NewGuid():N}.tmp";
+            File.WriteAllBytes(staging, program);
+            // Read through the inherited file descriptor by an unprivileged user.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.Move(staging, path, overwrite: true);
+        }
         return path;
     }
 
