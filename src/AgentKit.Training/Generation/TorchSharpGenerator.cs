@@ -40,7 +40,7 @@ public sealed class TorchSharpGenerator : ICandidateGenerator, IDisposable
         _render = render ?? ChatPrompt.ChatMl;
         _stopIds = stopTokenIds is not null
             ? [.. stopTokenIds]
-            : new[] { tokenizer.SpecialTokenId(ChatFormat.ImEnd), tokenizer.EosId }.OfType<int>().Distinct().ToArray();
+            : ChatFormat.StopTokenIds(tokenizer);
     }
 
     /// <summary>Loads the checkpoint in <paramref name="directory"/> onto <paramref name="device"/> (default CPU), prompted in its chat template.</summary>

@@ -26,6 +26,13 @@ public static class ChatFormat
     /// <summary>The header text of a message: <c>&lt;|im_start|&gt;role\n</c>.</summary>
     public static string Header(string role) => $"{ImStart}{role}\n";
 
+    /// <summary>The ids that end a ChatML turn: <see cref="ImEnd"/> and end-of-text, those <paramref name="tokenizer"/> has.</summary>
+    public static int[] StopTokenIds(ITextTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return [.. new[] { tokenizer.SpecialTokenId(ImEnd), tokenizer.EosId }.OfType<int>().Distinct()];
+    }
+
     /// <summary>The text after a message's content: <c>&lt;|im_end|&gt;\n</c>.</summary>
     public const string Footer = ImEnd + "\n";
 

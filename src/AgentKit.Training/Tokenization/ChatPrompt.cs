@@ -46,10 +46,8 @@ public static class ChatPrompt
     public static IReadOnlyList<int> StopTokenIds(string checkpointDirectory, ITextTokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        var ids = new List<int?> { tokenizer.SpecialTokenId(ChatFormat.ImEnd), tokenizer.EosId };
-        if (EndOfTurn(checkpointDirectory) is { } marker)
-            ids.Add(tokenizer.SpecialTokenId(marker));
-        return [.. ids.OfType<int>().Distinct()];
+        var ids = ChatFormat.StopTokenIds(tokenizer);
+        return EndOfTurn(checkpointDirectory) is { } marker && tokenizer.SpecialTokenId(marker) is { } id && !ids.Contains(id) ? [.. ids, id] : ids;
     }
 
     /// <summary>

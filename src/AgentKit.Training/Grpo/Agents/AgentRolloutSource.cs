@@ -57,7 +57,7 @@ public sealed class AgentRolloutSource : IRolloutSource, IScoredRolloutObserver
             throw new ArgumentException("The tokenizer has no ChatML special tokens (<|im_start|>, <|im_end|>); agent rollouts render the conversation with them.", nameof(tokenizer));
         _stopTokenIds = _options.StopTokenIds is { } ids
             ? [.. ids]
-            : [.. new[] { tokenizer.SpecialTokenId(ChatFormat.ImEnd), tokenizer.EosId }.OfType<int>().Distinct()];
+            : ChatFormat.StopTokenIds(tokenizer);
     }
 
     /// <summary>The settings in use.</summary>

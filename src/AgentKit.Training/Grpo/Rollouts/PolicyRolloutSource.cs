@@ -28,7 +28,7 @@ public sealed class PolicyRolloutSource : IRolloutSource
         _promptOf = promptOf ?? (task => ChatFormat.Render([("user", task.Question)], addGenerationPrompt: true));
         _answerOf = answerOf ?? (text => text.Trim() is { Length: > 0 } trimmed ? trimmed : null);
         _stopTokenIds = stopTokenIds is null
-            ? [.. new[] { tokenizer.SpecialTokenId(ChatFormat.ImEnd), tokenizer.EosId }.OfType<int>().Distinct()]
+            ? ChatFormat.StopTokenIds(tokenizer)
             : [.. stopTokenIds];
     }
 
