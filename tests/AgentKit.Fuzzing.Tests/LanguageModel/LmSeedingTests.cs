@@ -32,8 +32,11 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         return (target, ToyTarget.Options(dir, seconds, seeds) with { LanguageModel = lm });
     }
 
+    // Polled while the campaign writes: an entry is written as NAME.tmp and renamed, so staging files are skipped
+    // (they vanish under the reader) and the entry is read under its final name.
     private bool CorpusCovers(string dir, int block, HashSet<string>? checkedFiles = null) =>
-        Directory.EnumerateFiles(Path.Combine(dir, "corpus")).Where(f => checkedFiles?.Add(f) ?? true)
+        Directory.EnumerateFiles(Path.Combine(dir, "corpus")).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+            .Where(f => checkedFiles?.Add(f) ?? true)
             .Any(f => toy.Commands.Run(File.ReadAllBytes(f)).Blocks.Contains(block));
 
     /// <summary>Cancels <paramref name="stop"/> once <paramref name="done"/> holds (polled), so a campaign runs only as long as it must.</summary>
