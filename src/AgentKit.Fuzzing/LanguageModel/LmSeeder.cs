@@ -95,6 +95,10 @@ internal sealed class LmSeeder
         }
         if (questions.Count == 0)
             return; // no frontier yet (the seeds are still running): not a round
+        // Building questions is not cancellable; a round whose campaign ended meanwhile asks, offers and counts nothing
+        // (the report may already be out).
+        if (stop.IsCancellationRequested)
+            return;
         _seen.UnionWith(corpus.Select(c => CampaignDirectory.Hash(c)));
         var inputs = new List<byte[]>();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
