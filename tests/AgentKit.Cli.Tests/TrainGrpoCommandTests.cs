@@ -44,6 +44,7 @@ public sealed class TrainGrpoCommandTests
         var report = JsonNode.Parse(stdout)!;
         Assert.Equal(2, report["steps"]!.GetValue<int>());
         Assert.Equal(2, report["tasks"]!.GetValue<int>());
+        Assert.Equal(2, report["tasks_trained"]!.GetValue<int>()); // no prefilter: every task
         Assert.Equal("final_answer", report["rewards"]![1]!["name"]!.GetValue<string>());
         Assert.Equal(0.1, report["rewards"]![1]!["weight"]!.GetValue<double>());
         Assert.InRange(report["reward_last"]!.GetValue<double>(), 0, 1.1);
@@ -144,6 +145,7 @@ public sealed class TrainGrpoCommandTests
     [InlineData("--epsilon-high", "0", "--epsilon-high must be > 0, got 0.")]
     [InlineData("--keep-checkpoints", "2", "--keep-checkpoints needs --save-every above 0: it keeps the checkpoints saved every --save-every steps.")]
     [InlineData("--agent", "no-such-agent-folder", "--agent: agent folder not found")]
+    [InlineData("--prefilter", "1", "--prefilter must be 0 (off) or 2-256")]
     public async Task Bad_arguments_exit_2_naming_the_flag(string flag, string value, string message)
     {
         var output = TinyModels.TempPath("grpo");
@@ -168,6 +170,22 @@ public sealed class TrainGrpoCommandTests
         Assert.Equal((2, 2), (noTasks, noInit));
         Assert.Contains("--tasks: task file not found", tasksError);
         Assert.Contains("--init must be a checkpoint directory or a .gguf file", initError);
+    }
+
+    [Fact]
+    public async Task A_prefilter_that_keeps_no_task_exits_1_before_any_step_with_its_record_kept()
+    {
+        var output = TinyModels.TempPath("grpo");
+
+        // A random tiny model never writes either answer: every task scores 0 in all four completions.
+        var (exit, stdout, stderr) = await RunAsync(Args(Tasks(), TinyCheckpoint.Create(seed: 25), output, "--steps", "1", "--prefilter", "4"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("no task's rewards differed among 4 completions of the starting policy", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "prefilter.jsonl")).Length);
+        Assert.False(File.Exists(Path.Combine(output, "metrics.jsonl")));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static class TrainGrpoCommand
     [
         ("MaxSteps", "--steps"), ("GroupSize", "--group"), ("PromptsPerStep", "--batch-prompts"), ("MaxCompletionLength", "--max-tokens"),
         ("Temperature", "--temperature"), ("Beta", "--beta"), ("LearningRate", "--lr"), ("WarmupSteps", "--warmup"),
-        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("KeepCheckpoints", "--keep-checkpoints"), ("Threads", "--threads"),
+        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("KeepCheckpoints", "--keep-checkpoints"), ("PrefilterSamples", "--prefilter"), ("Threads", "--threads"),
         ("LoRA rank", "--lora-rank"), ("LoRA alpha", "--lora-alpha"),
     ];
 
@@ -60,6 +60,11 @@ internal static class TrainGrpoCommand
         var epsilonHigh = new Option<double?>("--epsilon-high") { Description = "Upper clip (1 + epsilon-high; DAPO's clip-higher uses 0.28); default: --epsilon." };
         var iterations = new Option<int>("--iterations") { Description = "Optimisation passes over each rollout batch (TRL's num_iterations).", DefaultValueFactory = _ => 1 };
         var dynamic = new Option<bool>("--dynamic-sampling") { Description = "Drop groups whose rewards are all equal and sample more tasks instead." };
+        var prefilter = new Option<int>("--prefilter")
+        {
+            Description = "Before training, sample N completions of every task with the starting model and train only on tasks whose rewards differ among them (0: all tasks; written to OUT/prefilter.jsonl).",
+            DefaultValueFactory = _ => 0,
+        };
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => 0 };
         var keep = new Option<int>("--keep-checkpoints") { Description = "Also keep the model of each of the last N saves as OUT/checkpoint-STEP (for evaluation; needs --save-every).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the task order, sampling and LoRA initialisation.", DefaultValueFactory = _ => 1234 };
@@ -72,7 +77,7 @@ internal static class TrainGrpoCommand
         var command = new Command("grpo", "Reinforcement learning on verifiable rewards (GRPO): sample groups of completions per task, reward them, train on the advantages.")
         {
             tasks, init, reward, group, steps, output, loraRank, loraAlpha, beta, loss, scale, lr, warmup, temperature, maxTokens, batchPrompts,
-            iterations, epsilon, epsilonHigh, dynamic, saveEvery, keep, seed, resume, agent, threads, device, json,
+            iterations, epsilon, epsilonHigh, dynamic, prefilter, saveEvery, keep, seed, resume, agent, threads, device, json,
         };
         foreach (var option in fuzzFlags.All)
             command.Options.Add(option);
@@ -96,7 +101,7 @@ internal static class TrainGrpoCommand
                 PromptsPerStep = pr.GetValue(batchPrompts), MaxCompletionLength = pr.GetValue(maxTokens), Temperature = pr.GetValue(temperature),
                 Beta = pr.GetValue(beta), LossType = GrpoNames.ParseLossType(pr.GetValue(loss)!),
                 ScaleRewards = GrpoNames.ParseScaling(pr.GetValue(scale)!), LearningRate = pr.GetValue(lr),
-                WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), Epsilon = pr.GetValue(epsilon), EpsilonHigh = pr.GetValue(epsilonHigh), DynamicSampling = pr.GetValue(dynamic),
+                WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), Epsilon = pr.GetValue(epsilon), EpsilonHigh = pr.GetValue(epsilonHigh), DynamicSampling = pr.GetValue(dynamic), PrefilterSamples = pr.GetValue(prefilter),
                 SaveEvery = pr.GetValue(saveEvery), KeepCheckpoints = pr.GetValue(keep), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
                 Device = ComputeDevices.Parse(pr.GetValue(device)!),
                 Lora = pr.GetValue(loraRank) is { } rank ? new LoraSettings { Rank = rank, Alpha = pr.GetValue(loraAlpha) ?? 2.0 * rank } : null,
@@ -154,7 +159,8 @@ internal static class TrainGrpoCommand
     private static Table Render(GrpoReport report) => new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned())
         .AddRow("steps", $"{report.Steps} (this run {report.StepsRun}, resumed from {report.ResumedFromStep})")
         .AddRow("parameters (trainable)", $"{report.Parameters:N0} ({report.TrainableParameters:N0})")
-        .AddRow("tasks", report.SkippedTaskLines > 0 ? $"{report.Tasks} ({report.SkippedTaskLines} lines skipped)" : $"{report.Tasks}")
+        .AddRow("tasks", (report.SkippedTaskLines > 0 ? $"{report.Tasks} ({report.SkippedTaskLines} lines skipped)" : $"{report.Tasks}")
+            + (report.TasksTrained != report.Tasks ? string.Create(CultureInfo.InvariantCulture, $", {report.TasksTrained} kept by the prefilter ({report.PrefilterSeconds:F1} s)") : ""))
         .AddRow("rewards", Markup.Escape(string.Join(", ", report.Rewards.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name}:{r.Weight:G}")))))
         .AddRow("reward first → last", report.RewardFirst is { } first
             ? string.Create(CultureInfo.InvariantCulture, $"{first:F3} → {report.RewardLast:F3}")

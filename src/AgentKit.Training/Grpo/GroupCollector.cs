@@ -48,7 +48,8 @@ internal sealed class GroupCollector(GrpoOptions options, IRolloutSource source,
         return new CollectedGroups(sampled, trained, tasksConsumed);
     }
 
-    private ScoredGroup Score(int index, IReadOnlyList<Rollout> rollouts, int step)
+    /// <summary>Every reward function's result for each rollout and their weighted totals.</summary>
+    public ScoredGroup Score(int index, IReadOnlyList<Rollout> rollouts, int step)
     {
         var results = new List<IReadOnlyDictionary<string, RewardResult>>(rollouts.Count);
         var totals = new double[rollouts.Count];

@@ -116,6 +116,14 @@ public sealed record GrpoOptions
     /// <summary>With <see cref="DynamicSampling"/>: extra rounds of prompts per step at most (default 3); a step that still lacks groups trains on those it has.</summary>
     public int MaxRefillRounds { get; init; } = 3;
 
+    /// <summary>
+    /// Before the first step, sample this many completions of every task with the starting policy and train only on the
+    /// tasks whose rewards differ among them (offline difficulty filtering; default 0: train on every task). Tasks always
+    /// or never solved teach nothing; on sparse rewards they are most of a task file, and dynamic sampling pays for their
+    /// groups at every step. The choice is written to <c>prefilter.jsonl</c> and kept when the run resumes.
+    /// </summary>
+    public int PrefilterSamples { get; init; }
+
     /// <summary>Leave completions cut at <see cref="MaxCompletionLength"/> out of the loss (DAPO's overlong filtering; default false).</summary>
     public bool MaskTruncatedCompletions { get; init; }
 
@@ -190,6 +198,8 @@ public sealed record GrpoOptions
             throw new ArgumentException($"Betas must be in [0, 1), got {Beta1}, {Beta2}.");
         if (MaxRefillRounds < 0)
             throw new ArgumentException($"MaxRefillRounds must be >= 0, got {MaxRefillRounds}.");
+        if (PrefilterSamples is < 0 or 1 or > 256)
+            throw new ArgumentException($"PrefilterSamples must be 0 (off) or 2-256 (one completion cannot show a reward spread), got {PrefilterSamples}.");
         if (SaveEvery < 0)
             throw new ArgumentException($"SaveEvery must be >= 0, got {SaveEvery}.");
         if (KeepCheckpoints < 0)

@@ -34,4 +34,10 @@ public sealed record GrpoReport(string Output, string FinalCheckpoint, string In
 {
     /// <summary>The step checkpoints the run keeps (<see cref="GrpoOptions.KeepCheckpoints"/>), oldest first; empty when it keeps none.</summary>
     public IReadOnlyList<string> KeptCheckpoints { get; init; } = [];
+
+    /// <summary>Tasks the steps drew from: <see cref="Tasks"/>, or fewer when the prefilter (<see cref="GrpoOptions.PrefilterSamples"/>) left some out.</summary>
+    public int TasksTrained { get; init; }
+
+    /// <summary>Seconds spent sampling the prefilter in this invocation (0 when off, or when a resumed run read it).</summary>
+    public double PrefilterSeconds { get; init; }
 }

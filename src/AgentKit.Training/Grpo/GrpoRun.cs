@@ -159,6 +159,8 @@ public sealed class GrpoRun : IDisposable
             Path.Combine(output, GrpoRunFiles.Metrics), Path.Combine(output, GrpoRunFiles.Rollouts), Path.Combine(output, GrpoRunFiles.Plot))
         {
             KeptCheckpoints = [.. GrpoRunFiles.KeptCheckpoints(output).Select(c => c.Path)],
+            TasksTrained = result.TasksTrained,
+            PrefilterSeconds = Math.Round(result.PrefilterSeconds, 2),
         };
     }
 

@@ -34,6 +34,9 @@ public static class GrpoRunFiles
                 .Where(c => c.Step >= 0)
                 .OrderBy(c => c.Step)];
 
+    /// <summary>The starting policy's rewards on every task and which the run trains on (<see cref="GrpoOptions.PrefilterSamples"/>); one <see cref="PrefilterRecord"/> per line.</summary>
+    public const string Prefilter = "prefilter.jsonl";
+
     /// <summary>The final model.</summary>
     public const string FinalCheckpoint = "final";
 

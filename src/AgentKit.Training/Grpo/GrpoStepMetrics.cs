@@ -90,4 +90,11 @@ public sealed record GrpoStepMetrics
 /// <param name="Steps">Steps of the whole run.</param>
 /// <param name="ResumedFromStep">Step this invocation resumed from (0 for a fresh run).</param>
 /// <param name="History">This invocation's steps.</param>
-public sealed record GrpoResult(string FinalCheckpoint, int Steps, int ResumedFromStep, IReadOnlyList<GrpoStepMetrics> History);
+public sealed record GrpoResult(string FinalCheckpoint, int Steps, int ResumedFromStep, IReadOnlyList<GrpoStepMetrics> History)
+{
+    /// <summary>Tasks the steps drew from: all of them, or those the prefilter kept (<see cref="GrpoOptions.PrefilterSamples"/>).</summary>
+    public int TasksTrained { get; init; }
+
+    /// <summary>Seconds this invocation spent sampling the prefilter (0 when off or read from a first start's file).</summary>
+    public double PrefilterSeconds { get; init; }
+}

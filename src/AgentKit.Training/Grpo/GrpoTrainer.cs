@@ -118,8 +118,19 @@ public sealed class GrpoTrainer
         GrpoRunFiles.TruncateAfter(metricsPath, state.Step);
         GrpoRunFiles.TruncateAfter(rolloutsPath, state.Step);
 
-        var order = new TaskOrder(tasks, _options.Seed);
         var collector = new GroupCollector(_options, _source, _rewards, _weights);
+        var trained = tasks;
+        var prefilterSeconds = 0.0;
+        if (_options.PrefilterSamples > 0)
+        {
+            if (state.Step > 0 && !File.Exists(Path.Combine(output, GrpoRunFiles.Prefilter)))
+                throw new InvalidOperationException($"'{output}' was started without a prefilter; resuming with one would sample it from trained weights, not the starting policy.");
+            // The starting policy decides: a resumed run reads the choice its first start wrote, never its trained weights'.
+            var prefilter = new TaskPrefilter(_options, _source, collector, _time);
+            trained = await prefilter.KeepAsync(model, tasks, output, cancellationToken).ConfigureAwait(false);
+            prefilterSeconds = prefilter.SampledSeconds;
+        }
+        var order = new TaskOrder(trained, _options.Seed);
         var update = new PolicyUpdate(_options, model, reference ?? adaptersOff, optimizer, parameters);
         var history = new List<GrpoStepMetrics>();
         var started = _time.GetTimestamp();
@@ -177,7 +188,7 @@ public sealed class GrpoTrainer
         var finalDir = Path.Combine(output, GrpoRunFiles.FinalCheckpoint);
         GrpoCheckpoint.Save(model, null, finalDir, final, record, _tokenizer, _tokenizerFile);
         GrpoPlot.Draw(output);
-        return new GrpoResult(finalDir, _options.MaxSteps, startStep, history);
+        return new GrpoResult(finalDir, _options.MaxSteps, startStep, history) { TasksTrained = trained.Count, PrefilterSeconds = prefilterSeconds };
     }
 
     private void Save(LlamaForCausalLM model, TorchSharp.Modules.OptimizerHelper optimizer, string directory, GrpoTrainerState state, GrpoTrainingRecord record) =>
