@@ -89,6 +89,19 @@ public sealed class TaskPrefilterTests
         Assert.Contains("started without a prefilter", error.Message);
     }
 
+    [Fact]
+    public async Task A_damaged_prefilter_file_is_refused_naming_its_line()
+    {
+        var dir = TinyFixtures.TempDir();
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, GrpoRunFiles.Prefilter), "{\"task_id\":\"toy-4\",\"samples\":8,\"reward_mean\":0.1,\"reward_std\":0.1,\"kept\":true}\n{\"task_id\":\"toy-5\",\"sam");
+        using var model = ToyTask.NewModel();
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            new GrpoTrainer(Options(dir), new PolicyRolloutSource(ToyTask.Tokenizer), [ByTask], ToyTask.Tokenizer).TrainAsync(model, ToyTask.Tasks));
+        Assert.Contains($"{GrpoRunFiles.Prefilter}:2: not a prefilter record", error.Message);
+        Assert.Contains("delete the file", error.Message);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(-1)]
