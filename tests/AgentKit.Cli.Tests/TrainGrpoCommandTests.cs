@@ -182,6 +182,7 @@ public sealed class TrainGrpoCommandTests
 
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
+        Assert.Contains("prefilter: sampling 4 completions of each of the 2 tasks with the starting model", stderr);
         Assert.Contains("no task's rewards differed among 4 completions of the starting policy", stderr);
         Assert.DoesNotContain("   at ", stderr);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "prefilter.jsonl")).Length);

@@ -141,6 +141,9 @@ internal static class TrainGrpoCommand
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{run.Parameters / 1e6:F2}M parameters{(trainer.Lora is null ? "" : $", LoRA rank {trainer.Lora.Rank}")}, {run.Tasks} tasks, " +
                 $"{trainer.PromptsPerStep} x {trainer.GroupSize} completions a step, from {run.InitCheckpoint}; output {trainer.OutputDirectory}"));
+            // The prefilter samples every task before the first step line: say why nothing is printed for a while.
+            if (trainer.PrefilterSamples > 0 && !File.Exists(Path.Combine(trainer.OutputDirectory, GrpoRunFiles.Prefilter)))
+                stderr.WriteLine($"prefilter: sampling {trainer.PrefilterSamples} completions of each of the {run.Tasks} tasks with the starting model");
             var report = await run.TrainAsync(new SyncProgress<GrpoStepMetrics>(m => stderr.WriteLine(ProgressLine(m))), ct);
             if (fuzzReward is not null)
                 stderr.WriteLine($"{FuzzDistanceGrpoReward.Name}: {fuzzReward.Executions} distinct input(s) run, {fuzzReward.Findings} finding(s)" +
