@@ -25,7 +25,7 @@ internal sealed class TaskPrefilter(GrpoOptions options, IRolloutSource source, 
     public double SampledSeconds { get; private set; }
 
     /// <summary>The tasks to train on: read from <paramref name="output"/>'s <c>prefilter.jsonl</c>, or sampled and written there.</summary>
-    /// <exception cref="InvalidDataException">No task has a reward spread, or the file names none of <paramref name="tasks"/>.</exception>
+    /// <exception cref="InvalidDataException">No task has a reward spread, the file keeps none of <paramref name="tasks"/>, or a line of it is damaged.</exception>
     public async Task<IReadOnlyList<TrajectoryTask>> KeepAsync(LlamaForCausalLM policy, IReadOnlyList<TrajectoryTask> tasks, string output,
         CancellationToken cancellationToken)
     {
@@ -36,6 +36,9 @@ internal sealed class TaskPrefilter(GrpoOptions options, IRolloutSource source, 
         SampledSeconds = sampled ? time.GetElapsedTime(started).TotalSeconds : 0;
         var kept = records.Where(r => r.Kept).Select(r => r.TaskId).ToHashSet(StringComparer.Ordinal);
         var chosen = tasks.Where(t => kept.Contains(t.Id)).ToList();
+        if (chosen.Count == 0 && kept.Count > 0)
+            throw new InvalidDataException(
+                $"the prefilter in {path} keeps {kept.Count} task(s), none of them in this task file: the run was started with other tasks; resume with those, or start a new output.");
         if (chosen.Count == 0)
             throw new InvalidDataException(
                 $"no task's rewards differed among {options.PrefilterSamples} completions of the starting policy ({path}): every task is always or never solved, so GRPO has nothing to learn from; use other tasks or rewards, or turn the prefilter off.");

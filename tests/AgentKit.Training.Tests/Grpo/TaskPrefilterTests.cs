@@ -102,6 +102,18 @@ public sealed class TaskPrefilterTests
         Assert.Contains("delete the file", error.Message);
     }
 
+    [Fact]
+    public async Task A_prefilter_written_for_other_tasks_is_refused_rather_than_read_as_keeping_nothing()
+    {
+        var dir = TinyFixtures.TempDir();
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, GrpoRunFiles.Prefilter), "{\"task_id\":\"other-1\",\"samples\":8,\"reward_mean\":0.1,\"reward_std\":0.1,\"kept\":true}\n");
+        using var model = ToyTask.NewModel();
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            new GrpoTrainer(Options(dir), new PolicyRolloutSource(ToyTask.Tokenizer), [ByTask], ToyTask.Tokenizer).TrainAsync(model, ToyTask.Tasks));
+        Assert.Contains("keeps 1 task(s), none of them in this task file", error.Message);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(-1)]
