@@ -89,29 +89,22 @@ public sealed class TaskPrefilterTests
         Assert.Contains("started without a prefilter", error.Message);
     }
 
-    [Fact]
-    public async Task A_damaged_prefilter_file_is_refused_naming_its_line()
-    {
-        var dir = TinyFixtures.TempDir();
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, GrpoRunFiles.Prefilter), "{\"task_id\":\"toy-4\",\"samples\":8,\"reward_mean\":0.1,\"reward_std\":0.1,\"kept\":true}\n{\"task_id\":\"toy-5\",\"sam");
-        using var model = ToyTask.NewModel();
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
-            new GrpoTrainer(Options(dir), new PolicyRolloutSource(ToyTask.Tokenizer), [ByTask], ToyTask.Tokenizer).TrainAsync(model, ToyTask.Tasks));
-        Assert.Contains($"{GrpoRunFiles.Prefilter}:2: not a prefilter record", error.Message);
-        Assert.Contains("delete the file", error.Message);
-    }
+    private const string KeptLine = "{\"task_id\":\"toy-4\",\"samples\":8,\"reward_mean\":0.1,\"reward_std\":0.1,\"kept\":true}";
 
-    [Fact]
-    public async Task A_prefilter_written_for_other_tasks_is_refused_rather_than_read_as_keeping_nothing()
+    [Theory]
+    [InlineData(KeptLine + "\n{\"task_id\":\"toy-5\",\"sam", "prefilter.jsonl:2: not a prefilter record")] // cut mid-line: names the line
+    [InlineData(KeptLine + "\n{\"task_id\":\"toy-5\",\"sam", "delete the file to sample the prefilter again")]
+    [InlineData("{\"task_id\":\"other-1\",\"samples\":8,\"reward_mean\":0.1,\"reward_std\":0.1,\"kept\":true}\n",
+        "keeps 1 task(s), none of them in this task file")] // written for another task file, not "nothing to learn"
+    public async Task A_prefilter_file_that_cannot_be_this_runs_is_refused_saying_why(string content, string message)
     {
         var dir = TinyFixtures.TempDir();
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, GrpoRunFiles.Prefilter), "{\"task_id\":\"other-1\",\"samples\":8,\"reward_mean\":0.1,\"reward_std\":0.1,\"kept\":true}\n");
+        File.WriteAllText(Path.Combine(dir, GrpoRunFiles.Prefilter), content);
         using var model = ToyTask.NewModel();
         var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
             new GrpoTrainer(Options(dir), new PolicyRolloutSource(ToyTask.Tokenizer), [ByTask], ToyTask.Tokenizer).TrainAsync(model, ToyTask.Tasks));
-        Assert.Contains("keeps 1 task(s), none of them in this task file", error.Message);
+        Assert.Contains(message, error.Message);
     }
 
     [Theory]
