@@ -146,6 +146,7 @@ public sealed class TrainGrpoCommandTests
     [InlineData("--keep-checkpoints", "2", "--keep-checkpoints needs --save-every above 0: it keeps the checkpoints saved every --save-every steps.")]
     [InlineData("--agent", "no-such-agent-folder", "--agent: agent folder not found")]
     [InlineData("--prefilter", "1", "--prefilter must be 0 (off) or 2-256")]
+    [InlineData("--micro-batch-tokens", "-5", "--micro-batch-tokens must be >= 0")]
     public async Task Bad_arguments_exit_2_naming_the_flag(string flag, string value, string message)
     {
         var output = TinyModels.TempPath("grpo");

@@ -27,7 +27,7 @@ internal static class TrainGrpoCommand
     [
         ("MaxSteps", "--steps"), ("GroupSize", "--group"), ("PromptsPerStep", "--batch-prompts"), ("MaxCompletionLength", "--max-tokens"),
         ("Temperature", "--temperature"), ("Beta", "--beta"), ("LearningRate", "--lr"), ("WarmupSteps", "--warmup"),
-        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("KeepCheckpoints", "--keep-checkpoints"), ("PrefilterSamples", "--prefilter"), ("Threads", "--threads"),
+        ("NumIterations", "--iterations"), ("EpsilonHigh", "--epsilon-high"), ("Epsilon", "--epsilon"), ("SaveEvery", "--save-every"), ("KeepCheckpoints", "--keep-checkpoints"), ("PrefilterSamples", "--prefilter"), ("MicroBatchTokens", "--micro-batch-tokens"), ("Threads", "--threads"),
         ("LoRA rank", "--lora-rank"), ("LoRA alpha", "--lora-alpha"),
     ];
 
@@ -65,6 +65,11 @@ internal static class TrainGrpoCommand
             Description = "Before training, sample N completions of every task with the starting model and train only on tasks whose rewards differ among them (0: all tasks; written to OUT/prefilter.jsonl).",
             DefaultValueFactory = _ => 0,
         };
+        var microBatchTokens = new Option<int>("--micro-batch-tokens")
+        {
+            Description = "Pack each update's rollouts, longest first, into micro-batches of at most this many padded tokens (0: one batch padded to the longest; the update is the same, faster when lengths differ).",
+            DefaultValueFactory = _ => 0,
+        };
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => 0 };
         var keep = new Option<int>("--keep-checkpoints") { Description = "Also keep the model of each of the last N saves as OUT/checkpoint-STEP (for evaluation; needs --save-every).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the task order, sampling and LoRA initialisation.", DefaultValueFactory = _ => 1234 };
@@ -77,7 +82,7 @@ internal static class TrainGrpoCommand
         var command = new Command("grpo", "Reinforcement learning on verifiable rewards (GRPO): sample groups of completions per task, reward them, train on the advantages.")
         {
             tasks, init, reward, group, steps, output, loraRank, loraAlpha, beta, loss, scale, lr, warmup, temperature, maxTokens, batchPrompts,
-            iterations, epsilon, epsilonHigh, dynamic, prefilter, saveEvery, keep, seed, resume, agent, threads, device, json,
+            iterations, epsilon, epsilonHigh, dynamic, prefilter, microBatchTokens, saveEvery, keep, seed, resume, agent, threads, device, json,
         };
         foreach (var option in fuzzFlags.All)
             command.Options.Add(option);
@@ -102,6 +107,7 @@ internal static class TrainGrpoCommand
                 Beta = pr.GetValue(beta), LossType = GrpoNames.ParseLossType(pr.GetValue(loss)!),
                 ScaleRewards = GrpoNames.ParseScaling(pr.GetValue(scale)!), LearningRate = pr.GetValue(lr),
                 WarmupSteps = pr.GetValue(warmup), NumIterations = pr.GetValue(iterations), Epsilon = pr.GetValue(epsilon), EpsilonHigh = pr.GetValue(epsilonHigh), DynamicSampling = pr.GetValue(dynamic), PrefilterSamples = pr.GetValue(prefilter),
+                MicroBatchTokens = pr.GetValue(microBatchTokens),
                 SaveEvery = pr.GetValue(saveEvery), KeepCheckpoints = pr.GetValue(keep), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
                 Device = ComputeDevices.Parse(pr.GetValue(device)!),
                 Lora = pr.GetValue(loraRank) is { } rank ? new LoraSettings { Rank = rank, Alpha = pr.GetValue(loraAlpha) ?? 2.0 * rank } : null,

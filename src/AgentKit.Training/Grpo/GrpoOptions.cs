@@ -89,6 +89,15 @@ public sealed record GrpoOptions
     /// <summary>Micro-batches each pass is split into, gradients summed before the optimizer step (default 1).</summary>
     public int GradientAccumulationSteps { get; init; } = 1;
 
+    /// <summary>
+    /// Most padded tokens (rows × longest row) in one micro-batch; 0 (default) splits by <see cref="GradientAccumulationSteps"/>.
+    /// When set, each pass sorts its rollouts by length and packs them, longest first, into micro-batches within this
+    /// budget: agent runs differ in length several-fold, and one batch padded to the longest spends most of its work on
+    /// padding. Gradients add up over micro-batches as with accumulation, so the update is the same; a rollout longer than
+    /// the budget gets a micro-batch of its own.
+    /// </summary>
+    public int MicroBatchTokens { get; init; }
+
     /// <summary>Gradient clipping by global norm (default 1.0; 0 disables).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
@@ -186,6 +195,10 @@ public sealed record GrpoOptions
             throw new ArgumentException($"GradientAccumulationSteps must be >= 1, got {GradientAccumulationSteps}.");
         if (GradientAccumulationSteps > PromptsPerStep * GroupSize)
             throw new ArgumentException($"GradientAccumulationSteps ({GradientAccumulationSteps}) exceeds the completions per step ({PromptsPerStep * GroupSize}).");
+        if (MicroBatchTokens < 0)
+            throw new ArgumentException($"MicroBatchTokens must be >= 0 (0: split by GradientAccumulationSteps), got {MicroBatchTokens}.");
+        if (MicroBatchTokens > 0 && GradientAccumulationSteps > 1)
+            throw new ArgumentException($"MicroBatchTokens and GradientAccumulationSteps ({GradientAccumulationSteps}) both choose the micro-batches: set one.");
         if (!(MaxGradNorm >= 0))
             throw new ArgumentException($"MaxGradNorm must be >= 0, got {MaxGradNorm}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))

@@ -11,7 +11,8 @@ internal sealed record UpdateFigures(double Loss, double GradNorm, double Learni
 
 /// <summary>
 /// The optimisation of one rollout batch: <see cref="GrpoOptions.NumIterations"/> passes, each split into
-/// <see cref="GrpoOptions.GradientAccumulationSteps"/> micro-batches whose gradients add up to the whole batch's, then
+/// <see cref="GrpoOptions.GradientAccumulationSteps"/> micro-batches (or length-sorted ones within
+/// <see cref="GrpoOptions.MicroBatchTokens"/>) whose gradients add up to the whole batch's, then
 /// clipping and one AdamW step. The ratio's denominator is the sampling policy's log-probs, computed once before the
 /// first pass when there are several (TRL's old log-probs), or the current ones detached when there is one pass.
 /// </summary>
@@ -20,14 +21,14 @@ internal sealed class PolicyUpdate(GrpoOptions options, LlamaForCausalLM model, 
 {
     public UpdateFigures Run(IReadOnlyList<Rollout> rollouts, IReadOnlyList<double> advantages, int step, ref int optimizerSteps, Device device)
     {
-        var micro = Split(rollouts.Count, options.GradientAccumulationSteps);
+        var micro = MicroBatches([.. rollouts.Select(r => r.TokenIds.Count)], options.GradientAccumulationSteps, options.MicroBatchTokens);
         var batches = new List<(RolloutBatch Batch, Tensor Advantages, Tensor? Old, Tensor? Reference)>();
         try
         {
-            foreach (var (start, count) in micro)
+            foreach (var rows in micro)
             {
-                var batch = RolloutBatch.Build([.. rollouts.Skip(start).Take(count)], options.MaskTruncatedCompletions, device: device);
-                var adv = tensor(advantages.Skip(start).Take(count).Select(a => (float)a).ToArray(), device: device);
+                var batch = RolloutBatch.Build([.. rows.Select(i => rollouts[i])], options.MaskTruncatedCompletions, device: device);
+                var adv = tensor(rows.Select(i => (float)advantages[i]).ToArray(), device: device);
                 var old = options.NumIterations > 1 ? SamplingPolicyLogProbs(batch) : null;
                 var refLogProbs = options.Beta > 0 ? reference!.LogProbs(batch.Inputs, batch.Targets, batch.Mask, options.Temperature) : null;
                 batches.Add((batch, adv, old, refLogProbs));
@@ -95,6 +96,34 @@ internal sealed class PolicyUpdate(GrpoOptions options, LlamaForCausalLM model, 
         {
             model.train();
         }
+    }
+
+    /// <summary>
+    /// The rollout indices of each micro-batch: <paramref name="parts"/> contiguous chunks when
+    /// <paramref name="tokenBudget"/> is 0, otherwise the rollouts longest first, a new micro-batch started whenever one
+    /// more row would take the padded size (rows × the first, longest row) past the budget.
+    /// </summary>
+    internal static IReadOnlyList<int[]> MicroBatches(IReadOnlyList<int> lengths, int parts, int tokenBudget)
+    {
+        if (tokenBudget <= 0)
+            return [.. Split(lengths.Count, parts).Select(chunk => Enumerable.Range(chunk.Start, chunk.Count).ToArray())];
+        var packs = new List<int[]>();
+        var current = new List<int>();
+        long width = 0;
+        foreach (var index in Enumerable.Range(0, lengths.Count).OrderByDescending(i => lengths[i]).ThenBy(i => i))
+        {
+            if (current.Count > 0 && width * (current.Count + 1) > tokenBudget)
+            {
+                packs.Add([.. current]);
+                current.Clear();
+            }
+            if (current.Count == 0)
+                width = lengths[index];
+            current.Add(index);
+        }
+        if (current.Count > 0)
+            packs.Add([.. current]);
+        return packs;
     }
 
     /// <summary>Contiguous (start, count) chunks of <paramref name="total"/> items in at most <paramref name="parts"/> parts, none empty.</summary>

@@ -27,6 +27,8 @@ public sealed class GrpoOptionsTests
     [InlineData("Beta", "Beta must be >= 0")]
     [InlineData("NumIterations", "NumIterations must be >= 1")]
     [InlineData("Accumulation", "exceeds the completions per step")]
+    [InlineData("MicroBatchTokens", "MicroBatchTokens must be >= 0")]
+    [InlineData("BothMicroBatchings", "both choose the micro-batches")]
     [InlineData("Weights", "RewardWeights must be finite")]
     [InlineData("Keep", "KeepCheckpoints must be >= 0")]
     [InlineData("KeepWithoutSaves", "KeepCheckpoints needs SaveEvery above 0")]
@@ -40,6 +42,8 @@ public sealed class GrpoOptionsTests
             "Beta" => Valid with { Beta = -0.1 },
             "NumIterations" => Valid with { NumIterations = 0 },
             "Accumulation" => Valid with { GroupSize = 2, PromptsPerStep = 1, GradientAccumulationSteps = 3 },
+            "MicroBatchTokens" => Valid with { MicroBatchTokens = -1 },
+            "BothMicroBatchings" => Valid with { MicroBatchTokens = 512, GradientAccumulationSteps = 2 },
             "Weights" => Valid with { RewardWeights = [1, double.NaN] },
             "Keep" => Valid with { SaveEvery = 2, KeepCheckpoints = -1 },
             "KeepWithoutSaves" => Valid with { KeepCheckpoints = 3 },

@@ -43,8 +43,12 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output)
         Assert.EndsWith("in band", rollout.GetProperty("rewards").GetProperty("band").GetProperty("reason").GetString());
     }
 
-    [Fact]
-    public async Task Gradient_accumulation_gives_the_update_of_the_whole_batch()
+    // Three contiguous parts; one rollout per micro-batch, longest first; packs of a few rows within a token budget.
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(1, 1)]
+    [InlineData(1, 40)]
+    public async Task Micro_batches_give_the_update_of_the_whole_batch(int accumulation, int microBatchTokens)
     {
         var dir = TinyFixtures.TempDir();
         foreach (var type in new[] { GrpoLossType.Dapo, GrpoLossType.Grpo, GrpoLossType.DrGrpo })
@@ -54,8 +58,10 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output)
             // One step: a later step samples from the updated weights, where float noise may flip a sampled token.
             var options = ToyOptions(Path.Combine(dir, type + "-1"), 1) with { LossType = type, MaxGradNorm = 0, GroupSize = 4, PromptsPerStep = 2 };
             var a = await new GrpoTrainer(options, new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward]).TrainAsync(whole, ToyTask.Tasks);
-            var b = await new GrpoTrainer(options with { OutputDirectory = Path.Combine(dir, type + "-3"), GradientAccumulationSteps = 3 },
-                new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward]).TrainAsync(split, ToyTask.Tasks);
+            var b = await new GrpoTrainer(options with
+            {
+                OutputDirectory = Path.Combine(dir, type + "-split"), GradientAccumulationSteps = accumulation, MicroBatchTokens = microBatchTokens,
+            }, new PolicyRolloutSource(ToyTask.Tokenizer), [ToyTask.Reward]).TrainAsync(split, ToyTask.Tasks);
             // Adam divides small gradients by their own size, so float noise of the summation order shows at ~1e-5 in the weights.
             // The loss and gradient norm show the normalisation's scale (Adam's update alone would hide a constant factor).
             Assert.Equal(a.History[0].Loss!.Value, b.History[0].Loss!.Value, 6);
