@@ -37,7 +37,7 @@ public sealed class AgentToolFactory : IDisposable
             tools.Add(name.ToLowerInvariant() switch
             {
                 "search" => new SearchTool(OpenSearcher(agent, "Search", Settings(agent, name))),
-                "mentions" => new MentionsTool(FinderFor(OpenSearcher(agent, "Mentions", Settings(agent, name)))),
+                "mentions" => MentionsOver(OpenSearcher(agent, "Mentions", Settings(agent, name))),
                 _ => throw new InvalidDataException($"Agent '{agent.Definition.Name}' names unknown tool '{name}'; known tools: {string.Join(", ", KnownTools)}."),
             });
         }
@@ -48,11 +48,12 @@ public sealed class AgentToolFactory : IDisposable
         agent.Definition.ToolSettings.FirstOrDefault(kv => string.Equals(kv.Key, tool, StringComparison.OrdinalIgnoreCase)).Value
         ?? new Dictionary<string, string>();
 
-    private TitleMentionFinder FinderFor(LuceneSearcher searcher)
+    // The finder holds titles only; the tool reads the texts it returns from the index.
+    private MentionsTool MentionsOver(LuceneSearcher searcher)
     {
         if (!_finders.TryGetValue(searcher, out var finder))
-            _finders[searcher] = finder = new TitleMentionFinder(searcher.AllPassages());
-        return finder;
+            _finders[searcher] = finder = new TitleMentionFinder(searcher.AllTitles());
+        return new MentionsTool(finder, searcher);
     }
 
     private LuceneSearcher OpenSearcher(LoadedAgent agent, string tool, IReadOnlyDictionary<string, string> settings)

@@ -37,6 +37,8 @@ public sealed class AgentToolFactoryTests : IDisposable
         Assert.Equal(tools[0].Definition.TypeDeclarations, tools[1].Definition.TypeDeclarations);
         var found = await tools[1].InvokeAsync([JsonSerializer.SerializeToElement("Is Niamey in Niger or Nigeria?")], CancellationToken.None);
         Assert.Equal(["capital/niamey", "country/niger", "country/nigeria"], found!.AsArray().Select(p => (string)p!["Id"]!));
+        // The finder holds titles only; the texts come from the index.
+        Assert.All(found.AsArray(), p => Assert.False(string.IsNullOrEmpty((string)p!["Text"]!), $"{p!["Id"]} has no text"));
     }
 
     [Fact]

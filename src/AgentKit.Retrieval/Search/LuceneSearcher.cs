@@ -130,6 +130,45 @@ public sealed class LuceneSearcher : IPassageSearcher, IPassageCatalog, IDisposa
     }
 
     /// <inheritdoc />
+    /// <remarks>Loads only the id and title fields of each document.</remarks>
+    public IEnumerable<Passage> AllTitles()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Enumerate();
+
+        IEnumerable<Passage> Enumerate()
+        {
+            var fields = new HashSet<string>(StringComparer.Ordinal) { IndexFields.Id, IndexFields.Title };
+            var liveDocs = MultiFields.GetLiveDocs(_reader);
+            for (var i = 0; i < _reader.MaxDoc; i++)
+            {
+                if (liveDocs is not null && !liveDocs.Get(i))
+                    continue;
+                var doc = _reader.Document(i, fields);
+                yield return new Passage(doc.Get(IndexFields.Id), doc.Get(IndexFields.Title) ?? "", "", 0);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One exact term lookup on the id field per id.</remarks>
+    public IReadOnlyList<Passage> Passages(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var passages = new List<Passage>(ids.Count);
+        foreach (var id in ids)
+        {
+            var top = _searcher.Search(new TermQuery(new Term(IndexFields.Id, id)), 1);
+            if (top.ScoreDocs.Length == 0)
+                continue;
+            var doc = _searcher.Doc(top.ScoreDocs[0].Doc);
+            passages.Add(new Passage(doc.Get(IndexFields.Id), doc.Get(IndexFields.Title) ?? "", doc.Get(IndexFields.Text) ?? "", 0));
+        }
+        return passages;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

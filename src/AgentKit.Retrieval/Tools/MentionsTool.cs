@@ -14,13 +14,24 @@ namespace AgentKit.Retrieval.Tools;
 public sealed class MentionsTool : IAgentTool
 {
     private readonly TitleMentionFinder _finder;
+    private readonly IPassageCatalog? _texts;
     private readonly MentionsToolOptions _options;
 
-    /// <summary>Creates the tool over <paramref name="finder"/>; <paramref name="options"/> are validated here.</summary>
+    /// <summary>Creates the tool over <paramref name="finder"/>, answering with the passages it holds; <paramref name="options"/> are validated here.</summary>
     public MentionsTool(TitleMentionFinder finder, MentionsToolOptions? options = null)
+        : this(finder, null, options)
+    {
+    }
+
+    /// <summary>
+    /// Creates the tool over <paramref name="finder"/>, fetching the texts of the passages it finds from
+    /// <paramref name="texts"/> (when not null): the finder can then hold titles only (<see cref="IPassageCatalog.AllTitles"/>).
+    /// </summary>
+    public MentionsTool(TitleMentionFinder finder, IPassageCatalog? texts, MentionsToolOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(finder);
         _finder = finder;
+        _texts = texts;
         _options = (options ?? new MentionsToolOptions()).Validate();
         Definition = new ToolDefinition(
             Name: "Mentions",
@@ -34,9 +45,12 @@ public sealed class MentionsTool : IAgentTool
             TypeDeclarations: SearchTool.PassageDeclaration);
     }
 
-    /// <summary>Creates the tool over every passage of <paramref name="catalog"/> (read once, here).</summary>
+    /// <summary>
+    /// Creates the tool over every passage of <paramref name="catalog"/>: titles are indexed once, here; texts are read
+    /// from the catalog when a call returns them, so a large corpus is not held in memory.
+    /// </summary>
     public MentionsTool(IPassageCatalog catalog, MentionsToolOptions? options = null)
-        : this(new TitleMentionFinder((catalog ?? throw new ArgumentNullException(nameof(catalog))).AllPassages()), options)
+        : this(new TitleMentionFinder((catalog ?? throw new ArgumentNullException(nameof(catalog))).AllTitles()), catalog, options)
     {
     }
 
@@ -56,7 +70,9 @@ public sealed class MentionsTool : IAgentTool
             throw new ToolException($"Mentions: idPrefix must be a string, got {arguments[1].ValueKind}.");
 
         var idPrefix = arguments.Count == 2 ? arguments[1].GetString()! : "";
-        var passages = _finder.Find(arguments[0].GetString()!, idPrefix);
-        return ValueTask.FromResult<JsonNode?>(PassageJson.ToArray(passages.Take(_options.MaxResults), _options.MaxTextChars));
+        IReadOnlyList<Passage> passages = [.. _finder.Find(arguments[0].GetString()!, idPrefix).Take(_options.MaxResults)];
+        if (_texts is not null)
+            passages = _texts.Passages([.. passages.Select(p => p.Id)]);
+        return ValueTask.FromResult<JsonNode?>(PassageJson.ToArray(passages, _options.MaxTextChars));
     }
 }

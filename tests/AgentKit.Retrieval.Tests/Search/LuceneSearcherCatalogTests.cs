@@ -54,4 +54,60 @@ public sealed class LuceneSearcherCatalogTests
 
         Assert.Throws<ObjectDisposedException>(() => searcher.AllPassages());
     }
+
+    [Fact]
+    public void AllTitles_lists_ids_and_titles_without_texts_and_skips_deleted_documents()
+    {
+        using var dir = new TempDirectory();
+        var indexDir = dir.Combine("index");
+        new LuceneIndexBuilder().BuildFromFile(SampleCorpus.WriteTo(dir), indexDir);
+        using (var directory = FSDirectory.Open(indexDir))
+        using (var analyzer = IndexFields.CreateAnalyzer())
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(IndexFields.Version, analyzer)))
+        {
+            writer.DeleteDocuments(new Term(IndexFields.Id, "nile"));
+            writer.Commit();
+        }
+        using var searcher = LuceneSearcher.Open(indexDir);
+
+        var titles = searcher.AllTitles().ToList();
+
+        Assert.Equal(
+            SampleCorpus.Documents.Where(d => d.Id != "nile").Select(d => (d.Id, d.Title)).OrderBy(t => t.Id, StringComparer.Ordinal),
+            titles.Select(p => (p.Id, p.Title)).OrderBy(t => t.Id, StringComparer.Ordinal));
+        Assert.All(titles, p => Assert.Equal("", p.Text));
+    }
+
+    [Fact]
+    public void Passages_by_id_come_in_the_order_asked_with_their_texts_and_unknown_ids_left_out()
+    {
+        using var dir = new TempDirectory();
+        new LuceneIndexBuilder().BuildFromFile(SampleCorpus.WriteTo(dir), dir.Combine("index"));
+        using var searcher = LuceneSearcher.Open(dir.Combine("index"));
+        var lima = SampleCorpus.Documents.Single(d => d.Id == "lima");
+        var seine = SampleCorpus.Documents.Single(d => d.Id == "seine");
+
+        var passages = searcher.Passages(["lima", "no-such-id", "seine"]);
+
+        Assert.Equal([(lima.Id, lima.Title, lima.Text), (seine.Id, seine.Title, seine.Text)], passages.Select(p => (p.Id, p.Title, p.Text)));
+        Assert.All(passages, p => Assert.Equal(0, p.Score));
+    }
+
+    [Fact]
+    public void The_catalog_defaults_give_what_the_Lucene_overrides_give()
+    {
+        using var dir = new TempDirectory();
+        new LuceneIndexBuilder().BuildFromFile(SampleCorpus.WriteTo(dir), dir.Combine("index"));
+        using var searcher = LuceneSearcher.Open(dir.Combine("index"));
+        IPassageCatalog listOnly = new ListCatalog([.. searcher.AllPassages()]);
+
+        Assert.Equal(searcher.AllTitles(), listOnly.AllTitles());
+        Assert.Equal(searcher.Passages(["seine", "missing", "lima"]), listOnly.Passages(["seine", "missing", "lima"]));
+    }
+
+    /// <summary>A catalog that implements only <see cref="IPassageCatalog.AllPassages"/>, as a user's store might.</summary>
+    private sealed class ListCatalog(IReadOnlyList<Passage> passages) : IPassageCatalog
+    {
+        public IEnumerable<Passage> AllPassages() => passages;
+    }
 }
