@@ -27,16 +27,7 @@ public sealed class LuceneSearcherCatalogTests
     public void AllPassages_skips_deleted_documents()
     {
         using var dir = new TempDirectory();
-        var indexDir = dir.Combine("index");
-        new LuceneIndexBuilder().BuildFromFile(SampleCorpus.WriteTo(dir), indexDir);
-        using (var directory = FSDirectory.Open(indexDir))
-        using (var analyzer = IndexFields.CreateAnalyzer())
-        using (var writer = new IndexWriter(directory, new IndexWriterConfig(IndexFields.Version, analyzer)))
-        {
-            writer.DeleteDocuments(new Term(IndexFields.Id, "nile"));
-            writer.Commit();
-        }
-        using var searcher = LuceneSearcher.Open(indexDir);
+        using var searcher = LuceneSearcher.Open(IndexWithout(dir, "nile"));
 
         var ids = searcher.AllPassages().Select(p => p.Id).ToList();
 
@@ -59,16 +50,7 @@ public sealed class LuceneSearcherCatalogTests
     public void AllTitles_lists_ids_and_titles_without_texts_and_skips_deleted_documents()
     {
         using var dir = new TempDirectory();
-        var indexDir = dir.Combine("index");
-        new LuceneIndexBuilder().BuildFromFile(SampleCorpus.WriteTo(dir), indexDir);
-        using (var directory = FSDirectory.Open(indexDir))
-        using (var analyzer = IndexFields.CreateAnalyzer())
-        using (var writer = new IndexWriter(directory, new IndexWriterConfig(IndexFields.Version, analyzer)))
-        {
-            writer.DeleteDocuments(new Term(IndexFields.Id, "nile"));
-            writer.Commit();
-        }
-        using var searcher = LuceneSearcher.Open(indexDir);
+        using var searcher = LuceneSearcher.Open(IndexWithout(dir, "nile"));
 
         var titles = searcher.AllTitles().ToList();
 
@@ -109,5 +91,18 @@ public sealed class LuceneSearcherCatalogTests
     private sealed class ListCatalog(IReadOnlyList<Passage> passages) : IPassageCatalog
     {
         public IEnumerable<Passage> AllPassages() => passages;
+    }
+
+    /// <summary>The sample corpus indexed in <paramref name="dir"/>, then the document <paramref name="id"/> deleted; returns the index folder.</summary>
+    private static string IndexWithout(TempDirectory dir, string id)
+    {
+        var indexDir = dir.Combine("index");
+        new LuceneIndexBuilder().BuildFromFile(SampleCorpus.WriteTo(dir), indexDir);
+        using var directory = FSDirectory.Open(indexDir);
+        using var analyzer = IndexFields.CreateAnalyzer();
+        using var writer = new IndexWriter(directory, new IndexWriterConfig(IndexFields.Version, analyzer));
+        writer.DeleteDocuments(new Term(IndexFields.Id, id));
+        writer.Commit();
+        return indexDir;
     }
 }
