@@ -53,7 +53,7 @@ public sealed class AgentToolFactory : IDisposable
     {
         if (!_finders.TryGetValue(searcher, out var finder))
             _finders[searcher] = finder = new TitleMentionFinder(searcher.AllTitles());
-        return new MentionsTool(finder, searcher);
+        return new MentionsTool(finder, searcher, options: null);
     }
 
     private LuceneSearcher OpenSearcher(LoadedAgent agent, string tool, IReadOnlyDictionary<string, string> settings)

@@ -13,6 +13,7 @@ public interface IPassageCatalog
     IEnumerable<Passage> AllTitles() => AllPassages().Select(p => p with { Text = "" });
 
     /// <summary>The stored passages with these ids, in the order asked, each with <see cref="Passage.Score"/> 0; ids not stored are left out.</summary>
+    /// <remarks>The default scans <see cref="AllPassages"/> on every call; a store that can look passages up by id should override it.</remarks>
     IReadOnlyList<Passage> Passages(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);

@@ -26,8 +26,9 @@ public sealed class MentionsTool : IAgentTool
     /// <summary>
     /// Creates the tool over <paramref name="finder"/>, fetching the texts of the passages it finds from
     /// <paramref name="texts"/> (when not null): the finder can then hold titles only (<see cref="IPassageCatalog.AllTitles"/>).
+    /// <paramref name="options"/> has no default so that <c>new MentionsTool(finder, null)</c> stays unambiguous.
     /// </summary>
-    public MentionsTool(TitleMentionFinder finder, IPassageCatalog? texts, MentionsToolOptions? options = null)
+    public MentionsTool(TitleMentionFinder finder, IPassageCatalog? texts, MentionsToolOptions? options)
     {
         ArgumentNullException.ThrowIfNull(finder);
         _finder = finder;

@@ -92,6 +92,16 @@ public sealed class MentionsToolTests(IndexFixture index) : IClassFixture<IndexF
     }
 
     [Fact]
+    public async Task A_finder_without_a_text_source_answers_with_its_own_passages()
+    {
+        var tool = new MentionsTool(new TitleMentionFinder(Countries), null); // compiles: no overload takes (finder, null) ambiguously
+
+        var passage = (await InvokeAsync(tool, Arg("Nigeria"))).Single();
+
+        Assert.Equal((Countries[1].Id, Countries[1].Title, Countries[1].Text), (passage.Id, passage.Title, passage.Text));
+    }
+
+    [Fact]
     public async Task Works_over_a_Lucene_index()
     {
         var tool = new MentionsTool(index.Searcher);
