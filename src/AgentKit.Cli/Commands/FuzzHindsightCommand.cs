@@ -78,7 +78,10 @@ internal static class FuzzHindsightCommand
             var trainQuestions = pairs.Where(p => pr.GetValue(questionsAll) || p.AnswerText() is not null).Select(p => p.Question).ToList();
             if (questionsPath is not null)
                 FrontierQuestionFile.Write(questionsPath, trainQuestions);
-            var corpus = dirs.SelectMany(InputWriterData.CampaignCorpus).DistinctBy(Convert.ToBase64String).ToList();
+            // The corpus files are read again only for the warm-start outputs (the replay above does not keep them).
+            var corpus = textPath is not null || sftPath is not null
+                ? dirs.SelectMany(InputWriterData.CampaignCorpus).DistinctBy(Convert.ToBase64String).ToList()
+                : [];
             var textInputs = textPath is not null ? InputWriterData.WriteCorpusText(textPath, corpus) : 0;
             var sftInputs = sftPath is not null ? InputWriterData.WriteCorpusSft(sftPath, corpus) : 0;
             var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, questionsPath is null ? 0 : trainQuestions.Count, textPath, sftPath, Math.Max(textInputs, sftInputs),
