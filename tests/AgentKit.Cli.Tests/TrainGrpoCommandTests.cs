@@ -50,8 +50,8 @@ public sealed class TrainGrpoCommandTests
         Assert.InRange(report["reward_last"]!.GetValue<double>(), 0, 1.1);
         Assert.True(File.Exists(report["metrics"]!.GetValue<string>()));
         Assert.True(File.Exists(Path.Combine(report["final_checkpoint"]!.GetValue<string>(), "config.json")));
-        // Saved at step 1 (step 2 is final/), kept as checkpoint-1.
-        Assert.Equal([Path.GetFullPath(Path.Combine(output, "checkpoint-1"))], report["kept_checkpoints"]!.AsArray().Select(p => p!.GetValue<string>()));
+        // Saved at steps 1 and 2 (the last one also as final/), the newest kept as checkpoint-2.
+        Assert.Equal([Path.GetFullPath(Path.Combine(output, "checkpoint-2"))], report["kept_checkpoints"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.Contains("step 1/2  reward ", stderr);
         Assert.Contains("step 2/2  reward ", stderr);
         Assert.Contains("rollouts ", stderr);
@@ -65,7 +65,7 @@ public sealed class TrainGrpoCommandTests
         var (resumed, table, progress) = await RunAsync(Args(tasks, init, output, ["--steps", "3", "--resume", .. keep]));
         Assert.True(resumed == 0, progress);
         Assert.Contains("3 (this run 1, resumed from 2)", table);
-        Assert.Matches(@"kept checkpoints\W+checkpoint-1\W", table); // step 3 is final/: no new save to keep
+        Assert.Matches(@"kept checkpoints\W+checkpoint-3\W", table); // the resumed run's last step replaces checkpoint-2
         Assert.Contains("step 3/3", progress);
         Assert.DoesNotContain("step 2/3", progress);
     }

@@ -71,7 +71,7 @@ internal static class TrainGrpoCommand
             DefaultValueFactory = _ => 0,
         };
         var saveEvery = new Option<int>("--save-every") { Description = "Save a resumable checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => 0 };
-        var keep = new Option<int>("--keep-checkpoints") { Description = "Also keep the model of each of the last N saves as OUT/checkpoint-STEP (for evaluation; needs --save-every).", DefaultValueFactory = _ => 0 };
+        var keep = new Option<int>("--keep-checkpoints") { Description = "Also keep the model of each of the last N saves (every --save-every steps and the last step) as OUT/checkpoint-STEP (for evaluation; needs --save-every).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of the task order, sampling and LoRA initialisation.", DefaultValueFactory = _ => 1234 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out (without it, an --out that holds files is refused)." };
         var agent = new Option<string?>("--agent") { Description = "Agent folder whose whole runs, through the sandbox and its tools, are the rollouts (default: plain completions of the questions)." };

@@ -141,7 +141,7 @@ public sealed record GrpoOptions
 
     /// <summary>
     /// Besides the resumable <c>checkpoint-last</c>, keep the model of each of the last this many saves (every
-    /// <see cref="SaveEvery"/> steps) as <c>checkpoint-STEP</c>: weights, tokenizer and training config like <c>final</c>,
+    /// <see cref="SaveEvery"/> steps, and the last step) as <c>checkpoint-STEP</c>: weights, tokenizer and training config like <c>final</c>,
     /// without the optimizer, for evaluation and export; older ones are removed (default 0: none kept). RL curves are noisy, so the
     /// checkpoint to ship is picked on a validation set afterwards, which needs more than the last one.
     /// </summary>

@@ -187,6 +187,9 @@ public sealed class GrpoTrainer
         Save(model, optimizer, resumeDir, final, record);
         var finalDir = Path.Combine(output, GrpoRunFiles.FinalCheckpoint);
         GrpoCheckpoint.Save(model, null, finalDir, final, record, _tokenizer, _tokenizerFile);
+        // The end is a save too: a script picking kept checkpoints by step finds the last one under its step number.
+        if (_options.KeepCheckpoints > 0)
+            KeepStepCheckpoint(model, output, final, record);
         GrpoPlot.Draw(output);
         return new GrpoResult(finalDir, _options.MaxSteps, startStep, history) { TasksTrained = trained.Count, PrefilterSeconds = prefilterSeconds };
     }

@@ -159,8 +159,8 @@ public sealed class GrpoResumeTests
         using (var model = ToyTask.NewModel())
             await Trainer(Options(dir, lora: false) with { MaxSteps = 5, SaveEvery = 1, KeepCheckpoints = 2, DynamicSampling = false }).TrainAsync(model, ToyTask.Tasks);
 
-        // Saves at steps 1-4 (step 5 is final/): the newest two remain, nothing half-written.
-        Assert.Equal([GrpoRunFiles.StepCheckpoint(3), GrpoRunFiles.StepCheckpoint(4)],
+        // Saves at steps 1-5 (the last one also as final/): the newest two remain, nothing half-written.
+        Assert.Equal([GrpoRunFiles.StepCheckpoint(4), GrpoRunFiles.StepCheckpoint(5)],
             Directory.GetDirectories(dir, GrpoRunFiles.StepCheckpointPrefix + "*").Select(Path.GetFileName)
                 .Where(n => n != GrpoRunFiles.LastCheckpoint).Order(StringComparer.Ordinal));
         var kept = Path.Combine(dir, GrpoRunFiles.StepCheckpoint(4));
