@@ -29,7 +29,7 @@ public sealed class DistillRecipeTests
         Assert.True(Directory.Exists(loaded.FromRecipe(recipe.Synthetic.Source)));
         Assert.Equal((2, 2e-3, 30, 8, 512, 0.03, 100, 100, 0.01, 1300), (sft.Epochs, sft.Lr, sft.Warmup, sft.BatchSize, sft.SeqLen, sft.ValFraction,
             sft.EvalEvery, sft.SaveEvery, sft.WeightDecay, sft.MaxSteps));
-        Assert.Equal(("f16", Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "model.gguf")), (recipe.Export.Type, loaded.DefaultExportPath));
+        Assert.Equal(("f16", Path.Combine(TinyDistillAgent.RepoRoot(), "agents", "atlas", "model-sft.gguf")), (recipe.Export.Type, loaded.DefaultExportPath));
     }
 
     [Theory]
