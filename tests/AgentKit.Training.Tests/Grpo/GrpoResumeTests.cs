@@ -177,6 +177,13 @@ public sealed class GrpoResumeTests
         var expected = fromFinal.state_dict();
         foreach (var (name, value) in fromKept.state_dict())
             Assert.True(value.eq(expected[name]).all().item<bool>(), $"{name} of checkpoint-4 differs from a 4-step run");
+
+        // The last step is kept under its number too, with the weights of final/.
+        using var lastKept = AgentKit.Training.Checkpoints.CheckpointIO.Load(Path.Combine(dir, GrpoRunFiles.StepCheckpoint(5)));
+        using var final = AgentKit.Training.Checkpoints.CheckpointIO.Load(Path.Combine(dir, GrpoRunFiles.FinalCheckpoint));
+        var finalWeights = final.state_dict();
+        foreach (var (name, value) in lastKept.state_dict())
+            Assert.True(value.eq(finalWeights[name]).all().item<bool>(), $"{name} of checkpoint-5 differs from final/");
     }
 
     [Fact]
