@@ -20,6 +20,8 @@ public sealed class FuzzLmCommandTests
     [InlineData("--lm-tokens must be at least 50", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-tokens", "10")]
     [InlineData("--lm-max-tokens must be between 1 and 32768", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-max-tokens", "0")]
     [InlineData("--lm-candidates must be between 1 and 64", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-candidates", "65")]
+    [InlineData("--lm-retries must be between 0 and 8", "--lm-endpoint", "http://127.0.0.1:1/v1", "--lm-model", "m", "--lm-retries", "9")]
+    [InlineData("--lm-retries needs --lm MODEL or --lm-endpoint URL", "--lm-retries", "1")]
     [InlineData("--lm-tokens needs --lm MODEL or --lm-endpoint URL", "--lm-tokens", "200")]
     [InlineData("--lm-every needs --lm MODEL or --lm-endpoint URL", "--lm-every", "5")]
     [InlineData("--lm-model needs --lm MODEL or --lm-endpoint URL", "--lm-model", "m")]

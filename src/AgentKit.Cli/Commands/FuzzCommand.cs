@@ -162,6 +162,7 @@ internal static class FuzzCommand
             table.AddRow("lm: frontier branches opened", lm.BranchesOpened.Count == 0 ? "0" : $"{lm.BranchesOpened.Count} ({string.Join(", ", lm.BranchesOpened.Take(8))}{(lm.BranchesOpened.Count > 8 ? ", …" : "")})");
             table.AddRow("lm: model time", $"{lm.ModelSeconds:F1} s ({lm.ModelShare:P1} of the campaign)");
             table.AddRow("lm: model errors / unusable answers", $"{lm.ModelErrors} / {lm.UnusableAnswers}");
+            table.AddRow("lm: repeated answers / retries", $"{lm.RepeatedAnswers} / {lm.Retries}");
         }
         if (report.UnreproducedCrashes is { } unreproduced)
             table.AddRow("afl crashes not reproduced", unreproduced.ToString(CultureInfo.InvariantCulture));

@@ -8,7 +8,7 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// The <c>agentkit fuzz</c> flags of model-written inputs (<c>--lm MODEL | --lm-endpoint URL [--lm-model NAME]</c>,
-/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>): checked before any work, then turned into a generator
+/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>, <c>--lm-retries</c>): checked before any work, then turned into a generator
 /// (<see cref="ModelBackend.Open"/>) and <see cref="LmSeedingOptions"/>.
 /// </summary>
 internal sealed class FuzzLmOptions
@@ -21,9 +21,10 @@ internal sealed class FuzzLmOptions
     private readonly Option<int> _tokens = new("--lm-tokens") { Description = "Budget of one question's code slice in tokens (about 4 characters each), and of its seed input (4 bytes a token, when an input that close fits); lower it for a model with a small context.", DefaultValueFactory = _ => 600 };
     private readonly Option<int> _maxTokens = new("--lm-max-tokens") { Description = "Most tokens the model writes per answer.", DefaultValueFactory = _ => 256 };
     private readonly Option<int> _candidates = new("--lm-candidates") { Description = "Answers the model writes per question (1-64).", DefaultValueFactory = _ => 4 };
+    private readonly Option<int> _retries = new("--lm-retries") { Description = "Ask a question again, up to this many times and each time hotter, when every answer repeats an input already run (0-8).", DefaultValueFactory = _ => 0 };
 
     /// <summary>The flags, to add to the command.</summary>
-    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates];
+    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries];
 
     /// <summary>The model flags alone (<c>--lm</c>, <c>--lm-endpoint</c>, <c>--lm-model</c>), for commands that ask a model outside a campaign.</summary>
     public IEnumerable<Option> ModelFlags => [_model, _endpoint, _modelName];
@@ -41,7 +42,7 @@ internal sealed class FuzzLmOptions
         var endpoint = pr.GetValue(_endpoint);
         if (model is null && endpoint is null)
         {
-            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates })
+            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries })
                 if (pr.GetResult(option) is { Implicit: false })
                     throw new CliUsageException($"{option.Name} needs --lm MODEL or --lm-endpoint URL.");
             return null;
@@ -59,6 +60,8 @@ internal sealed class FuzzLmOptions
             throw new CliUsageException($"--lm-max-tokens must be between 1 and 32768, got {pr.GetValue(_maxTokens)}.");
         if (pr.GetValue(_candidates) is < 1 or > 64)
             throw new CliUsageException($"--lm-candidates must be between 1 and 64, got {pr.GetValue(_candidates)}.");
+        if (pr.GetValue(_retries) is < 0 or > 8)
+            throw new CliUsageException($"--lm-retries must be between 0 and 8, got {pr.GetValue(_retries)}.");
         return Model(pr);
     }
 
@@ -111,7 +114,7 @@ internal sealed class FuzzLmOptions
         // A file's name, not generator.Model: that would hash the whole GGUF just to print its name.
         ModelName = pr.GetValue(_model) is { } path ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)) : pr.GetValue(_modelName),
         Generator = generator, Interval = TimeSpan.FromSeconds(pr.GetValue(_every)), Questions = pr.GetValue(_questions),
-        MaxTokens = pr.GetValue(_maxTokens), Candidates = pr.GetValue(_candidates),
+        MaxTokens = pr.GetValue(_maxTokens), Candidates = pr.GetValue(_candidates), RepeatRetries = pr.GetValue(_retries),
         QuestionOptions = new FrontierQuestionOptions { TokenBudget = pr.GetValue(_tokens), SeedBudget = 4 * pr.GetValue(_tokens) },
     };
 

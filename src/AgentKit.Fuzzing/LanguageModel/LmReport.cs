@@ -39,6 +39,12 @@ public sealed record LmReport
     /// <summary>Completions that gave no usable input (empty, or longer than the campaign's input limit).</summary>
     public required int UnusableAnswers { get; init; }
 
+    /// <summary>Usable completions whose input had already run (in the corpus, or written by the model before): run once, counted here.</summary>
+    public int RepeatedAnswers { get; init; }
+
+    /// <summary>Questions asked again because every answer repeated an input (<see cref="LmSeedingOptions.RepeatRetries"/>); each counts in <see cref="Questions"/> too.</summary>
+    public int Retries { get; init; }
+
     /// <summary>The last error's message (null: none).</summary>
     public string? LastError { get; init; }
 }

@@ -104,9 +104,30 @@ internal sealed class LmSeeder
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
         budget.CancelAfter(_options.RoundBudget);
         for (var i = 0; i < questions.Count && !budget.IsCancellationRequested; i++)
-            foreach (var input in await AskAsync(questions[i], i, budget.Token, stop).ConfigureAwait(false))
-                if (_seen.Add(CampaignDirectory.Hash(input))) // the corpus, and what the model wrote before, run once
-                    inputs.Add(input);
+        {
+            for (var attempt = 0; attempt <= _options.RepeatRetries && !budget.IsCancellationRequested; attempt++)
+            {
+                if (attempt > 0)
+                    Tally.Retried();
+                var answers = await AskAsync(questions[i], i, attempt, budget.Token, stop).ConfigureAwait(false);
+                var fresh = 0;
+                foreach (var input in answers)
+                {
+                    if (_seen.Add(CampaignDirectory.Hash(input))) // the corpus, and what the model wrote before, run once
+                    {
+                        inputs.Add(input);
+                        fresh++;
+                    }
+                    else
+                    {
+                        Tally.Repeated();
+                    }
+                }
+                // Ask again only when the model answered and said nothing new: an error or junk is not helped by heat.
+                if (fresh > 0 || answers.Count == 0)
+                    break;
+            }
+        }
         _round++;
         _host.Offer(inputs, _questioner!);
         while (_host.LmOutstanding > 0 && !stop.IsCancellationRequested)
@@ -135,12 +156,13 @@ internal sealed class LmSeeder
     }
 
     /// <summary>The inputs the model writes for one question; errors and junk are counted, not thrown.</summary>
-    private async Task<List<byte[]>> AskAsync(FrontierQuestion question, int index, CancellationToken budget, CancellationToken stop)
+    private async Task<List<byte[]>> AskAsync(FrontierQuestion question, int index, int attempt, CancellationToken budget, CancellationToken stop)
     {
         var request = new CandidateRequest
         {
-            Messages = FrontierPrompt.Messages(question), N = _options.Candidates, Temperature = _options.Temperature,
-            MaxTokens = _options.MaxTokens, Seed = _campaign.Seed is { } seed ? seed + _round * 1009 + index : null,
+            Messages = FrontierPrompt.Messages(question), N = _options.Candidates,
+            Temperature = attempt == 0 ? _options.Temperature : Math.Max(_options.Temperature, Math.Min(2f, _options.Temperature + attempt * LmSeedingOptions.RetryTemperatureStep)),
+            MaxTokens = _options.MaxTokens, Seed = _campaign.Seed is { } seed ? seed + _round * 1009 + index + attempt * 65_537 : null,
         }.Validate();
         var clock = Stopwatch.StartNew();
         CandidateResult result;

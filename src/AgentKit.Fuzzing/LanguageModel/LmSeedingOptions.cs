@@ -16,6 +16,7 @@ public sealed record LmSeedingOptions
     private readonly int _candidates = 4;
     private readonly float _temperature = 0.8f;
     private readonly int _maxTokens = 256;
+    private readonly int _repeatRetries;
     private readonly TimeSpan _roundBudget = TimeSpan.FromSeconds(120);
     private readonly FrontierQuestionOptions _questionOptions = new() { TokenBudget = 600, SeedBudget = 2400 };
 
@@ -53,6 +54,17 @@ public sealed record LmSeedingOptions
 
     /// <summary>Tokens generated per completion at most (default 256).</summary>
     public int MaxTokens { get => _maxTokens; init => _maxTokens = Between(value, 1, 32768); }
+
+    /// <summary>
+    /// When none of a question's completions is a new input (each repeats the corpus or what the model wrote before),
+    /// ask the question again, up to this many times, each time <see cref="RetryTemperatureStep"/> hotter (at most 2.0)
+    /// and with another seed (0-8; default 0: ask once). A small writer answers many questions with the same few short
+    /// inputs, which the campaign already ran.
+    /// </summary>
+    public int RepeatRetries { get => _repeatRetries; init => _repeatRetries = Between(value, 0, 8); }
+
+    /// <summary>How much hotter each retry of <see cref="RepeatRetries"/> samples.</summary>
+    public const float RetryTemperatureStep = 0.3f;
 
     /// <summary>Model time one round may take (default 120 s); a round past it stops asking, and the call in flight counts as a model error.</summary>
     public TimeSpan RoundBudget { get => _roundBudget; init => _roundBudget = AtLeast(value, TimeSpan.FromMilliseconds(100)); }

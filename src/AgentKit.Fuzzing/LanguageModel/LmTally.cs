@@ -5,7 +5,7 @@ internal sealed class LmTally
 {
     private readonly Lock _gate = new();
     private readonly SortedSet<int> _opened = [];
-    private int _rounds, _questions, _completions, _tried, _added, _errors, _unusable;
+    private int _rounds, _questions, _completions, _tried, _added, _errors, _unusable, _repeated, _retries;
     private double _modelSeconds;
     private double? _firstOpened;
     private string? _lastError;
@@ -33,6 +33,10 @@ internal sealed class LmTally
     }
 
     public void Unusable() { lock (_gate) _unusable++; }
+
+    public void Repeated() { lock (_gate) _repeated++; }
+
+    public void Retried() { lock (_gate) _retries++; }
 
     public void Tried(bool addedCoverage)
     {
@@ -63,7 +67,7 @@ internal sealed class LmTally
                 Model = model, Rounds = _rounds, Questions = _questions, Completions = _completions, InputsTried = _tried,
                 InputsAddedCoverage = _added, BranchesOpened = _opened.ToList(), FirstOpenedSeconds = _firstOpened, ModelSeconds = Math.Round(_modelSeconds, 3),
                 ModelShare = Math.Round(_modelSeconds / Math.Max(campaignSeconds, 1e-9), 4), ModelErrors = _errors,
-                UnusableAnswers = _unusable, LastError = _lastError,
+                UnusableAnswers = _unusable, RepeatedAnswers = _repeated, Retries = _retries, LastError = _lastError,
             };
     }
 }

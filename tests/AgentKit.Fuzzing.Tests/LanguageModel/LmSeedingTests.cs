@@ -88,6 +88,52 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_question_whose_answers_all_repeat_is_asked_again_hotter_and_the_new_answer_opens_the_branch()
+    {
+        // At the campaign's 0.8 the model only echoes the closest input, which the corpus holds; at 1.1 it reads the slice.
+        var generator = new SliceReadingGenerator { EchoBelow = 1.0f };
+        var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromSeconds(1), Questions = 4, Candidates = 2, RepeatRetries = 1 };
+        var campaign = Prepare("lm-retry", MaxSeconds, lm);
+        var checksum = ChecksumTarget();
+
+        using var stop = new CancellationTokenSource();
+        var seen = new HashSet<string>();
+        var run = FuzzCampaign.RunAsync(campaign.Target, Commands, campaign.Options, cancellationToken: stop.Token);
+        var watcher = StopWhen(() => run.IsCompleted || CorpusCovers(campaign.Options.OutputDirectory, checksum, seen), stop);
+        var report = await run;
+        await watcher;
+
+        var stats = Assert.IsType<LmReport>(report.Lm);
+        output.WriteLine($"{report.Seconds} s: {stats.Questions} questions, {stats.Retries} retries, {stats.RepeatedAnswers} repeated, "
+            + $"{stats.InputsTried} tried, {stats.InputsAddedCoverage} added");
+        Assert.True(report.Seconds < MaxSeconds - 1, "the campaign ran to its ceiling: the checksum was never covered");
+        Assert.True(stats.Retries >= 1, $"retries {stats.Retries}");
+        Assert.True(stats.RepeatedAnswers >= 2, $"repeated {stats.RepeatedAnswers}"); // both echoes of the first ask
+        Assert.Contains(checksum, stats.BranchesOpened);
+        Assert.Contains("\"repeated_answers\":", File.ReadAllText(Path.Combine(campaign.Options.OutputDirectory, "stats.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_retries_a_model_that_only_repeats_the_corpus_tries_nothing_and_says_so()
+    {
+        var generator = new SliceReadingGenerator { EchoBelow = 1.0f };
+        var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromMilliseconds(300), Questions = 2, Candidates = 2 };
+        var campaign = Prepare("lm-repeat", MaxSeconds, lm);
+
+        using var stop = new CancellationTokenSource();
+        var run = FuzzCampaign.RunAsync(campaign.Target, Commands, campaign.Options, cancellationToken: stop.Token);
+        var watcher = StopWhen(() => run.IsCompleted || generator.Calls >= 4, stop);
+        var report = await run;
+        await watcher;
+
+        var stats = Assert.IsType<LmReport>(report.Lm);
+        Assert.True(report.Seconds < MaxSeconds - 1, "the generator was never called four times");
+        Assert.Equal(0, stats.Retries);
+        Assert.Equal(0, stats.InputsTried);
+        Assert.True(stats.RepeatedAnswers >= 4, $"repeated {stats.RepeatedAnswers}");
+    }
+
+    [Fact]
     public async Task A_model_that_throws_hangs_or_writes_junk_is_counted_and_the_campaign_finishes()
     {
         // By turns: junk, a call that never returns, a throw, junk, a call that never returns…
@@ -128,6 +174,8 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Interval = TimeSpan.Zero });
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, StallExecs = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Temperature = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, RepeatRetries = 9 });
+        Assert.Equal(0, new LmSeedingOptions { Generator = generator }.RepeatRetries);
         Assert.Throws<ArgumentNullException>(() => new LmSeedingOptions { Generator = null! });
         Assert.Equal(4, new LmSeedingOptions { Generator = generator }.Questions);
     }

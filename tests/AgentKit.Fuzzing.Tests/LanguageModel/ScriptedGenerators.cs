@@ -17,6 +17,9 @@ internal sealed partial class SliceReadingGenerator : ICandidateGenerator
 
     public int Calls { get; private set; }
 
+    /// <summary>Below this temperature the reader only echoes the closest input (a model stuck on what the campaign already ran).</summary>
+    public float EchoBelow { get; init; }
+
     public Task<CandidateResult> GenerateAsync(CandidateRequest request, CancellationToken cancellationToken = default)
     {
         Calls++;
@@ -24,7 +27,7 @@ internal sealed partial class SliceReadingGenerator : ICandidateGenerator
         var marked = prompt.Split('\n').FirstOrDefault(l => l.Contains(CodeSlicer.Marker, StringComparison.Ordinal)) ?? "";
         var seed = SeedFence().Match(prompt).Groups[1].Value;
         var answer = seed;
-        if (Remainder().Match(marked) is { Success: true } condition)
+        if (request.Temperature >= EchoBelow && Remainder().Match(marked) is { Success: true } condition)
         {
             var value = (long.Parse(condition.Groups[2].Value, CultureInfo.InvariantCulture) + long.Parse(condition.Groups[1].Value, CultureInfo.InvariantCulture))
                 .ToString(CultureInfo.InvariantCulture);
