@@ -47,20 +47,27 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         await stop.CancelAsync();
     }
 
+    /// <summary>A campaign with <paramref name="lm"/>, stopped once its corpus covers <paramref name="block"/> (or at the ceiling).</summary>
+    private async Task<((AgentKit.Fuzzing.Instrumentation.InstrumentedTarget Target, FuzzCampaignOptions Options) Campaign, FuzzReport Report)> RunUntilCovered(
+        string name, LmSeedingOptions lm, int block)
+    {
+        var campaign = Prepare(name, MaxSeconds, lm);
+        using var stop = new CancellationTokenSource();
+        var seen = new HashSet<string>();
+        var run = FuzzCampaign.RunAsync(campaign.Target, Commands, campaign.Options, cancellationToken: stop.Token);
+        var watcher = StopWhen(() => run.IsCompleted || CorpusCovers(campaign.Options.OutputDirectory, block, seen), stop);
+        var report = await run;
+        await watcher;
+        return (campaign, report);
+    }
+
     [Fact]
     public async Task A_generator_that_reads_the_slice_opens_the_checksum_branch_that_mutation_alone_does_not()
     {
         var generator = new SliceReadingGenerator();
         var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromSeconds(1), Questions = 4, Candidates = 1 };
-        var withLm = Prepare("lm-slice", MaxSeconds, lm);
         var checksum = ChecksumTarget();
-
-        using var stop = new CancellationTokenSource();
-        var seen = new HashSet<string>();
-        var campaign = FuzzCampaign.RunAsync(withLm.Target, Commands, withLm.Options, cancellationToken: stop.Token);
-        var watcher = StopWhen(() => campaign.IsCompleted || CorpusCovers(withLm.Options.OutputDirectory, checksum, seen), stop);
-        var report = await campaign;
-        await watcher;
+        var (withLm, report) = await RunUntilCovered("lm-slice", lm, checksum);
         // The same seed, workers and time without the model.
         var alone = Prepare("lm-none", Math.Max(5, report.Seconds), null);
         var baseline = await FuzzCampaign.RunAsync(alone.Target, Commands, alone.Options);
@@ -93,15 +100,8 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         // At the campaign's 0.8 the model only echoes the closest input, which the corpus holds; at 1.1 it reads the slice.
         var generator = new SliceReadingGenerator { EchoBelow = 1.0f };
         var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromSeconds(1), Questions = 4, Candidates = 2, RepeatRetries = 1 };
-        var campaign = Prepare("lm-retry", MaxSeconds, lm);
         var checksum = ChecksumTarget();
-
-        using var stop = new CancellationTokenSource();
-        var seen = new HashSet<string>();
-        var run = FuzzCampaign.RunAsync(campaign.Target, Commands, campaign.Options, cancellationToken: stop.Token);
-        var watcher = StopWhen(() => run.IsCompleted || CorpusCovers(campaign.Options.OutputDirectory, checksum, seen), stop);
-        var report = await run;
-        await watcher;
+        var (campaign, report) = await RunUntilCovered("lm-retry", lm, checksum);
 
         var stats = Assert.IsType<LmReport>(report.Lm);
         output.WriteLine($"{report.Seconds} s: {stats.Questions} questions, {stats.Retries} retries, {stats.RepeatedAnswers} repeated, "
