@@ -161,7 +161,8 @@ internal sealed class LmSeeder
         var request = new CandidateRequest
         {
             Messages = FrontierPrompt.Messages(question), N = _options.Candidates,
-            Temperature = attempt == 0 ? _options.Temperature : Math.Max(_options.Temperature, Math.Min(2f, _options.Temperature + attempt * LmSeedingOptions.RetryTemperatureStep)),
+            // A retry samples hotter, up to 2.0, but never colder than the campaign asked for.
+            Temperature = Math.Max(_options.Temperature, Math.Min(2f, _options.Temperature + attempt * LmSeedingOptions.RetryTemperatureStep)),
             MaxTokens = _options.MaxTokens, Seed = _campaign.Seed is { } seed ? seed + _round * 1009 + index + attempt * 65_537 : null,
         }.Validate();
         var clock = Stopwatch.StartNew();
