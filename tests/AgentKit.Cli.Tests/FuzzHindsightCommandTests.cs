@@ -40,9 +40,10 @@ public sealed class FuzzHindsightCommandTests
     [Fact]
     public async Task Questions_all_adds_the_questions_whose_answer_is_binary_to_the_grpo_questions_only()
     {
-        var campaign = await ToyCampaign.CreateAsync("x", "open 5");
-        // Written last, so found last: a byte that is not UTF-8 first takes the lexer's rejection.
-        File.WriteAllBytes(Path.Combine(campaign, "corpus", "id-999999"), [0xff]);
+        // A byte harness that branches on 0xFF: no text form runs that input the same way, so its answer stays binary.
+        var campaign = await ToyCampaign.CreateForAsync("AgentKit.Fuzzing.ToyParser.ByteHeader.Parse", "x");
+        // Written last, so found last: the header byte takes the branch.
+        File.WriteAllBytes(Path.Combine(campaign, "corpus", "id-999999"), [0xff, (byte)'x']);
         var dir = TinyModels.TempPath("hindsight");
         Directory.CreateDirectory(dir);
         async Task<JsonNode> Mine(params string[] extra)

@@ -11,10 +11,13 @@ internal static class ToyCampaign
     public static string ParserPath => typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;
 
     /// <summary>Prepared as <c>agentkit fuzz --target PARSER.dll</c> does, so other commands given the same --target instrument the same copy.</summary>
-    public static async Task<string> CreateAsync(params string[] corpus)
+    public static Task<string> CreateAsync(params string[] corpus) => CreateForAsync(Harness, corpus);
+
+    /// <summary>As <see cref="CreateAsync"/>, for another static harness of the toy parser (<c>FormatException</c> a normal rejection).</summary>
+    public static async Task<string> CreateForAsync(string harnessMethod, params string[] corpus)
     {
         var dir = TinyModels.TempPath("toy-campaign");
-        var harness = FuzzHarness.Static(Harness, ["System.FormatException"]);
+        var harness = FuzzHarness.Static(harnessMethod, ["System.FormatException"]);
         var target = await FuzzTarget.ResolveAsync(ParserPath, harness, FuzzTarget.DefaultCacheDirectory);
         FuzzCampaign.Prepare(target, harness, dir, FuzzTarget.DefaultCacheDirectory);
         Directory.CreateDirectory(Path.Combine(dir, "corpus"));

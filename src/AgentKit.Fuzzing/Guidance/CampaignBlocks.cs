@@ -6,7 +6,8 @@ namespace AgentKit.Fuzzing.Guidance;
 
 /// <summary>
 /// A campaign folder's corpus, in the order the engine found it (<see cref="ReadCorpus"/>), with the probe blocks each input
-/// covers, measured by re-running it on a block-mode twin of the campaign's target (in a temporary folder).
+/// covers, measured by re-running it on a block-mode twin of the campaign's target (in a temporary folder). An input that
+/// is not UTF-8 is held in its <see cref="TextForm"/> where that runs the same blocks, so questions and answers are text.
 /// </summary>
 internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> Corpus)
 {
@@ -51,7 +52,7 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
             using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifests[0], twin), execTimeout);
             for (var i = 0; i < roots.Count; i++)
             {
-                var covered = ReadCorpus(roots[i]).Select(input => (input, (IReadOnlySet<int>)runner.Run(input).Blocks)).ToList();
+                var covered = ReadCorpus(roots[i]).Select(input => TextForm.Replay(runner, input)).ToList();
                 yield return new CampaignBlocks(manifests[i], map, covered);
             }
         }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AgentKit.Fuzzing.Guidance;
 
 /// <summary>
@@ -11,25 +9,10 @@ namespace AgentKit.Fuzzing.Guidance;
 /// <param name="CorpusIndex">The input's place in the corpus (the order it was found, 0-based).</param>
 public sealed record HindsightPair(FrontierQuestion Question, byte[] Input, int CorpusIndex)
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// The assistant's answer for an SFT example (<see cref="FrontierPrompt.AnswerText"/>; base64 when the question's
     /// seed is), or null when the input is not UTF-8 but the question asks for text: the answer could not be written.
     /// </summary>
     public string? AnswerText() =>
-        Question.SeedIsBase64 || IsUtf8(Input) ? FrontierPrompt.AnswerText(Input, Question.SeedIsBase64) : null;
-
-    internal static bool IsUtf8(byte[] bytes)
-    {
-        try
-        {
-            StrictUtf8.GetCharCount(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
+        Question.SeedIsBase64 || TextForm.IsUtf8(Input) ? FrontierPrompt.AnswerText(Input, Question.SeedIsBase64) : null;
 }

@@ -36,11 +36,14 @@ public static class InputWriterData
         return CampaignBlocks.ReadCorpus(campaignDirectory);
     }
 
-    /// <summary>The UTF-8 inputs of <paramref name="corpus"/> (others are left out), in order.</summary>
+    /// <summary>
+    /// The inputs of <paramref name="corpus"/> as text, in order: each invalid UTF-8 sequence as U+FFFD, which is what a text
+    /// harness reads (<see cref="TextForm"/>) and how questions show such seeds.
+    /// </summary>
     public static IEnumerable<string> TextInputs(IEnumerable<byte[]> corpus)
     {
         ArgumentNullException.ThrowIfNull(corpus);
-        return corpus.Where(HindsightPair.IsUtf8).Select(Encoding.UTF8.GetString);
+        return corpus.Select(input => Encoding.UTF8.GetString(input));
     }
 
     /// <summary>Writes the corpus's text inputs separated by blank lines (a tokenizer's training text); returns how many.</summary>

@@ -18,7 +18,7 @@ internal sealed class FrontierQuestioner : IDisposable
     private readonly BlockCoverageRunner _runner;
     private readonly FrontierQuestionOptions _options;
     private readonly string _twin;
-    private readonly Dictionary<string, IReadOnlySet<int>> _blocks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (byte[] Input, IReadOnlySet<int> Blocks)> _replayed = new(StringComparer.Ordinal);
     private readonly Dictionary<int, int> _asked = [];
 
     /// <summary>Builds the twin of the campaign whose <c>target.json</c> is <paramref name="manifestPath"/> and starts its worker.</summary>
@@ -34,12 +34,18 @@ internal sealed class FrontierQuestioner : IDisposable
     }
 
     /// <summary>The probe blocks <paramref name="input"/> executes on the twin (run once per distinct input).</summary>
-    public IReadOnlySet<int> Blocks(byte[] input)
+    public IReadOnlySet<int> Blocks(byte[] input) => Replayed(input).Blocks;
+
+    /// <summary>
+    /// <paramref name="input"/> as a question shows it (its <see cref="TextForm"/> where that runs the same blocks) with the
+    /// blocks it executes; replayed once per distinct input.
+    /// </summary>
+    private (byte[] Input, IReadOnlySet<int> Blocks) Replayed(byte[] input)
     {
         var hash = CampaignDirectory.Hash(input);
-        if (!_blocks.TryGetValue(hash, out var blocks))
-            _blocks[hash] = blocks = _runner.Run(input).Blocks;
-        return blocks;
+        if (!_replayed.TryGetValue(hash, out var replayed))
+            _replayed[hash] = replayed = TextForm.Replay(_runner, input);
+        return replayed;
     }
 
     /// <summary>
@@ -49,7 +55,8 @@ internal sealed class FrontierQuestioner : IDisposable
     public BlockRun Run(byte[] input)
     {
         var run = _runner.Run(input);
-        _blocks[CampaignDirectory.Hash(input)] = run.Blocks;
+        // Kept as it ran: a model writes text (or base64 the prompt decoded), so there is no other form to look for.
+        _replayed[CampaignDirectory.Hash(input)] = (input, run.Blocks);
         return run;
     }
 
@@ -63,9 +70,9 @@ internal sealed class FrontierQuestioner : IDisposable
         var covered = corpus.Select(input =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return (input, Blocks(input));
+            return Replayed(input);
         }).ToList();
-        var all = covered.SelectMany(c => c.Item2).ToHashSet();
+        var all = covered.SelectMany(c => c.Blocks).ToHashSet();
         var frontier = Frontier.Compute(_map, all).Select(b => b.Target.ProbeId).ToHashSet();
         // A few times more candidates than asked for, so a branch that has been asked about (and resisted) yields its turn.
         var ranked = FrontierQuestions.Build(_map, _slicer, covered, _options with { Max = count * 4 });

@@ -72,9 +72,10 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
         Assert.Equal([0.0, 0.0, 1.0], checksum.Messages.Select(m => m.Weight));
 
         byte[][] corpus = [.. Corpus.Select(Encoding.UTF8.GetBytes), [0xc3, 0x28]];
-        Assert.Equal(4, InputWriterData.WriteCorpusText(Path.Combine(dir, "corpus.txt"), corpus));
-        Assert.Equal("x\n\nopen 5\n\nunlock 5\n\nunlock 139\n", File.ReadAllText(Path.Combine(dir, "corpus.txt")));
-        Assert.Equal(4, InputWriterData.WriteCorpusSft(Path.Combine(dir, "corpus.jsonl"), corpus));
+        // The input that is not UTF-8 as a text harness reads it: the invalid byte as U+FFFD.
+        Assert.Equal(5, InputWriterData.WriteCorpusText(Path.Combine(dir, "corpus.txt"), corpus));
+        Assert.Equal("x\n\nopen 5\n\nunlock 5\n\nunlock 139\n\n\uFFFD(\n", File.ReadAllText(Path.Combine(dir, "corpus.txt")));
+        Assert.Equal(5, InputWriterData.WriteCorpusSft(Path.Combine(dir, "corpus.jsonl"), corpus));
         var warm = SftDataReader.Read(Path.Combine(dir, "corpus.jsonl"));
         Assert.Equal("```\nopen 5\n```", warm[1].Messages[^1].Content);
         Assert.Equal("assistant", warm[1].Messages[^1].Role);
