@@ -22,14 +22,7 @@ public sealed class BranchDistance
         ArgumentNullException.ThrowIfNull(map);
         ArgumentOutOfRangeException.ThrowIfLessThan(callWeight, 1);
         Target = target;
-        var predecessors = new Dictionary<int, List<(int From, int Cost)>>();
-        foreach (var block in map.Blocks)
-        {
-            foreach (var next in block.Successors)
-                Add(predecessors, next, block.ProbeId, 1);
-            foreach (var callee in block.Callees)
-                Add(predecessors, callee, block.ProbeId, callWeight);
-        }
+        var predecessors = Predecessors(map, callWeight);
         var queue = new PriorityQueue<int, int>();
         _toTarget[target] = 0;
         queue.Enqueue(target, 0);
@@ -63,6 +56,20 @@ public sealed class BranchDistance
             if (From(block) is { } d && (best is null || d < best))
                 best = d;
         return best;
+    }
+
+    /// <summary>The interprocedural graph reversed: for each block, the blocks with an edge into it and that edge's cost.</summary>
+    internal static Dictionary<int, List<(int From, int Cost)>> Predecessors(BranchMap map, int callWeight)
+    {
+        var predecessors = new Dictionary<int, List<(int From, int Cost)>>();
+        foreach (var block in map.Blocks)
+        {
+            foreach (var next in block.Successors)
+                Add(predecessors, next, block.ProbeId, 1);
+            foreach (var callee in block.Callees)
+                Add(predecessors, callee, block.ProbeId, callWeight);
+        }
+        return predecessors;
     }
 
     private static void Add(Dictionary<int, List<(int, int)>> edges, int to, int from, int cost)

@@ -38,8 +38,9 @@ public static class FrontierQuestions
         ArgumentNullException.ThrowIfNull(corpus);
         options ??= new FrontierQuestionOptions();
         var covered = corpus.SelectMany(c => c.Blocks).ToHashSet();
+        var seeds = new SeedIndex(map, corpus, options.CallWeight);
         var ranked = Frontier.Compute(map, covered).DistinctBy(b => b.Target.ProbeId)
-            .Select(branch => Rank(map, branch, corpus, covered, options)).OfType<Candidate>();
+            .Select(branch => Rank(map, seeds, corpus, branch, covered, options)).OfType<Candidate>();
         // Closest first; among equally close branches, the one that opens up the most uncovered code.
         return ranked.OrderBy(r => r.Distance).ThenByDescending(r => r.Behind).Take(options.Max).Select(r => Ask(map, slicer, r, options)).ToList();
     }
@@ -48,21 +49,16 @@ public static class FrontierQuestions
     internal sealed record Candidate(FrontierBranch Branch, byte[] Seed, int Distance, int Behind);
 
     /// <summary>
-    /// The seed of <paramref name="branch"/> among <paramref name="corpus"/> (null when no input reaches it), given the
-    /// <paramref name="covered"/> set: the closest input, within <see cref="FrontierQuestionOptions.SeedBudget"/> when one fits.
+    /// The seed of <paramref name="branch"/> among the first <paramref name="limit"/> inputs of <paramref name="corpus"/>
+    /// (indexed by <paramref name="seeds"/>; null when none reaches it), given the <paramref name="covered"/> set: the
+    /// closest input, within <see cref="FrontierQuestionOptions.SeedBudget"/> when one fits (a seed the model cannot read
+    /// in its context is no help); on a tie the shorter one (less to read, less to change).
     /// </summary>
-    internal static Candidate? Rank(BranchMap map, FrontierBranch branch, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> corpus,
-        IReadOnlySet<int> covered, FrontierQuestionOptions options)
-    {
-        var distance = new BranchDistance(map, branch.Target.ProbeId, options.CallWeight);
-        var reaching = corpus.Select(c => (c.Input, Distance: distance.Nearest(c.Blocks))).Where(c => c.Distance is not null).ToList();
-        // Within the seed budget when any input fits it (a seed the model cannot read in its context is no help).
-        if (options.SeedBudget is { } budget && reaching.Any(c => c.Input.Length <= budget))
-            reaching = reaching.Where(c => c.Input.Length <= budget).ToList();
-        // Closest input; on a tie the shorter one (less to read, less to change).
-        var best = reaching.OrderBy(c => c.Distance).ThenBy(c => c.Input.Length).FirstOrDefault();
-        return best.Input is null ? null : new Candidate(branch, best.Input, best.Distance!.Value, UncoveredBehind(map, branch.Target, covered));
-    }
+    internal static Candidate? Rank(BranchMap map, SeedIndex seeds, IReadOnlyList<(byte[] Input, IReadOnlySet<int> Blocks)> corpus,
+        FrontierBranch branch, IReadOnlySet<int> covered, FrontierQuestionOptions options, int limit = int.MaxValue) =>
+        seeds.Closest(branch.Target.ProbeId, options.SeedBudget, limit) is { } closest
+            ? new Candidate(branch, corpus[closest.Index].Input, closest.Distance, UncoveredBehind(map, branch.Target, covered))
+            : null;
 
     /// <summary>The question about a ranked branch: its slice, seed and the instruction.</summary>
     internal static FrontierQuestion Ask(BranchMap map, CodeSlicer slicer, Candidate candidate, FrontierQuestionOptions options)

@@ -68,16 +68,16 @@ public static class HindsightPairs
         options ??= new FrontierQuestionOptions();
         var pairs = new List<HindsightPair>();
         var covered = new HashSet<int>();
+        var seeds = new SeedIndex(map, corpus, options.CallWeight); // asked about the inputs before each answer only
         for (var i = 0; i < corpus.Count && pairs.Count < options.Max; i++)
         {
             var (input, blocks) = corpus[i];
             var fresh = blocks.Where(b => !covered.Contains(b)).ToHashSet();
             if (fresh.Count > 0 && covered.Count > 0)
             {
-                var earlier = corpus.Take(i).ToList();
                 foreach (var branch in Frontier.Compute(map, covered).Where(b => fresh.Contains(b.Target.ProbeId)).DistinctBy(b => b.Target.ProbeId))
                 {
-                    if (FrontierQuestions.Rank(map, branch, earlier, covered, options) is not { } candidate)
+                    if (FrontierQuestions.Rank(map, seeds, corpus, branch, covered, options, limit: i) is not { } candidate)
                         continue;
                     pairs.Add(new HindsightPair(FrontierQuestions.Ask(map, slicer, candidate, options), input, i));
                     if (pairs.Count == options.Max)
