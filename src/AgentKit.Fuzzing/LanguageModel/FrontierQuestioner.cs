@@ -36,6 +36,9 @@ internal sealed class FrontierQuestioner : IDisposable
     /// <summary>The probe blocks <paramref name="input"/> executes on the twin (run once per distinct input).</summary>
     public IReadOnlySet<int> Blocks(byte[] input) => Replayed(input).Blocks;
 
+    /// <summary><paramref name="input"/> as a question shows it: its <see cref="TextForm"/> where that runs the same blocks, else itself.</summary>
+    public byte[] Shown(byte[] input) => Replayed(input).Input;
+
     /// <summary>
     /// <paramref name="input"/> as a question shows it (its <see cref="TextForm"/> where that runs the same blocks) with the
     /// blocks it executes; replayed once per distinct input.

@@ -99,7 +99,8 @@ internal sealed class LmSeeder
         // (the report may already be out).
         if (stop.IsCancellationRequested)
             return;
-        _seen.UnionWith(corpus.Select(c => CampaignDirectory.Hash(c)));
+        // The corpus as it ran and as the questions showed it: a model that echoes a seed's text form wrote nothing new.
+        _seen.UnionWith(corpus.SelectMany(c => new[] { CampaignDirectory.Hash(c), CampaignDirectory.Hash(_questioner!.Shown(c)) }));
         var inputs = new List<byte[]>();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
         budget.CancelAfter(_options.RoundBudget);

@@ -21,13 +21,14 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         return toy.Map.InMethod("CommandParser::Interpret").Single(b => b.Callees.Contains(unlock)).ProbeId;
     }
 
-    private static (AgentKit.Fuzzing.Instrumentation.InstrumentedTarget Target, FuzzCampaignOptions Options) Prepare(string name, double seconds, LmSeedingOptions? lm)
+    private static (AgentKit.Fuzzing.Instrumentation.InstrumentedTarget Target, FuzzCampaignOptions Options) Prepare(string name, double seconds,
+        LmSeedingOptions? lm, byte[]? seed = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "agentkit-fuzz-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
         var seeds = dir + "-seeds";
         Directory.CreateDirectory(seeds);
-        // A command that reaches the checksum test; what is left is the arithmetic.
-        File.WriteAllText(Path.Combine(seeds, "unlock"), "unlock 5");
+        // By default a command that reaches the checksum test; what is left is the arithmetic.
+        File.WriteAllBytes(Path.Combine(seeds, "unlock"), seed ?? "unlock 5"u8.ToArray());
         var target = FuzzCampaign.Prepare(new FuzzTarget([ToyTarget.ParserPath], [], "toy"), Commands, dir, ToyTarget.Cache);
         return (target, ToyTarget.Options(dir, seconds, seeds) with { LanguageModel = lm });
     }
@@ -113,12 +114,14 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         Assert.Contains("\"repeated_answers\":", File.ReadAllText(Path.Combine(campaign.Options.OutputDirectory, "stats.json")), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Without_retries_a_model_that_only_repeats_the_corpus_tries_nothing_and_says_so()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the seed is not UTF-8: questions show its text form, and an echo of that is a repeat too
+    public async Task Without_retries_a_model_that_only_repeats_the_corpus_tries_nothing_and_says_so(bool binarySeed)
     {
         var generator = new SliceReadingGenerator { EchoBelow = 1.0f };
         var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromMilliseconds(300), Questions = 2, Candidates = 2 };
-        var campaign = Prepare("lm-repeat", MaxSeconds, lm);
+        var campaign = Prepare("lm-repeat", MaxSeconds, lm, binarySeed ? [.. "unlock 5"u8, 0xFF] : null);
 
         using var stop = new CancellationTokenSource();
         var run = FuzzCampaign.RunAsync(campaign.Target, Commands, campaign.Options, cancellationToken: stop.Token);
