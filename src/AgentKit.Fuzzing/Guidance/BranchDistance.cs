@@ -22,23 +22,8 @@ public sealed class BranchDistance
         ArgumentNullException.ThrowIfNull(map);
         ArgumentOutOfRangeException.ThrowIfLessThan(callWeight, 1);
         Target = target;
-        var predecessors = Predecessors(map, callWeight);
-        var queue = new PriorityQueue<int, int>();
-        _toTarget[target] = 0;
-        queue.Enqueue(target, 0);
-        while (queue.TryDequeue(out var node, out var distance))
-        {
-            if (distance > _toTarget[node] || !predecessors.TryGetValue(node, out var froms))
-                continue;
-            foreach (var (from, cost) in froms)
-            {
-                var candidate = distance + cost;
-                if (_toTarget.TryGetValue(from, out var known) && known <= candidate)
-                    continue;
-                _toTarget[from] = candidate;
-                queue.Enqueue(from, candidate);
-            }
-        }
+        foreach (var (block, distance) in Outward(Predecessors(map, callWeight), target))
+            _toTarget[block] = distance;
     }
 
     /// <summary>Probe id of the target block.</summary>
@@ -56,6 +41,34 @@ public sealed class BranchDistance
             if (From(block) is { } d && (best is null || d < best))
                 best = d;
         return best;
+    }
+
+    /// <summary>
+    /// The blocks from which <paramref name="target"/> can be reached, nearest first, each once with its distance
+    /// (Dijkstra backwards over <paramref name="predecessors"/>, from <see cref="Predecessors"/>). Lazy: a caller that
+    /// stops early does not search the rest of the program.
+    /// </summary>
+    internal static IEnumerable<(int Block, int Distance)> Outward(Dictionary<int, List<(int From, int Cost)>> predecessors, int target)
+    {
+        var best = new Dictionary<int, int> { [target] = 0 };
+        var queue = new PriorityQueue<int, int>();
+        queue.Enqueue(target, 0);
+        while (queue.TryDequeue(out var block, out var distance))
+        {
+            if (distance > best[block])
+                continue; // a stale entry: the block was reached more cheaply since
+            yield return (block, distance);
+            if (!predecessors.TryGetValue(block, out var froms))
+                continue;
+            foreach (var (from, cost) in froms)
+            {
+                var candidate = distance + cost;
+                if (best.TryGetValue(from, out var known) && known <= candidate)
+                    continue;
+                best[from] = candidate;
+                queue.Enqueue(from, candidate);
+            }
+        }
     }
 
     /// <summary>The interprocedural graph reversed: for each block, the blocks with an edge into it and that edge's cost.</summary>

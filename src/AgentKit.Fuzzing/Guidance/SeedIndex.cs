@@ -40,36 +40,22 @@ internal sealed class SeedIndex
     public (int Index, int Distance)? Closest(int target, int? seedBudget, int limit = int.MaxValue)
     {
         (int Distance, int Length, int Index)? best = null, fitting = null;
-        var settled = new Dictionary<int, int> { [target] = 0 };
-        var queue = new PriorityQueue<int, int>();
-        queue.Enqueue(target, 0);
-        while (queue.TryDequeue(out var block, out var distance))
+        foreach (var (block, distance) in BranchDistance.Outward(_predecessors, target))
         {
-            if (distance > settled[block])
-                continue; // a stale entry: the block was reached more cheaply since
             if (fitting is { } found && distance > found.Distance)
                 break; // every block from here on is farther than an input that fits
-            if (_inputsByBlock.TryGetValue(block, out var inputs))
-                foreach (var index in inputs)
-                {
-                    if (index >= limit)
-                        break;
-                    var candidate = (distance, _corpus[index].Input.Length, index);
-                    if (best is null || candidate.CompareTo(best.Value) < 0)
-                        best = candidate;
-                    if (seedBudget is not { } budget || candidate.Length <= budget)
-                        if (fitting is null || candidate.CompareTo(fitting.Value) < 0)
-                            fitting = candidate;
-                }
-            if (!_predecessors.TryGetValue(block, out var froms))
+            if (!_inputsByBlock.TryGetValue(block, out var inputs))
                 continue;
-            foreach (var (from, cost) in froms)
+            foreach (var index in inputs)
             {
-                var next = distance + cost;
-                if (settled.TryGetValue(from, out var known) && known <= next)
-                    continue;
-                settled[from] = next;
-                queue.Enqueue(from, next);
+                if (index >= limit)
+                    break;
+                var candidate = (distance, _corpus[index].Input.Length, index);
+                if (best is null || candidate.CompareTo(best.Value) < 0)
+                    best = candidate;
+                if (seedBudget is not { } budget || candidate.Length <= budget)
+                    if (fitting is null || candidate.CompareTo(fitting.Value) < 0)
+                        fitting = candidate;
             }
         }
         return (fitting ?? best) is { } chosen ? (chosen.Index, chosen.Distance) : null;
