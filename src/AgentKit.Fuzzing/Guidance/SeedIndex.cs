@@ -4,7 +4,7 @@ namespace AgentKit.Fuzzing.Guidance;
 
 /// <summary>
 /// Finds the seed of a question, the corpus input closest to a target block (<see cref="BranchDistance"/>), without
-/// measuring every input against every frontier branch: that was 58 of the 61 s it took to ask 32 questions of a 60 s
+/// measuring every input against every frontier branch: that was 58 of the 70 s it took to ask 32 questions of a 60 s
 /// AngleSharp campaign (645 branches × 4 244 inputs × their blocks), and it ran again in every model round. Built once
 /// per corpus: which inputs cover each block, and the interprocedural graph reversed. A query searches backwards from
 /// the target (Dijkstra, as <see cref="BranchDistance"/> does) and stops at the first distance at which a covering

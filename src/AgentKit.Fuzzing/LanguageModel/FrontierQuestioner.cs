@@ -39,10 +39,7 @@ internal sealed class FrontierQuestioner : IDisposable
     /// <summary><paramref name="input"/> as a question shows it: its <see cref="TextForm"/> where that runs the same blocks, else itself.</summary>
     public byte[] Shown(byte[] input) => Replayed(input).Input;
 
-    /// <summary>
-    /// <paramref name="input"/> as a question shows it (its <see cref="TextForm"/> where that runs the same blocks) with the
-    /// blocks it executes; replayed once per distinct input.
-    /// </summary>
+    /// <summary><see cref="Shown"/> and <see cref="Blocks"/> of <paramref name="input"/>, replayed once per distinct input.</summary>
     private (byte[] Input, IReadOnlySet<int> Blocks) Replayed(byte[] input)
     {
         var hash = CampaignDirectory.Hash(input);
