@@ -166,7 +166,10 @@ public sealed class ConfinementTests(SandboxFixture fixture)
     private async Task<(int Exit, string Output)> RunConfinedAsync(string script, string shell = "/bin/sh")
     {
         var start = Sandbox.Launch.CreateStartInfo([shell, "-c", script], new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin" }, null);
-        using var process = Process.Start(start)!;
+        // From the sandbox's spawn thread, as its workers are: bwrap's --die-with-parent kills the child with SIGKILL when
+        // the thread that forked it exits, and a test thread may (exit 137 about one suite run in two).
+        using var process = new Process { StartInfo = start };
+        Assert.True(await AgentKit.Sandbox.Pool.SpawnThread.StartAsync(process));
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
