@@ -43,7 +43,10 @@ public sealed class FuzzHitRateCommandTests
         Assert.Equal(held.Count, report["questions"]!.GetValue<int>());
         Assert.Equal(0, report["hits"]!.GetValue<int>()); // a seed does not cover its target, by construction
         Assert.Equal(0.0, report["hit_at_k"]!.GetValue<double>());
-        Assert.Equal(held.Count, File.ReadAllLines(Path.Combine(dir, "rows.jsonl")).Length);
+        var rows = File.ReadAllLines(Path.Combine(dir, "rows.jsonl")).Select(line => JsonNode.Parse(line)!).ToList();
+        Assert.Equal(held.Count, rows.Count);
+        // The baseline's only answer is the seed: what each row shows as the input written closest to the branch.
+        Assert.Equal(held.Select(q => q.Seed), rows.Select(r => r["best_answer"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal static class FuzzHitRateCommand
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (0 = greedy).", DefaultValueFactory = _ => 0.8f };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens per completion.", DefaultValueFactory = _ => 256 };
         var seed = new Option<int?>("--seed") { Description = "Sampling seed (question i uses seed + i)." };
-        var output = new Option<string?>("--out") { Description = "Write one JSON row per question (target_id, method, completions, hits, best_reward, unusable, error)." };
+        var output = new Option<string?>("--out") { Description = "Write one JSON row per question (target_id, method, completions, hits, best_reward, unusable, error, best_answer: the input written closest to the branch)." };
         var findings = new Option<string?>("--findings")
         {
             Description = "Folder the answers that crashed the target, killed its worker or hung are written to (once each, named KIND-SHA256 prefix).",

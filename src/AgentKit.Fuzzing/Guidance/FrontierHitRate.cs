@@ -1,3 +1,4 @@
+using System.Text;
 using AgentKit.Abstractions.Models;
 
 namespace AgentKit.Fuzzing.Guidance;
@@ -70,6 +71,7 @@ public sealed class FrontierHitRate
             modelTime += _options.Time.GetElapsedTime(started);
             int hits = 0, unusable = 0;
             var best = 0.0;
+            byte[]? bestInput = null;
             foreach (var completion in completions)
             {
                 var input = FrontierPrompt.ExtractInput(completion, question.SeedIsBase64);
@@ -80,9 +82,13 @@ public sealed class FrontierHitRate
                     value = _scorer.Score(question, input).Value;
                 rewards.Add(value);
                 hits += value >= 1.0 ? 1 : 0;
+                if (input.Length > 0 && (bestInput is null || value > best))
+                    bestInput = input;
                 best = Math.Max(best, value);
             }
-            rows.Add(new FrontierHitRateRow(question.TargetId, question.Method, completions.Count, hits, best, unusable, null));
+            var bestAnswer = bestInput is null ? null
+                : question.SeedIsBase64 ? Convert.ToBase64String(bestInput) : Encoding.UTF8.GetString(bestInput);
+            rows.Add(new FrontierHitRateRow(question.TargetId, question.Method, completions.Count, hits, best, unusable, null, bestAnswer));
         }
         var total = rewards.Count;
         var hitCount = rows.Sum(r => r.Hits);

@@ -23,4 +23,9 @@ public sealed record FrontierHitRateReport(int Questions, int Completions, int H
 /// <param name="BestReward">Highest reward among the completions (0 without any).</param>
 /// <param name="Unusable">Completions with an empty input.</param>
 /// <param name="Error">Why the generator failed for this question, or null.</param>
-public sealed record FrontierHitRateRow(int TargetId, string Method, int Completions, int Hits, double BestReward, int Unusable, string? Error);
+/// <param name="BestAnswer">
+/// The input of the first completion with <paramref name="BestReward"/>, as questions show inputs (text, or base64 when the
+/// question's seed is): what the model wrote closest to the branch. Null without a usable completion.
+/// </param>
+public sealed record FrontierHitRateRow(int TargetId, string Method, int Completions, int Hits, double BestReward, int Unusable, string? Error,
+    string? BestAnswer = null);

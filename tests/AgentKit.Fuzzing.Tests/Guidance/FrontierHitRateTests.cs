@@ -25,6 +25,9 @@ public sealed class FrontierHitRateTests(ToyBlockTargets toy) : IClassFixture<To
         Assert.Equal((1, 3, 3, 1.0, 1.0, 1.0), (reader.Questions, reader.Completions, reader.Hits, reader.HitRate, reader.HitAtK, reader.MeanReward));
         var row = Assert.Single(reader.Rows);
         Assert.Equal((question.TargetId, question.Method, 3, 1.0), (row.TargetId, row.Method, row.Hits, row.BestReward));
+        Assert.StartsWith("unlock ", row.BestAnswer); // the answer that took the branch: a code ≡ 42 (mod 97)
+        Assert.Equal(42, int.Parse(row.BestAnswer!["unlock ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture) % 97);
+        Assert.Equal(question.Seed, Assert.Single(echo.Rows).BestAnswer);
         Assert.Equal((3, 0, 0.0, 0.0), (echo.Completions, echo.Hits, echo.HitRate, echo.HitAtK));
         Assert.InRange(echo.MeanReward, 0.0, 0.99); // a near miss earns partial credit, never a hit
         Assert.Equal((1, 0, 0.0), (baseline.Completions, baseline.Hits, baseline.HitAtK));
