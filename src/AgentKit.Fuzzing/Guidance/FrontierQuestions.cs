@@ -80,15 +80,6 @@ public static class FrontierQuestions
         return seen.Count;
     }
 
-    private static (string Seed, bool Base64) Encode(byte[] input)
-    {
-        try
-        {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(input), false);
-        }
-        catch (DecoderFallbackException)
-        {
-            return (Convert.ToBase64String(input), true);
-        }
-    }
+    private static (string Seed, bool Base64) Encode(byte[] input) =>
+        TextForm.IsUtf8(input) ? (Encoding.UTF8.GetString(input), false) : (Convert.ToBase64String(input), true);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using AgentKit.Fuzzing.Execution;
 
 namespace AgentKit.Fuzzing.Guidance;
@@ -13,21 +14,8 @@ namespace AgentKit.Fuzzing.Guidance;
 /// </summary>
 public static class TextForm
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
-
     /// <summary>True when <paramref name="bytes"/> is valid UTF-8.</summary>
-    public static bool IsUtf8(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            StrictUtf8.GetCharCount(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
+    public static bool IsUtf8(ReadOnlySpan<byte> bytes) => Utf8.IsValid(bytes); // no exception per invalid input: most are
 
     /// <summary>
     /// The text a UTF-8 decoding harness reads from <paramref name="input"/>, re-encoded: each invalid sequence becomes

@@ -100,7 +100,12 @@ internal sealed class LmSeeder
         if (stop.IsCancellationRequested)
             return;
         // The corpus as it ran and as the questions showed it: a model that echoes a seed's text form wrote nothing new.
-        _seen.UnionWith(corpus.SelectMany(c => new[] { CampaignDirectory.Hash(c), CampaignDirectory.Hash(_questioner!.Shown(c)) }));
+        foreach (var input in corpus)
+        {
+            _seen.Add(CampaignDirectory.Hash(input));
+            if (_questioner!.Shown(input) is var shown && !ReferenceEquals(shown, input))
+                _seen.Add(CampaignDirectory.Hash(shown));
+        }
         var inputs = new List<byte[]>();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
         budget.CancelAfter(_options.RoundBudget);
