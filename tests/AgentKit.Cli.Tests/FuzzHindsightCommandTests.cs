@@ -109,6 +109,31 @@ public sealed class FuzzHindsightCommandTests
     }
 
     [Fact]
+    public async Task Sample_documents_answer_the_branch_the_campaign_left_and_join_the_warm_start()
+    {
+        var campaign = await ToyCampaign.CreateAsync("x", "open 5", "unlock 5"); // never took the checksum branch
+        var dir = TinyModels.TempPath("hindsight-documents");
+        Directory.CreateDirectory(Path.Combine(dir, "docs"));
+        File.WriteAllText(Path.Combine(dir, "docs", "session.txt"), "unlock 139\nopen 7\n");
+        string Out(string name) => Path.Combine(dir, name);
+
+        var (exit, stdout, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("pairs.jsonl"),
+            "--corpus-text", Out("corpus.txt"), "--documents", Out("docs"), "--document-bytes", "11", "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(2, JsonNode.Parse(stdout)!["document_pieces"]!.GetValue<int>()); // one line a piece at 11 bytes
+        Assert.Equal("```\nunlock 139\n```", SftDataReader.Read(Out("pairs.jsonl"))[^1].Messages[2].Content);
+        Assert.Equal("x\n\nopen 5\n\nunlock 5\n\nunlock 139\n\nopen 7\n", File.ReadAllText(Out("corpus.txt")));
+
+        (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("p.jsonl"), "--documents", Out("none"));
+        Assert.Equal(2, exit);
+        Assert.Contains("--documents: folder", stderr);
+        (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("p.jsonl"), "--document-bytes", "64");
+        Assert.Equal(2, exit);
+        Assert.Contains("--document-bytes is only used with --documents", stderr);
+    }
+
+    [Fact]
     public async Task A_folder_without_a_campaign_and_bad_numbers_are_usage_errors_naming_the_flag()
     {
         var empty = Directory.CreateTempSubdirectory("agentkit-hindsight-").FullName;

@@ -1,4 +1,4 @@
-// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl [--questions-all]] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
+// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl [--questions-all]] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--documents DIR [--document-bytes N]] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
 using System.CommandLine;
 using System.Diagnostics;
 using AgentKit.Fuzzing.Guidance;
@@ -11,7 +11,9 @@ namespace AgentKit.Cli.Commands;
 /// <c>--campaign</c> folders of one target give their pairs together, <see cref="HindsightPairs.FromCampaigns"/>) and writes
 /// them as SFT chat JSONL (<see cref="InputWriterData"/>), optionally their questions (<see cref="FrontierQuestionFile"/>,
 /// for <c>train grpo --reward fuzz-distance --questions</c>; with <c>--questions-all</c> also those whose answer is binary)
-/// and the corpus warm start (plain text, SFT examples). With
+/// and the corpus warm start (plain text, SFT examples). With <c>--documents</c> a folder of sample documents of the input
+/// language (<see cref="SampleDocuments"/>) is read after each campaign's corpus: its pieces answer the questions about
+/// branches they open, and join the warm start. With
 /// <c>--holdout-methods</c> the pairs of about that share of the methods (<see cref="MethodHoldout"/>) leave the SFT data
 /// and its questions and go to <c>--holdout-out</c> as questions: a test set of code the model was not trained on.
 /// </summary>
@@ -19,7 +21,7 @@ internal static class FuzzHindsightCommand
 {
     /// <summary>What the command reports.</summary>
     internal sealed record Summary(string Out, int Pairs, int Unwritable, string? Questions, int QuestionsWritten, string? CorpusText, string? CorpusSft, int CorpusInputs,
-        IReadOnlyList<int> Targets, int Methods, string? HeldOut, int HeldOutQuestions, int HeldOutMethods, double Seconds);
+        IReadOnlyList<int> Targets, int Methods, string? HeldOut, int HeldOutQuestions, int HeldOutMethods, double Seconds, int DocumentPieces = 0);
 
     public static Command Create()
     {
@@ -38,13 +40,23 @@ internal static class FuzzHindsightCommand
         };
         var corpusText = new Option<string?>("--corpus-text") { Description = "Also write the corpus's text inputs as plain text (train tokenizer --input)." };
         var corpusSft = new Option<string?>("--corpus-sft") { Description = "Also write one SFT example per text input of the corpus (system prompt, input as answer)." };
+        var documents = new Option<string?>("--documents")
+        {
+            Description = "Folder of sample documents of the input language (every file, recursively): their pieces are read after each campaign's corpus, "
+                + "so a piece that opens a branch answers its question, and they join the warm start.",
+        };
+        var documentBytes = new Option<int>("--document-bytes")
+        {
+            Description = "With --documents: longest piece in bytes (documents are cut at line ends; a longer line gives its start).",
+            DefaultValueFactory = _ => SampleDocuments.DefaultMaxBytes,
+        };
         var holdout = new Option<double>("--holdout-methods") { Description = "Share of the distinct methods (0 to below 1) whose pairs are held out as test questions (--holdout-out).", DefaultValueFactory = _ => 0 };
         var holdoutOut = new Option<string?>("--holdout-out") { Description = "With --holdout-methods: write the held-out methods' questions here (JSONL, for fuzz hit-rate --questions)." };
         var holdoutSeed = new Option<int>("--holdout-seed") { Description = "With --holdout-methods: picks another set of methods for the same share.", DefaultValueFactory = _ => 0 };
         var json = CommonOptions.Json();
         var command = new Command("hindsight", "Mine hindsight pairs from a campaign: each input that first covered a frontier branch answers the question about it; written as SFT data.")
         {
-            campaigns, output, max, questionsOut, questionsAll, corpusText, corpusSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
+            campaigns, output, max, questionsOut, questionsAll, corpusText, corpusSft, documents, documentBytes, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
@@ -67,8 +79,10 @@ internal static class FuzzHindsightCommand
             if (fraction == 0 && pr.GetResult(holdoutSeed) is { Implicit: false })
                 throw new CliUsageException("--holdout-seed is only used with --holdout-methods.");
 
+            var pieces = Documents(pr.GetValue(documents), pr.GetValue(documentBytes), pr.GetResult(documentBytes) is { Implicit: false });
+
             var clock = Stopwatch.StartNew();
-            var all = Mined(() => HindsightPairs.FromCampaigns(dirs, options));
+            var all = Mined(() => HindsightPairs.FromCampaigns(dirs, options, pieces));
             var split = MethodHoldout.Split(all, fraction, pr.GetValue(holdoutSeed));
             var pairs = split.Train;
             var held = split.HeldOut.Where(p => p.AnswerText() is not null).Select(p => p.Question).ToList();
@@ -80,14 +94,16 @@ internal static class FuzzHindsightCommand
                 FrontierQuestionFile.Write(questionsPath, trainQuestions);
             // The corpus files are read again only for the warm-start outputs (the replay above does not keep them).
             var corpus = textPath is not null || sftPath is not null
-                ? dirs.SelectMany(InputWriterData.CampaignCorpus).DistinctBy(Convert.ToBase64String).ToList()
+                ? dirs.SelectMany(InputWriterData.CampaignCorpus).Concat(pieces).DistinctBy(Convert.ToBase64String).ToList()
                 : [];
             var textInputs = textPath is not null ? InputWriterData.WriteCorpusText(textPath, corpus) : 0;
             var sftInputs = sftPath is not null ? InputWriterData.WriteCorpusSft(sftPath, corpus) : 0;
             var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, questionsPath is null ? 0 : trainQuestions.Count, textPath, sftPath, Math.Max(textInputs, sftInputs),
-                pairs.Select(p => p.Question.TargetId).ToList(), split.Methods, heldPath, held.Count, split.HeldOutMethods.Count, Math.Round(clock.Elapsed.TotalSeconds, 2));
+                pairs.Select(p => p.Question.TargetId).ToList(), split.Methods, heldPath, held.Count, split.HeldOutMethods.Count, Math.Round(clock.Elapsed.TotalSeconds, 2), pieces.Count);
             CliOutput.Write(pr, pr.GetValue(json), summary, console =>
             {
+                if (pieces.Count > 0)
+                    console.MarkupLine($"[grey]{pieces.Count} document piece(s) read after each campaign's corpus[/]");
                 foreach (var pair in pairs)
                     console.MarkupLine($"corpus input {pair.CorpusIndex} first took target {pair.Question.TargetId} in {Markup.Escape(pair.Question.Method)} (seed distance {pair.Question.SeedDistance})");
                 console.MarkupLine($"[grey]{written} pair(s) in {Markup.Escape(outPath)}{(summary.Unwritable > 0 ? $" ({summary.Unwritable} left out: binary input for a text question)" : "")}, {summary.Seconds:F1} s[/]");
@@ -101,6 +117,19 @@ internal static class FuzzHindsightCommand
             return Task.FromResult(CliApp.Success);
         });
         return command;
+    }
+
+    // The sample documents' pieces, or none; a missing folder or a bad size is a usage error.
+    private static List<byte[]> Documents(string? folder, int maxBytes, bool sizeGiven)
+    {
+        if (folder is null)
+            return sizeGiven ? throw new CliUsageException("--document-bytes is only used with --documents.") : [];
+        if (maxBytes < 1)
+            throw new CliUsageException($"--document-bytes must be at least 1, got {maxBytes}.");
+        if (!Directory.Exists(folder))
+            throw new CliUsageException($"--documents: folder {Path.GetFullPath(folder)} does not exist.");
+        var pieces = SampleDocuments.Read(folder, maxBytes);
+        return pieces.Count > 0 ? pieces : throw new CliUsageException($"--documents: no document in {Path.GetFullPath(folder)} (its files are empty or white space).");
     }
 
     // Campaigns of different targets are a usage error, not a crash.

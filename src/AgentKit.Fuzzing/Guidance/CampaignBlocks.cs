@@ -28,7 +28,11 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
     /// <exception cref="ArgumentException">No folder.</exception>
     /// <exception cref="CampaignTargetsDifferException">The campaigns ran different instrumented targets (checked before any replay).</exception>
     /// <exception cref="FileNotFoundException">A folder has no <c>target.json</c>.</exception>
-    public static IEnumerable<CampaignBlocks> ReplayEach(IReadOnlyList<string> campaignDirectories, TimeSpan execTimeout)
+    /// <param name="campaignDirectories">The campaign folders, in order.</param>
+    /// <param name="execTimeout">Time limit of one input's replay.</param>
+    /// <param name="documents">Inputs replayed after each campaign's corpus, as if that campaign had found them last
+    /// (<see cref="SampleDocuments"/>); none when null.</param>
+    public static IEnumerable<CampaignBlocks> ReplayEach(IReadOnlyList<string> campaignDirectories, TimeSpan execTimeout, IReadOnlyList<byte[]>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(campaignDirectories);
         if (campaignDirectories.Count == 0)
@@ -40,11 +44,12 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
             throw new CampaignTargetsDifferException(targets, nameof(campaignDirectories));
         var mapPath = Path.Combine(manifests[0].Directory, BranchMap.FileName);
         var map = File.Exists(mapPath) ? BranchMap.Load(mapPath) : BranchMap.Build(manifests[0].Directory, manifests[0].Assemblies);
-        return Replay(roots, manifests, map, execTimeout);
+        return Replay(roots, manifests, map, execTimeout, documents ?? []);
     }
 
     // An iterator, so the twin and its worker live exactly as long as the caller enumerates (disposal ends both).
-    private static IEnumerable<CampaignBlocks> Replay(List<string> roots, List<TargetManifest> manifests, BranchMap map, TimeSpan execTimeout)
+    private static IEnumerable<CampaignBlocks> Replay(List<string> roots, List<TargetManifest> manifests, BranchMap map, TimeSpan execTimeout,
+        IReadOnlyList<byte[]> documents)
     {
         var twin = Path.Combine(Path.GetTempPath(), "agentkit-questions-" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -52,7 +57,7 @@ internal sealed record CampaignBlocks(TargetManifest Manifest, BranchMap Map, IR
             using var runner = new BlockCoverageRunner(BlockModeTarget.ForCampaign(manifests[0], twin), execTimeout);
             for (var i = 0; i < roots.Count; i++)
             {
-                var covered = ReadCorpus(roots[i]).Select(input => TextForm.Replay(runner, input)).ToList();
+                var covered = ReadCorpus(roots[i]).Concat(documents).Select(input => TextForm.Replay(runner, input)).ToList();
                 yield return new CampaignBlocks(manifests[i], map, covered);
             }
         }

@@ -32,10 +32,16 @@ public static class HindsightPairs
     /// <exception cref="ArgumentException">No folder.</exception>
     /// <exception cref="CampaignTargetsDifferException">Campaigns of different instrumented targets (their probe ids would not agree).</exception>
     /// <exception cref="FileNotFoundException">A folder has no <c>target.json</c>.</exception>
-    public static List<HindsightPair> FromCampaigns(IReadOnlyList<string> campaignDirectories, FrontierQuestionOptions? options = null)
+    /// <param name="campaignDirectories">The campaign folders, in order.</param>
+    /// <param name="options">Question options (seed and token budgets, <see cref="FrontierQuestionOptions.Max"/>).</param>
+    /// <param name="documents">Sample documents' pieces (<see cref="SampleDocuments"/>), read after each campaign's corpus as
+    /// if it had found them last: a piece that opens a branch the campaign left answers that campaign's question about
+    /// it. None when null.</param>
+    public static List<HindsightPair> FromCampaigns(IReadOnlyList<string> campaignDirectories, FrontierQuestionOptions? options = null,
+        IReadOnlyList<byte[]>? documents = null)
     {
         options ??= new FrontierQuestionOptions();
-        var campaigns = CampaignBlocks.ReplayEach(campaignDirectories, options.ExecTimeout);
+        var campaigns = CampaignBlocks.ReplayEach(campaignDirectories, options.ExecTimeout, documents);
         CodeSlicer? slicer = null;
         var pairs = new List<HindsightPair>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

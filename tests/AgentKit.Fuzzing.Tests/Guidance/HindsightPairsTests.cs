@@ -94,6 +94,24 @@ public sealed class HindsightPairsTests(ToyBlockTargets toy) : IClassFixture<Toy
     }
 
     [Fact]
+    public void Sample_documents_read_after_each_campaign_answer_the_branches_they_open()
+    {
+        // Neither campaign found the checksum branch; a sample document takes it.
+        var first = ToyTarget.CommandCampaign(ToyTarget.Cache, Corpus[..3]);
+        var other = ToyTarget.CommandCampaign(ToyTarget.Cache, [Corpus[0], Corpus[2]]);
+        byte[][] documents = [Encoding.UTF8.GetBytes("open 7"), Encoding.UTF8.GetBytes("unlock 139")];
+
+        Assert.DoesNotContain(HindsightPairs.FromCampaigns([first, other]), p => p.Question.TargetId == ChecksumTarget());
+        var pairs = HindsightPairs.FromCampaigns([first, other], documents: documents);
+
+        var answered = pairs.Where(p => p.Question.TargetId == ChecksumTarget()).ToList();
+        Assert.NotEmpty(answered);
+        Assert.All(answered, p => Assert.Equal("unlock 139", Encoding.UTF8.GetString(p.Input)));
+        Assert.Contains(answered, p => p.CorpusIndex == 4); // after the first campaign's three inputs and "open 7"
+        Assert.Equal(HindsightPairs.FromCampaigns([first, other]).Select(p => p.Question), pairs.Where(p => Encoding.UTF8.GetString(p.Input) is not ("open 7" or "unlock 139")).Select(p => p.Question));
+    }
+
+    [Fact]
     public void Several_campaigns_give_their_pairs_together_once_each_and_refuse_another_target()
     {
         var first = ToyTarget.CommandCampaign(ToyTarget.Cache, Corpus);
