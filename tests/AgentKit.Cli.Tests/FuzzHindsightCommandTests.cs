@@ -118,12 +118,14 @@ public sealed class FuzzHindsightCommandTests
         string Out(string name) => Path.Combine(dir, name);
 
         var (exit, stdout, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("pairs.jsonl"),
-            "--corpus-text", Out("corpus.txt"), "--documents", Out("docs"), "--document-bytes", "11", "--json");
+            "--corpus-text", Out("corpus.txt"), "--documents", Out("docs"), "--document-bytes", "11", "--documents-sft", Out("docs.jsonl"), "--json");
 
         Assert.True(exit == 0, stderr);
         Assert.Equal(2, JsonNode.Parse(stdout)!["document_pieces"]!.GetValue<int>()); // one line a piece at 11 bytes
         Assert.Equal("```\nunlock 139\n```", SftDataReader.Read(Out("pairs.jsonl"))[^1].Messages[2].Content);
         Assert.Equal("x\n\nopen 5\n\nunlock 5\n\nunlock 139\n\nopen 7\n", File.ReadAllText(Out("corpus.txt")));
+
+        Assert.Equal(["```\nunlock 139\n```", "```\nopen 7\n```"], SftDataReader.Read(Out("docs.jsonl")).Select(e => e.Messages[^1].Content));
 
         (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("p.jsonl"), "--documents", Out("none"));
         Assert.Equal(2, exit);
@@ -131,6 +133,9 @@ public sealed class FuzzHindsightCommandTests
         (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("p.jsonl"), "--document-bytes", "64");
         Assert.Equal(2, exit);
         Assert.Contains("--document-bytes is only used with --documents", stderr);
+        (exit, _, stderr) = await RunAsync("fuzz", "hindsight", "--campaign", campaign, "--out", Out("p.jsonl"), "--documents-sft", Out("d.jsonl"));
+        Assert.Equal(2, exit);
+        Assert.Contains("--documents-sft needs --documents", stderr);
     }
 
     [Fact]

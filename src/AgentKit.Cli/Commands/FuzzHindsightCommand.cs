@@ -1,4 +1,4 @@
-// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl [--questions-all]] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--documents DIR [--document-bytes N]] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
+// agentkit fuzz hindsight --campaign DIR [--campaign DIR2 …] --out pairs.jsonl [--max N] [--questions-out q.jsonl [--questions-all]] [--corpus-text corpus.txt] [--corpus-sft corpus.jsonl] [--documents DIR [--document-bytes N] [--documents-sft docs.jsonl]] [--holdout-methods F --holdout-out held.jsonl [--holdout-seed N]] [--json]
 using System.CommandLine;
 using System.Diagnostics;
 using AgentKit.Fuzzing.Guidance;
@@ -50,13 +50,17 @@ internal static class FuzzHindsightCommand
             Description = "With --documents: longest piece in bytes (documents are cut at line ends; a longer line gives its start).",
             DefaultValueFactory = _ => SampleDocuments.DefaultMaxBytes,
         };
+        var documentsSft = new Option<string?>("--documents-sft")
+        {
+            Description = "With --documents: also write one SFT example per piece (system prompt, piece as answer), to train on the documents before the corpus warm start.",
+        };
         var holdout = new Option<double>("--holdout-methods") { Description = "Share of the distinct methods (0 to below 1) whose pairs are held out as test questions (--holdout-out).", DefaultValueFactory = _ => 0 };
         var holdoutOut = new Option<string?>("--holdout-out") { Description = "With --holdout-methods: write the held-out methods' questions here (JSONL, for fuzz hit-rate --questions)." };
         var holdoutSeed = new Option<int>("--holdout-seed") { Description = "With --holdout-methods: picks another set of methods for the same share.", DefaultValueFactory = _ => 0 };
         var json = CommonOptions.Json();
         var command = new Command("hindsight", "Mine hindsight pairs from a campaign: each input that first covered a frontier branch answers the question about it; written as SFT data.")
         {
-            campaigns, output, max, questionsOut, questionsAll, corpusText, corpusSft, documents, documentBytes, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
+            campaigns, output, max, questionsOut, questionsAll, corpusText, corpusSft, documents, documentBytes, documentsSft, holdout, holdoutOut, holdoutSeed, flags.Tokens, flags.CallerDepth, json,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
@@ -80,6 +84,9 @@ internal static class FuzzHindsightCommand
                 throw new CliUsageException("--holdout-seed is only used with --holdout-methods.");
 
             var pieces = Documents(pr.GetValue(documents), pr.GetValue(documentBytes), pr.GetResult(documentBytes) is { Implicit: false });
+            var documentsSftPath = FileToWrite(pr.GetValue(documentsSft), "--documents-sft");
+            if (documentsSftPath is not null && pieces.Count == 0)
+                throw new CliUsageException("--documents-sft needs --documents DIR (the documents to write).");
 
             var clock = Stopwatch.StartNew();
             var all = Mined(() => HindsightPairs.FromCampaigns(dirs, options, pieces));
@@ -98,6 +105,8 @@ internal static class FuzzHindsightCommand
                 : [];
             var textInputs = textPath is not null ? InputWriterData.WriteCorpusText(textPath, corpus) : 0;
             var sftInputs = sftPath is not null ? InputWriterData.WriteCorpusSft(sftPath, corpus) : 0;
+            if (documentsSftPath is not null)
+                InputWriterData.WriteCorpusSft(documentsSftPath, pieces);
             var summary = new Summary(outPath, written, pairs.Count - written, questionsPath, questionsPath is null ? 0 : trainQuestions.Count, textPath, sftPath, Math.Max(textInputs, sftInputs),
                 pairs.Select(p => p.Question.TargetId).ToList(), split.Methods, heldPath, held.Count, split.HeldOutMethods.Count, Math.Round(clock.Elapsed.TotalSeconds, 2), pieces.Count);
             CliOutput.Write(pr, pr.GetValue(json), summary, console =>
