@@ -21,7 +21,7 @@ internal static class FuzzHindsightCommand
 {
     /// <summary>What the command reports.</summary>
     internal sealed record Summary(string Out, int Pairs, int Unwritable, string? Questions, int QuestionsWritten, string? CorpusText, string? CorpusSft, int CorpusInputs,
-        IReadOnlyList<int> Targets, int Methods, string? HeldOut, int HeldOutQuestions, int HeldOutMethods, double Seconds, int DocumentPieces = 0);
+        IReadOnlyList<int> Targets, int Methods, string? HeldOut, int HeldOutQuestions, int HeldOutMethods, double Seconds, int DocumentPieces);
 
     public static Command Create()
     {
