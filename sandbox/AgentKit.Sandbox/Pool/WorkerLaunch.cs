@@ -213,10 +213,13 @@ internal sealed class WorkerLaunch
     /// (<c>prctl(PR_SET_SECCOMP)</c> fails with EINVAL) and the worker dies. So it is written aside and renamed into
     /// place (a reader keeps the file it opened), and left alone when it already holds the filter.
     /// </summary>
-    internal static string? WriteSeccompFilter()
+    internal static string? WriteSeccompFilter() => WriteSeccompFilter(ScratchRoot.Path);
+
+    /// <summary>As <see cref="WriteSeccompFilter()"/>, in <paramref name="directory"/> (tests use their own, never the file live workers read).</summary>
+    internal static string? WriteSeccompFilter(string directory)
     {
         if (SeccompFilter.ForCurrentArchitecture() is not { } program) return null;
-        var path = Path.Combine(ScratchRoot.Path, "seccomp.bpf");
+        var path = Path.Combine(directory, "seccomp.bpf");
         lock (SeccompFileGate)
         {
             if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(program)) return path;
