@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentKit.Cli.Hosting;
 using AgentKit.Fuzzing.Guidance;
 using AgentKit.TestUtils;
 using static AgentKit.Cli.Tests.CliRun;
@@ -50,15 +51,17 @@ public sealed class FuzzHitRateCommandTests
     }
 
     [Fact]
-    public async Task A_tiny_checkpoint_answers_every_question_k_times()
+    public async Task A_tiny_checkpoint_answers_every_question_k_times_as_its_cached_gguf()
     {
         var (dir, _) = await HoldoutAsync();
         var held = Path.Combine(dir, "held.jsonl");
+        var checkpoint = TinyCheckpoint.Create(seed: 31, maxPositions: 2048);
 
-        var (exit, stdout, stderr) = await RunAsync(Target(held, "--lm", TinyCheckpoint.Create(seed: 31, maxPositions: 2048), "--k", "2",
+        var (exit, stdout, stderr) = await RunAsync(Target(held, "--lm", checkpoint, "--k", "2",
             "--max-tokens", "8", "--seed", "3", "--json"));
 
         Assert.True(exit == 0, stderr);
+        Assert.True(File.Exists(CheckpointModel.CachedPath(checkpoint)), "the checkpoint ran as its GGUF export");
         var report = JsonNode.Parse(stdout)!;
         var questions = report["questions"]!.GetValue<int>();
         Assert.Equal(2 * questions, report["completions"]!.GetValue<int>());

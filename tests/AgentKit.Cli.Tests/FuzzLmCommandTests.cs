@@ -63,6 +63,18 @@ public sealed class FuzzLmCommandTests
     }
 
     [Fact]
+    public async Task A_checkpoint_whose_weights_are_damaged_is_named_as_the_lm_flag()
+    {
+        var checkpoint = TinyCheckpoint.Create(seed: 7);
+        File.WriteAllBytes(Path.Combine(checkpoint, "model.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+        var (exit, _, stderr) = await RunAsync(Fuzz("--lm", checkpoint));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--lm: ", stderr);
+    }
+
+    [Fact]
     public async Task A_campaign_with_a_gguf_model_reports_its_lm_section()
     {
         var target = typeof(AgentKit.Fuzzing.ToyParser.CommandParser).Assembly.Location;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentKit.Abstractions.Models;
+using AgentKit.Cli.Hosting;
 using AgentKit.Fuzzing.Guidance;
 using AgentKit.Fuzzing.LanguageModel;
 using AgentKit.Training.Generation;
@@ -13,7 +14,7 @@ namespace AgentKit.Cli.Commands;
 /// </summary>
 internal sealed class FuzzLmOptions
 {
-    private readonly Option<string?> _model = new("--lm") { Description = "A model that writes inputs for the branches the campaign has not reached: a GGUF file or a training checkpoint directory." };
+    private readonly Option<string?> _model = new("--lm") { Description = "A model that writes inputs for the branches the campaign has not reached: a GGUF file, or a training checkpoint directory (run as its GGUF export, cached)." };
     private readonly Option<string?> _endpoint = new("--lm-endpoint") { Description = "Base URL of an OpenAI-compatible server whose model writes inputs (instead of --lm), e.g. http://127.0.0.1:8080/v1." };
     private readonly Option<string?> _modelName = new("--lm-model") { Description = "Model name to request from --lm-endpoint.", };
     private readonly Option<int> _every = new("--lm-every") { Description = "Seconds between two rounds of questions to the model.", DefaultValueFactory = _ => 30 };
@@ -89,10 +90,28 @@ internal sealed class FuzzLmOptions
             throw new CliUsageException("--lm-model only applies to --lm-endpoint; a --lm file is named by its path.");
         return CliUsageException.Check(() => new ModelBackendOptions
         {
-            ModelPath = model, Endpoint = endpoint, ModelName = pr.GetValue(_modelName),
+            // A checkpoint runs as its cached GGUF export: LLamaSharp writes the same inputs several times faster than
+            // TorchSharp, and the model's time is the campaign's.
+            ModelPath = ResolveCheckpoint(model), Endpoint = endpoint, ModelName = pr.GetValue(_modelName),
             // Never OPENAI_API_KEY, so a key is not sent to a server by accident.
             ApiKey = Environment.GetEnvironmentVariable("AGENTKIT_API_KEY") is { Length: > 0 } key ? key : null,
         }.Validate(), message => Rename(message, endpoint is null ? "--lm" : "--lm-endpoint"));
+    }
+
+    private static string? ResolveCheckpoint(string? model)
+    {
+        try
+        {
+            return CheckpointModel.Resolve(model);
+        }
+        catch (CliUsageException ex)
+        {
+            throw new CliUsageException(Rename(ex.Message, "--lm"));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUsageException($"--lm: {ex.Message}");
+        }
     }
 
     /// <summary>Opens the model; a file or checkpoint that cannot be loaded is a usage error naming <c>--lm</c>.</summary>
