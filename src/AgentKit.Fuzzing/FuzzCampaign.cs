@@ -413,6 +413,15 @@ internal sealed class CampaignRun : ILmHost
 
     int ILmHost.LmOutstanding => _lmOutstanding;
 
+    bool ILmHost.SeedsPending
+    {
+        get
+        {
+            lock (_gate)
+                return _pending.Count > _lmOutstanding; // LM inputs queue there too
+        }
+    }
+
     List<byte[]> ILmHost.CorpusSnapshot()
     {
         lock (_gate)

@@ -1,5 +1,5 @@
 // agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--mode in-process|out-of-process] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
-//               [--lm MODEL.gguf|CHECKPOINT_DIR | --lm-endpoint URL --lm-model NAME] [--lm-every SECONDS] [--lm-questions N] [--lm-retries N]
+//               [--lm MODEL.gguf|CHECKPOINT_DIR | --lm-endpoint URL --lm-model NAME] [--lm-every SECONDS] [--lm-questions N] [--lm-retries N] [--lm-opening N] [--lm-temperature T]
 // agentkit fuzz replay DIR/crashes/ID
 using System.CommandLine;
 using System.Globalization;

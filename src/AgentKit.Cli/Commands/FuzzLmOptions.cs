@@ -9,7 +9,7 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// The <c>agentkit fuzz</c> flags of model-written inputs (<c>--lm MODEL | --lm-endpoint URL [--lm-model NAME]</c>,
-/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>, <c>--lm-retries</c>): checked before any work, then turned into a generator
+/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>, <c>--lm-retries</c>, <c>--lm-opening</c>, <c>--lm-temperature</c>): checked before any work, then turned into a generator
 /// (<see cref="ModelBackend.Open"/>) and <see cref="LmSeedingOptions"/>.
 /// </summary>
 internal sealed class FuzzLmOptions
@@ -23,9 +23,11 @@ internal sealed class FuzzLmOptions
     private readonly Option<int> _maxTokens = new("--lm-max-tokens") { Description = "Most tokens the model writes per answer.", DefaultValueFactory = _ => 256 };
     private readonly Option<int> _candidates = new("--lm-candidates") { Description = "Answers the model writes per question (1-64).", DefaultValueFactory = _ => 4 };
     private readonly Option<int> _retries = new("--lm-retries") { Description = "Ask a question again, up to this many times and each time hotter, when every answer repeats an input already run (0-8).", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _opening = new("--lm-opening") { Description = "Questions of an opening round asked as soon as the seeds have run, so the model's inputs reach the corpus as seeds do (0-256; 0: the first round comes after --lm-every).", DefaultValueFactory = _ => 0 };
+    private readonly Option<float> _temperature = new("--lm-temperature") { Description = "Sampling temperature of the model's answers (0-2).", DefaultValueFactory = _ => 0.8f };
 
     /// <summary>The flags, to add to the command.</summary>
-    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries];
+    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries, _opening, _temperature];
 
     /// <summary>The model flags alone (<c>--lm</c>, <c>--lm-endpoint</c>, <c>--lm-model</c>), for commands that ask a model outside a campaign.</summary>
     public IEnumerable<Option> ModelFlags => [_model, _endpoint, _modelName];
@@ -43,7 +45,7 @@ internal sealed class FuzzLmOptions
         var endpoint = pr.GetValue(_endpoint);
         if (model is null && endpoint is null)
         {
-            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries })
+            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries, _opening, _temperature })
                 if (pr.GetResult(option) is { Implicit: false })
                     throw new CliUsageException($"{option.Name} needs --lm MODEL or --lm-endpoint URL.");
             return null;
@@ -63,6 +65,10 @@ internal sealed class FuzzLmOptions
             throw new CliUsageException($"--lm-candidates must be between 1 and 64, got {pr.GetValue(_candidates)}.");
         if (pr.GetValue(_retries) is < 0 or > 8)
             throw new CliUsageException($"--lm-retries must be between 0 and 8, got {pr.GetValue(_retries)}.");
+        if (pr.GetValue(_opening) is < 0 or > 256)
+            throw new CliUsageException($"--lm-opening must be between 0 and 256, got {pr.GetValue(_opening)}.");
+        if (pr.GetValue(_temperature) is < 0 or > 2 or float.NaN)
+            throw new CliUsageException($"--lm-temperature must be between 0 and 2, got {pr.GetValue(_temperature)}.");
         return Model(pr);
     }
 
@@ -134,6 +140,7 @@ internal sealed class FuzzLmOptions
         ModelName = pr.GetValue(_model) is { } path ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)) : pr.GetValue(_modelName),
         Generator = generator, Interval = TimeSpan.FromSeconds(pr.GetValue(_every)), Questions = pr.GetValue(_questions),
         MaxTokens = pr.GetValue(_maxTokens), Candidates = pr.GetValue(_candidates), RepeatRetries = pr.GetValue(_retries),
+        OpeningQuestions = pr.GetValue(_opening), Temperature = pr.GetValue(_temperature),
         QuestionOptions = new FrontierQuestionOptions { TokenBudget = pr.GetValue(_tokens), SeedBudget = 4 * pr.GetValue(_tokens) },
     };
 

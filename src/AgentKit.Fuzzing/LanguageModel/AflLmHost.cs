@@ -54,6 +54,9 @@ internal sealed class AflLmHost : ILmHost
     /// <summary>Always 0: <see cref="Offer"/> runs its inputs before it returns.</summary>
     public int LmOutstanding => 0;
 
+    /// <summary>afl runs its seeds in its own dry run; until its queue exists a snapshot has no frontier, and a round waits for one anyway.</summary>
+    public bool SeedsPending => false;
+
     /// <summary>Takes the instances' figures (the campaign's monitor calls it as afl rewrites its stats): a gain is more edges.</summary>
     public void Observe(IReadOnlyList<AflStats> stats)
     {

@@ -12,6 +12,9 @@ internal interface ILmHost
     /// <summary><see cref="Execs"/> when coverage last grew.</summary>
     long ExecsAtLastGain { get; }
 
+    /// <summary>Whether inputs queued ahead of mutation (the seeds, sync imports) are still waiting to run: an opening round waits for them.</summary>
+    bool SeedsPending { get; }
+
     /// <summary>LM inputs queued and not yet run.</summary>
     int LmOutstanding { get; }
 

@@ -49,10 +49,12 @@ internal sealed class LmSeeder
             while (!stop.IsCancellationRequested && !_broken)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), _time, stop).ConfigureAwait(false);
+                // The opening round is tried every 50 ms until the seeds have run and there is a frontier to ask about.
+                var opening = _options.OpeningQuestions > 0 && _round == 0;
                 var stalled = _options.StallExecs is { } stall && _host.Execs - Math.Max(_host.ExecsAtLastGain, execsAtLast) >= stall;
-                if (!stalled && _time.GetElapsedTime(last) < _options.Interval)
+                if (opening ? _host.SeedsPending : !stalled && _time.GetElapsedTime(last) < _options.Interval)
                     continue;
-                await RoundAsync(stop).ConfigureAwait(false);
+                await RoundAsync(opening ? _options.OpeningQuestions : _options.Questions, stop).ConfigureAwait(false);
                 last = _time.GetTimestamp();
                 execsAtLast = _host.Execs;
             }
@@ -80,13 +82,13 @@ internal sealed class LmSeeder
         }
     }
 
-    private async Task RoundAsync(CancellationToken stop)
+    private async Task RoundAsync(int count, CancellationToken stop)
     {
         List<FrontierQuestion> questions;
         var corpus = _host.CorpusSnapshot();
         try
         {
-            (questions, _frontier) = _questioner!.Next(corpus, _options.Questions, stop);
+            (questions, _frontier) = _questioner!.Next(corpus, count, stop);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -13,6 +13,7 @@ public sealed record LmSeedingOptions
     private readonly TimeSpan _interval = TimeSpan.FromSeconds(30);
     private readonly long? _stallExecs;
     private readonly int _questions = 4;
+    private readonly int _openingQuestions;
     private readonly int _candidates = 4;
     private readonly float _temperature = 0.8f;
     private readonly int _maxTokens = 256;
@@ -41,6 +42,14 @@ public sealed record LmSeedingOptions
 
     /// <summary>Frontier questions asked per round (1-64, default 4); branches asked about least often go first.</summary>
     public int Questions { get => _questions; init => _questions = Between(value, 1, 64); }
+
+    /// <summary>
+    /// Questions of an opening round, asked as soon as the seeds have run (the campaign has a frontier) instead of a
+    /// first ordinary round after <see cref="Interval"/> (0-256; default 0: no opening round). The model's inputs then
+    /// reach the corpus as seeds do, while mutation has the whole campaign to build on them; later rounds ask
+    /// <see cref="Questions"/> each, <see cref="Interval"/> apart.
+    /// </summary>
+    public int OpeningQuestions { get => _openingQuestions; init => _openingQuestions = Between(value, 0, 256); }
 
     /// <summary>Completions sampled per question (1-64, <see cref="CandidateRequest.N"/>; default 4).</summary>
     public int Candidates { get => _candidates; init => _candidates = Between(value, 1, 64); }

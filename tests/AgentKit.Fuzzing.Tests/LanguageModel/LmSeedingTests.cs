@@ -96,6 +96,24 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task An_opening_round_asks_as_soon_as_the_seeds_have_run_without_waiting_for_the_interval()
+    {
+        // An hour between rounds: only the opening round can ask within the test's ceiling.
+        var generator = new SliceReadingGenerator();
+        var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromHours(1), OpeningQuestions = 8, Candidates = 1 };
+        var (_, report) = await RunUntilCovered("lm-opening", lm, ChecksumTarget());
+
+        var stats = Assert.IsType<LmReport>(report.Lm);
+        output.WriteLine($"{report.Seconds} s: {stats.Rounds} rounds, {stats.Questions} questions, {stats.InputsTried} tried, "
+            + $"opened {string.Join(',', stats.BranchesOpened)} at {stats.FirstOpenedSeconds} s");
+        Assert.True(report.Seconds < MaxSeconds - 1, "the campaign ran to its ceiling: no opening round opened the checksum");
+        // The opening round may be cut before it counts itself: the campaign stops as soon as the checksum is covered.
+        Assert.InRange(stats.Rounds, 0, 1);
+        Assert.InRange(stats.Questions, 1, 8);
+        Assert.Contains(ChecksumTarget(), stats.BranchesOpened);
+    }
+
+    [Fact]
     public async Task A_question_whose_answers_all_repeat_is_asked_again_hotter_and_the_new_answer_opens_the_branch()
     {
         // At the campaign's 0.8 the model only echoes the closest input, which the corpus holds; at 1.1 it reads the slice.
@@ -179,6 +197,9 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, Temperature = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, RepeatRetries = 9 });
         Assert.Equal(0, new LmSeedingOptions { Generator = generator }.RepeatRetries);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, OpeningQuestions = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, OpeningQuestions = 257 });
+        Assert.Equal(0, new LmSeedingOptions { Generator = generator }.OpeningQuestions);
         Assert.Throws<ArgumentNullException>(() => new LmSeedingOptions { Generator = null! });
         Assert.Equal(4, new LmSeedingOptions { Generator = generator }.Questions);
     }
