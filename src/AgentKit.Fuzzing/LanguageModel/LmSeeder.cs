@@ -23,6 +23,7 @@ internal sealed class LmSeeder
     private HashSet<int> _frontier = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private bool _broken;
+    private bool _openingDone;
     private int _round;
 
     public LmSeeder(LmSeedingOptions options, ILmHost host, string manifestPath, FuzzCampaignOptions campaign, LmTally? tally = null)
@@ -49,12 +50,14 @@ internal sealed class LmSeeder
             while (!stop.IsCancellationRequested && !_broken)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), _time, stop).ConfigureAwait(false);
-                // The opening round is tried every 50 ms until the seeds have run and there is a frontier to ask about.
-                var opening = _options.OpeningQuestions > 0 && _round == 0;
+                // The opening round waits for the seeds, then is tried every 50 ms until a corpus is there to look at.
+                var opening = _options.OpeningQuestions > 0 && !_openingDone;
                 var stalled = _options.StallExecs is { } stall && _host.Execs - Math.Max(_host.ExecsAtLastGain, execsAtLast) >= stall;
                 if (opening ? _host.SeedsPending : !stalled && _time.GetElapsedTime(last) < _options.Interval)
                     continue;
-                await RoundAsync(opening ? _options.OpeningQuestions : _options.Questions, stop).ConfigureAwait(false);
+                var looked = await RoundAsync(opening ? _options.OpeningQuestions : _options.Questions, stop).ConfigureAwait(false);
+                // Once only, even when that corpus had no frontier: a target the seeds cover whole must not be polled.
+                _openingDone |= opening && looked;
                 last = _time.GetTimestamp();
                 execsAtLast = _host.Execs;
             }
@@ -82,7 +85,8 @@ internal sealed class LmSeeder
         }
     }
 
-    private async Task RoundAsync(int count, CancellationToken stop)
+    /// <summary>One round of <paramref name="count"/> questions; false when the corpus was still empty (nothing looked at).</summary>
+    private async Task<bool> RoundAsync(int count, CancellationToken stop)
     {
         List<FrontierQuestion> questions;
         var corpus = _host.CorpusSnapshot();
@@ -93,14 +97,14 @@ internal sealed class LmSeeder
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Broken(ex);
-            return;
+            return true;
         }
         if (questions.Count == 0)
-            return; // no frontier yet (the seeds are still running): not a round
+            return corpus.Count > 0; // no frontier yet (the seeds are still running), or none left: not a round
         // Building questions is not cancellable; a round whose campaign ended meanwhile asks, offers and counts nothing
         // (the report may already be out).
         if (stop.IsCancellationRequested)
-            return;
+            return true;
         // The corpus as it ran and as the questions showed it: a model that echoes a seed's text form wrote nothing new.
         foreach (var input in corpus)
         {
@@ -142,6 +146,7 @@ internal sealed class LmSeeder
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, stop).ConfigureAwait(false);
         CheckOpened();
         Tally.Round();
+        return true;
     }
 
     private void Prepare()
