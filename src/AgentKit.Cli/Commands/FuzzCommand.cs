@@ -1,5 +1,5 @@
 // agentkit fuzz --target Markdig@0.31.0 --harness markdown --seconds 300 --out DIR [--engine builtin|afl] [--mode in-process|out-of-process] [--workers K] [--sync-dir SYNC --instance NAME] [--json]
-//               [--lm MODEL.gguf|CHECKPOINT_DIR | --lm-endpoint URL --lm-model NAME] [--lm-every SECONDS] [--lm-questions N] [--lm-retries N] [--lm-opening N] [--lm-temperature T]
+//               [--lm MODEL.gguf|CHECKPOINT_DIR | --lm-endpoint URL --lm-model NAME] [--lm-every SECONDS] [--lm-questions N] [--lm-retries N] [--lm-opening N] [--lm-generate N] [--lm-temperature T]
 // agentkit fuzz replay DIR/crashes/ID
 using System.CommandLine;
 using System.Globalization;
@@ -158,6 +158,8 @@ internal static class FuzzCommand
         {
             table.AddRow("lm: model", Markup.Escape(lm.Model));
             table.AddRow("lm: rounds / questions", $"{lm.Rounds} / {lm.Questions}");
+            if (lm.GeneratedInputs > 0)
+                table.AddRow("lm: inputs written unprompted", lm.GeneratedInputs.ToString(CultureInfo.InvariantCulture));
             table.AddRow("lm: inputs tried / added coverage", $"{lm.InputsTried} / {lm.InputsAddedCoverage}");
             table.AddRow("lm: frontier branches opened", lm.BranchesOpened.Count == 0 ? "0" : $"{lm.BranchesOpened.Count} ({string.Join(", ", lm.BranchesOpened.Take(8))}{(lm.BranchesOpened.Count > 8 ? ", …" : "")})");
             table.AddRow("lm: model time", $"{lm.ModelSeconds:F1} s ({lm.ModelShare:P1} of the campaign)");

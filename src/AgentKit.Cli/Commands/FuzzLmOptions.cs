@@ -9,7 +9,7 @@ namespace AgentKit.Cli.Commands;
 
 /// <summary>
 /// The <c>agentkit fuzz</c> flags of model-written inputs (<c>--lm MODEL | --lm-endpoint URL [--lm-model NAME]</c>,
-/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>, <c>--lm-retries</c>, <c>--lm-opening</c>, <c>--lm-temperature</c>): checked before any work, then turned into a generator
+/// <c>--lm-every</c>, <c>--lm-questions</c>, <c>--lm-tokens</c>, <c>--lm-max-tokens</c>, <c>--lm-candidates</c>, <c>--lm-retries</c>, <c>--lm-opening</c>, <c>--lm-generate</c>, <c>--lm-temperature</c>): checked before any work, then turned into a generator
 /// (<see cref="ModelBackend.Open"/>) and <see cref="LmSeedingOptions"/>.
 /// </summary>
 internal sealed class FuzzLmOptions
@@ -24,10 +24,11 @@ internal sealed class FuzzLmOptions
     private readonly Option<int> _candidates = new("--lm-candidates") { Description = "Answers the model writes per question (1-64).", DefaultValueFactory = _ => 4 };
     private readonly Option<int> _retries = new("--lm-retries") { Description = "Ask a question again, up to this many times and each time hotter, when every answer repeats an input already run (0-8).", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _opening = new("--lm-opening") { Description = "Questions of an opening round asked as soon as the seeds have run, so the model's inputs reach the corpus as seeds do (0-256; 0: the first round comes after --lm-every).", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _generate = new("--lm-generate") { Description = "Inputs the model writes unprompted when the campaign starts (no question: the input language as its documents taught it), run beside the seeds (0-4096).", DefaultValueFactory = _ => 0 };
     private readonly Option<float> _temperature = new("--lm-temperature") { Description = "Sampling temperature of the model's answers (0-2).", DefaultValueFactory = _ => 0.8f };
 
     /// <summary>The flags, to add to the command.</summary>
-    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries, _opening, _temperature];
+    public IEnumerable<Option> All => [_model, _endpoint, _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries, _opening, _generate, _temperature];
 
     /// <summary>The model flags alone (<c>--lm</c>, <c>--lm-endpoint</c>, <c>--lm-model</c>), for commands that ask a model outside a campaign.</summary>
     public IEnumerable<Option> ModelFlags => [_model, _endpoint, _modelName];
@@ -45,7 +46,7 @@ internal sealed class FuzzLmOptions
         var endpoint = pr.GetValue(_endpoint);
         if (model is null && endpoint is null)
         {
-            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries, _opening, _temperature })
+            foreach (var option in new Option[] { _modelName, _every, _questions, _tokens, _maxTokens, _candidates, _retries, _opening, _generate, _temperature })
                 if (pr.GetResult(option) is { Implicit: false })
                     throw new CliUsageException($"{option.Name} needs --lm MODEL or --lm-endpoint URL.");
             return null;
@@ -67,6 +68,8 @@ internal sealed class FuzzLmOptions
             throw new CliUsageException($"--lm-retries must be between 0 and 8, got {pr.GetValue(_retries)}.");
         if (pr.GetValue(_opening) is < 0 or > 256)
             throw new CliUsageException($"--lm-opening must be between 0 and 256, got {pr.GetValue(_opening)}.");
+        if (pr.GetValue(_generate) is < 0 or > 4096)
+            throw new CliUsageException($"--lm-generate must be between 0 and 4096, got {pr.GetValue(_generate)}.");
         if (pr.GetValue(_temperature) is < 0 or > 2 or float.NaN)
             throw new CliUsageException($"--lm-temperature must be between 0 and 2, got {pr.GetValue(_temperature)}.");
         return Model(pr);
@@ -140,7 +143,7 @@ internal sealed class FuzzLmOptions
         ModelName = pr.GetValue(_model) is { } path ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)) : pr.GetValue(_modelName),
         Generator = generator, Interval = TimeSpan.FromSeconds(pr.GetValue(_every)), Questions = pr.GetValue(_questions),
         MaxTokens = pr.GetValue(_maxTokens), Candidates = pr.GetValue(_candidates), RepeatRetries = pr.GetValue(_retries),
-        OpeningQuestions = pr.GetValue(_opening), Temperature = pr.GetValue(_temperature),
+        OpeningQuestions = pr.GetValue(_opening), GeneratedInputs = pr.GetValue(_generate), Temperature = pr.GetValue(_temperature),
         QuestionOptions = new FrontierQuestionOptions { TokenBudget = pr.GetValue(_tokens), SeedBudget = 4 * pr.GetValue(_tokens) },
     };
 

@@ -38,6 +38,12 @@ public static class FrontierPrompt
     public static IReadOnlyList<ChatMessage> Messages(FrontierQuestion question) =>
         [new(ChatRole.System, System), new(ChatRole.User, UserText(question))];
 
+    /// <summary>
+    /// The turns that ask for an input with no question (<see cref="LanguageModel.LmSeedingOptions.GeneratedInputs"/>): the
+    /// system turn alone, as the unconditioned SFT examples (corpus and documents) are written.
+    /// </summary>
+    public static IReadOnlyList<ChatMessage> GenerationMessages() => [new(ChatRole.System, System)];
+
     /// <summary>The answer an SFT example gives for <paramref name="input"/> (the inverse of <see cref="ExtractInput"/>).</summary>
     public static string AnswerText(byte[] input, bool base64)
     {

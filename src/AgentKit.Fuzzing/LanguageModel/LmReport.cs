@@ -9,6 +9,9 @@ public sealed record LmReport
     /// <summary>Rounds completed (questions built, model asked, answers run); a look at a corpus without a frontier is none.</summary>
     public required int Rounds { get; init; }
 
+    /// <summary>Distinct new inputs the model wrote unprompted at the start (<see cref="LmSeedingOptions.GeneratedInputs"/>); they count in <see cref="InputsTried"/> too.</summary>
+    public int GeneratedInputs { get; init; }
+
     /// <summary>Frontier questions put to the model.</summary>
     public required int Questions { get; init; }
 

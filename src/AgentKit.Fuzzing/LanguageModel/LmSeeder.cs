@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AgentKit.Abstractions.Models;
 using AgentKit.Fuzzing.Engine;
 using AgentKit.Fuzzing.Guidance;
+using Microsoft.Extensions.AI;
 
 namespace AgentKit.Fuzzing.LanguageModel;
 
@@ -10,7 +11,9 @@ namespace AgentKit.Fuzzing.LanguageModel;
 /// stalls) one round builds frontier questions for the current corpus, asks the model with
 /// <see cref="FrontierPrompt.Messages"/>, reads inputs with <see cref="FrontierPrompt.ExtractInput"/>, hands them to the
 /// campaign (<see cref="ILmHost.Offer"/>) and, once they ran, checks on the block-mode twin which frontier
-/// targets the ones that added coverage opened. A model that throws, hangs or writes junk is counted, never fatal.
+/// targets the ones that added coverage opened. With <see cref="LmSeedingOptions.GeneratedInputs"/> the model first
+/// writes inputs unprompted (<see cref="FrontierPrompt.GenerationMessages"/>), handed over beside the seeds. A model that
+/// throws, hangs or writes junk is counted, never fatal.
 /// </summary>
 internal sealed class LmSeeder
 {
@@ -47,6 +50,8 @@ internal sealed class LmSeeder
         {
             // The twin, its worker and the decompiler get ready while the workers run the seeds, not in the first round.
             Prepare();
+            if (_options.GeneratedInputs > 0 && !_broken)
+                await GenerateAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested && !_broken)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), _time, stop).ConfigureAwait(false);
@@ -121,7 +126,9 @@ internal sealed class LmSeeder
             {
                 if (attempt > 0)
                     Tally.Retried();
-                var answers = await AskAsync(questions[i], i, attempt, budget.Token, stop).ConfigureAwait(false);
+                var question = questions[i];
+                var answers = await AskAsync(FrontierPrompt.Messages(question), question.SeedIsBase64,
+                    TemperatureOf(attempt), SeedOf(i, attempt), unprompted: false, budget.Token, stop).ConfigureAwait(false);
                 var fresh = 0;
                 foreach (var input in answers)
                 {
@@ -168,15 +175,53 @@ internal sealed class LmSeeder
         _broken = true;
     }
 
-    /// <summary>The inputs the model writes for one question; errors and junk are counted, not thrown.</summary>
-    private async Task<List<byte[]>> AskAsync(FrontierQuestion question, int index, int attempt, CancellationToken budget, CancellationToken stop)
+    /// <summary>
+    /// The opening inputs of <see cref="LmSeedingOptions.GeneratedInputs"/>: requests with no question until that many new
+    /// inputs, twice that many completions, or the round budget; run as the campaign's own inputs beside the seeds.
+    /// </summary>
+    private async Task GenerateAsync(CancellationToken stop)
+    {
+        var wanted = _options.GeneratedInputs;
+        var inputs = new List<byte[]>();
+        var completions = 0;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        budget.CancelAfter(_options.RoundBudget);
+        for (var request = 0; inputs.Count < wanted && completions < 2 * wanted && !budget.IsCancellationRequested; request++)
+        {
+            var answers = await AskAsync(FrontierPrompt.GenerationMessages(), base64: false, _options.Temperature,
+                GenerationSeed(request), unprompted: true, budget.Token, stop).ConfigureAwait(false);
+            completions += _options.Candidates;
+            foreach (var input in answers.TakeWhile(_ => inputs.Count < wanted))
+            {
+                if (_seen.Add(CampaignDirectory.Hash(input)))
+                    inputs.Add(input);
+                else
+                    Tally.Repeated();
+            }
+        }
+        if (stop.IsCancellationRequested)
+            return;
+        Tally.Generated(inputs.Count);
+        _host.CorpusSnapshot(); // afl's host judges what it hands afl against its last snapshot
+        _host.Offer(inputs, _questioner!);
+    }
+
+    // A retry samples hotter, up to 2.0, but never colder than the campaign asked for.
+    private float TemperatureOf(int attempt) =>
+        Math.Max(_options.Temperature, Math.Min(2f, _options.Temperature + attempt * LmSeedingOptions.RetryTemperatureStep));
+
+    // Candidate i of a request samples with seed + i: one prompt asked again must step past the seeds it used.
+    private int? GenerationSeed(int request) => _campaign.Seed is { } seed ? unchecked(seed + 1_000_003 + request * _options.Candidates) : null;
+
+    private int? SeedOf(int index, int attempt) => _campaign.Seed is { } seed ? seed + _round * 1009 + index + attempt * 65_537 : null;
+
+    /// <summary>The inputs the model writes for one request (a question, or none when <paramref name="unprompted"/>); errors and junk are counted, not thrown.</summary>
+    private async Task<List<byte[]>> AskAsync(IReadOnlyList<ChatMessage> messages, bool base64, float temperature, int? seed, bool unprompted,
+        CancellationToken budget, CancellationToken stop)
     {
         var request = new CandidateRequest
         {
-            Messages = FrontierPrompt.Messages(question), N = _options.Candidates,
-            // A retry samples hotter, up to 2.0, but never colder than the campaign asked for.
-            Temperature = Math.Max(_options.Temperature, Math.Min(2f, _options.Temperature + attempt * LmSeedingOptions.RetryTemperatureStep)),
-            MaxTokens = _options.MaxTokens, Seed = _campaign.Seed is { } seed ? seed + _round * 1009 + index + attempt * 65_537 : null,
+            Messages = messages, N = _options.Candidates, Temperature = temperature, MaxTokens = _options.MaxTokens, Seed = seed,
         }.Validate();
         var clock = Stopwatch.StartNew();
         CandidateResult result;
@@ -187,7 +232,7 @@ internal sealed class LmSeeder
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            Tally.Asked(0, clock.Elapsed);
+            Tally.Asked(0, clock.Elapsed, unprompted);
             return [];
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
@@ -200,11 +245,11 @@ internal sealed class LmSeeder
             Tally.Error($"{ex.GetType().Name}: {ex.Message}", clock.Elapsed);
             return [];
         }
-        Tally.Asked(result.Candidates.Count, clock.Elapsed);
+        Tally.Asked(result.Candidates.Count, clock.Elapsed, unprompted);
         var inputs = new List<byte[]>();
         foreach (var completion in result.Candidates)
         {
-            var input = FrontierPrompt.ExtractInput(completion.Text ?? "", question.SeedIsBase64);
+            var input = FrontierPrompt.ExtractInput(completion.Text ?? "", base64);
             if (input.Length == 0 || input.Length > _campaign.MaxInputBytes)
                 Tally.Unusable();
             else

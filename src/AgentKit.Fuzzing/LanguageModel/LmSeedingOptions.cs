@@ -14,6 +14,7 @@ public sealed record LmSeedingOptions
     private readonly long? _stallExecs;
     private readonly int _questions = 4;
     private readonly int _openingQuestions;
+    private readonly int _generatedInputs;
     private readonly int _candidates = 4;
     private readonly float _temperature = 0.8f;
     private readonly int _maxTokens = 256;
@@ -50,6 +51,15 @@ public sealed record LmSeedingOptions
     /// <see cref="Questions"/> each, <see cref="Interval"/> apart.
     /// </summary>
     public int OpeningQuestions { get => _openingQuestions; init => _openingQuestions = Between(value, 0, 256); }
+
+    /// <summary>
+    /// Inputs the model writes when the campaign starts, asked no question: the prompt is <see cref="FrontierPrompt.System"/>
+    /// alone, the way the documents and corpus warm-start stages of <c>fuzz hindsight</c> train a writer (the input
+    /// language, unconditioned; Fuzz4All's generation mode). They run beside the seeds, so mutation has the whole
+    /// campaign to build on them (0-4096; default 0: none). A model that repeats itself is asked at most twice as many
+    /// completions as this, within <see cref="RoundBudget"/>.
+    /// </summary>
+    public int GeneratedInputs { get => _generatedInputs; init => _generatedInputs = Between(value, 0, 4096); }
 
     /// <summary>Completions sampled per question (1-64, <see cref="CandidateRequest.N"/>; default 4).</summary>
     public int Candidates { get => _candidates; init => _candidates = Between(value, 1, 64); }

@@ -5,22 +5,27 @@ internal sealed class LmTally
 {
     private readonly Lock _gate = new();
     private readonly SortedSet<int> _opened = [];
-    private int _rounds, _questions, _completions, _tried, _added, _errors, _unusable, _repeated, _retries;
+    private int _rounds, _generated, _questions, _completions, _tried, _added, _errors, _unusable, _repeated, _retries;
     private double _modelSeconds;
     private double? _firstOpened;
     private string? _lastError;
 
     public void Round() { lock (_gate) _rounds++; }
 
-    public void Asked(int completions, TimeSpan took)
+    /// <summary>One model call: a frontier question, or (<paramref name="unprompted"/>) a request for an input with no question.</summary>
+    public void Asked(int completions, TimeSpan took, bool unprompted = false)
     {
         lock (_gate)
         {
-            _questions++;
+            if (!unprompted)
+                _questions++;
             _completions += completions;
             _modelSeconds += took.TotalSeconds;
         }
     }
+
+    /// <summary>New inputs the model wrote unprompted (<see cref="LmSeedingOptions.GeneratedInputs"/>).</summary>
+    public void Generated(int fresh) { lock (_gate) _generated += fresh; }
 
     public void Error(string message, TimeSpan took)
     {
@@ -64,7 +69,7 @@ internal sealed class LmTally
         lock (_gate)
             return new LmReport
             {
-                Model = model, Rounds = _rounds, Questions = _questions, Completions = _completions, InputsTried = _tried,
+                Model = model, Rounds = _rounds, GeneratedInputs = _generated, Questions = _questions, Completions = _completions, InputsTried = _tried,
                 InputsAddedCoverage = _added, BranchesOpened = _opened.ToList(), FirstOpenedSeconds = _firstOpened, ModelSeconds = Math.Round(_modelSeconds, 3),
                 ModelShare = Math.Round(_modelSeconds / Math.Max(campaignSeconds, 1e-9), 4), ModelErrors = _errors,
                 UnusableAnswers = _unusable, RepeatedAnswers = _repeated, Retries = _retries, LastError = _lastError,

@@ -114,6 +114,29 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Inputs_written_unprompted_run_beside_the_seeds_one_per_sampling_seed_with_no_question_asked()
+    {
+        // An hour between rounds and no opening round: only the unprompted inputs can reach the checksum. The model
+        // recites one of its documents per sampling seed; one of six is a command whose code passes the checksum.
+        string[] documents = ["status", "help", "unlock 12", "unlock 139", "lock", "unlock 7 now"];
+        var generator = new RecitingGenerator(documents);
+        var lm = new LmSeedingOptions { Generator = generator, Interval = TimeSpan.FromHours(1), GeneratedInputs = 6, Candidates = 2 };
+        var (_, report) = await RunUntilCovered("lm-generate", lm, ChecksumTarget());
+
+        var stats = Assert.IsType<LmReport>(report.Lm);
+        output.WriteLine($"{report.Seconds} s: {stats.GeneratedInputs} written unprompted in {generator.Calls} calls, {stats.InputsTried} tried, "
+            + $"{stats.InputsAddedCoverage} added, {stats.RepeatedAnswers} repeated");
+        Assert.True(report.Seconds < MaxSeconds - 1, "the campaign ran to its ceiling: the unprompted inputs did not open the checksum");
+        Assert.Equal(0, stats.Questions);
+        Assert.All(generator.Prompts, turns => Assert.Equal(["system"], turns));
+        // Three requests of two candidates: every candidate samples with its own seed, so six documents, none twice.
+        Assert.Equal(3, generator.Calls);
+        Assert.Equal(6, stats.GeneratedInputs);
+        Assert.Equal(0, stats.RepeatedAnswers);
+        Assert.Equal(6, stats.Completions);
+    }
+
+    [Fact]
     public async Task A_question_whose_answers_all_repeat_is_asked_again_hotter_and_the_new_answer_opens_the_branch()
     {
         // At the campaign's 0.8 the model only echoes the closest input, which the corpus holds; at 1.1 it reads the slice.
@@ -200,6 +223,9 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, OpeningQuestions = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, OpeningQuestions = 257 });
         Assert.Equal(0, new LmSeedingOptions { Generator = generator }.OpeningQuestions);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, GeneratedInputs = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LmSeedingOptions { Generator = generator, GeneratedInputs = 4097 });
+        Assert.Equal(0, new LmSeedingOptions { Generator = generator }.GeneratedInputs);
         Assert.Throws<ArgumentNullException>(() => new LmSeedingOptions { Generator = null! });
         Assert.Equal(4, new LmSeedingOptions { Generator = generator }.Questions);
     }

@@ -47,6 +47,28 @@ internal sealed partial class SliceReadingGenerator : ICandidateGenerator
     private static partial Regex LastNumber();
 }
 
+/// <summary>
+/// A generator that has read a few documents of the input language and recites one per candidate, picked by the
+/// candidate's sampling seed (<c>seed + index</c>, as LLamaSharp seeds its candidates); it records each request's roles.
+/// </summary>
+internal sealed class RecitingGenerator(IReadOnlyList<string> documents) : ICandidateGenerator
+{
+    public ModelIdentity Model { get; } = new("reciter", "test");
+
+    public int Calls => Prompts.Count;
+
+    public List<string[]> Prompts { get; } = [];
+
+    public Task<CandidateResult> GenerateAsync(CandidateRequest request, CancellationToken cancellationToken = default)
+    {
+        Prompts.Add(request.Messages!.Select(m => m.Role.Value).ToArray());
+        var seed = request.Seed ?? 0;
+        var completions = Enumerable.Range(0, request.N)
+            .Select(i => new CandidateCompletion("```\n" + documents[(int)((uint)(seed + i) % (uint)documents.Count)] + "\n```", 4, FinishReasons.Stop)).ToList();
+        return Task.FromResult(new CandidateResult(completions, 10, TimeSpan.FromMilliseconds(1)));
+    }
+}
+
 /// <summary>A generator that fails the way real ones do: it throws, or never answers, or writes junk, by turns.</summary>
 internal sealed class BadGenerator(params BadGenerator.Failure[] failures) : ICandidateGenerator
 {
