@@ -210,8 +210,16 @@ internal sealed class LmSeeder
     private float TemperatureOf(int attempt) =>
         Math.Max(_options.Temperature, Math.Min(2f, _options.Temperature + attempt * LmSeedingOptions.RetryTemperatureStep));
 
-    // Candidate i of a request samples with seed + i: one prompt asked again must step past the seeds it used.
-    private int? GenerationSeed(int request) => _campaign.Seed is { } seed ? unchecked(seed + 1_000_003 + request * _options.Candidates) : null;
+    private int? GenerationSeed(int request) => _campaign.Seed is { } seed ? GenerationSeed(seed, request, _options.Candidates) : null;
+
+    /// <summary>
+    /// The sampling seed of request <paramref name="request"/> of the unprompted inputs. Candidate i of a request samples
+    /// with seed + i, so one prompt asked again steps past the seeds it used; and campaigns whose seeds differ by one must
+    /// not share those runs (with an offset of the campaign seed, seeds 8, 9 and 10 had all but one sampling seed in common
+    /// and kept the same 17 written inputs), so the campaign seed is spread by a multiplicative hash first.
+    /// </summary>
+    internal static int GenerationSeed(int campaignSeed, int request, int candidates) =>
+        unchecked((int)((uint)campaignSeed * 2_654_435_761u) + request * candidates);
 
     private int? SeedOf(int index, int attempt) => _campaign.Seed is { } seed ? seed + _round * 1009 + index + attempt * 65_537 : null;
 

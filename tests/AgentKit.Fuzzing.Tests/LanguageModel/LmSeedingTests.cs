@@ -137,6 +137,20 @@ public sealed class LmSeedingTests(ToyBlockTargets toy, ITestOutputHelper output
     }
 
     [Fact]
+    public void Campaigns_with_nearby_seeds_sample_their_unprompted_inputs_with_no_seed_in_common()
+    {
+        // Seeds 0-63 (campaigns repeated with seeds 1, 2, 3 are the usual way to measure), the most requests a campaign
+        // can make (2 x 4096 completions, 4 a request): every sampling seed, candidates included, is used once.
+        const int candidates = 4, requests = 2 * 4096 / candidates;
+        var used = new HashSet<int>();
+        for (var campaignSeed = 0; campaignSeed < 64; campaignSeed++)
+            for (var request = 0; request < requests; request++)
+                for (var candidate = 0; candidate < candidates; candidate++)
+                    Assert.True(used.Add(unchecked(LmSeeder.GenerationSeed(campaignSeed, request, candidates) + candidate)),
+                        $"campaign seed {campaignSeed}, request {request}, candidate {candidate} reuses a sampling seed");
+    }
+
+    [Fact]
     public async Task A_question_whose_answers_all_repeat_is_asked_again_hotter_and_the_new_answer_opens_the_branch()
     {
         // At the campaign's 0.8 the model only echoes the closest input, which the corpus holds; at 1.1 it reads the slice.
