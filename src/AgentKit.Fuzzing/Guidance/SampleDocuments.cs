@@ -14,7 +14,9 @@ public static class SampleDocuments
 
     /// <summary>
     /// The pieces of every file under <paramref name="directory"/> (recursively, in ordinal path order), each file split
-    /// by <see cref="Pieces"/>. Empty files give nothing.
+    /// by <see cref="Pieces"/>, each distinct piece once (where it first occurs). Empty files give nothing. Pages of one
+    /// site or manual share their boilerplate (the same head, navigation and footer); kept once a page, it would outweigh
+    /// what the pages say in a writer's training data.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static List<byte[]> Read(string directory, int maxBytes = DefaultMaxBytes)
@@ -26,6 +28,7 @@ public static class SampleDocuments
         return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
             .SelectMany(path => Pieces(File.ReadAllBytes(path), maxBytes))
+            .DistinctBy(Convert.ToBase64String, StringComparer.Ordinal)
             .ToList();
     }
 

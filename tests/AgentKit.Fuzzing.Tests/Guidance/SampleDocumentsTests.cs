@@ -46,4 +46,14 @@ public sealed class SampleDocumentsTests
         Assert.Equal(["[1,\n2]", "<b>x</b>"], SampleDocuments.Read(dir, 9).Select(Encoding.UTF8.GetString));
         Assert.Throws<DirectoryNotFoundException>(() => SampleDocuments.Read(Path.Combine(dir, "none")));
     }
+
+    [Fact]
+    public void A_piece_that_several_pages_share_is_read_once()
+    {
+        var dir = Directory.CreateTempSubdirectory("agentkit-documents-").FullName;
+        File.WriteAllText(Path.Combine(dir, "1.html"), "<head>\n</head>\n<p>one</p>\n");
+        File.WriteAllText(Path.Combine(dir, "2.html"), "<head>\n</head>\n<p>two</p>\n");
+
+        Assert.Equal(["<head>\n</head>", "<p>one</p>", "<p>two</p>"], SampleDocuments.Read(dir, 16).Select(Encoding.UTF8.GetString));
+    }
 }
