@@ -1,3 +1,4 @@
+using AgentKit.Fuzzing.Engine;
 using System.Text;
 
 namespace AgentKit.Fuzzing.Guidance;
@@ -28,7 +29,7 @@ public static class SampleDocuments
         return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
             .SelectMany(path => Pieces(File.ReadAllBytes(path), maxBytes))
-            .DistinctBy(Convert.ToBase64String, StringComparer.Ordinal)
+            .DistinctBy(piece => ContentHash.Of(piece), StringComparer.Ordinal) // the key the corpus deduplicates inputs by
             .ToList();
     }
 
